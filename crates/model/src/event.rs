@@ -1,0 +1,89 @@
+//! Events the engine emits, with identifiers derived from their content.
+
+use crate::{Callsign, EventTime, Icao24, SourceRef};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The aircraft is inside the zone and its previous report was not.
+    Enter,
+    /// The aircraft is outside the zone and its previous report was inside.
+    Exit,
+}
+
+impl EventKind {
+    /// The lowercase name used in JSON and the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Enter => "enter",
+            EventKind::Exit => "exit",
+        }
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One event. Serialises to one JSON object with a fixed field order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Event {
+    /// Deterministic identifier: see [`Event::derive_id`].
+    pub id: String,
+    /// What happened.
+    pub kind: EventKind,
+    /// Time of the report that triggered it.
+    pub time: EventTime,
+    /// The aircraft.
+    pub icao24: Icao24,
+    /// Its latest known callsign.
+    pub callsign: Option<Callsign>,
+    /// The zone's identifier.
+    pub zone_id: String,
+    /// The zone's name.
+    pub zone_name: String,
+    /// The content hash of the zone definition the report was judged against.
+    pub zone_version: String,
+    /// Latitude of the triggering report.
+    pub lat: f64,
+    /// Longitude of the triggering report.
+    pub lon: f64,
+    /// Barometric altitude in feet, if known.
+    pub alt_ft: Option<f64>,
+    /// True when the report had no altitude and the band test passed by rule.
+    pub alt_unknown: bool,
+    /// True when the report said the aircraft was on the ground.
+    pub on_ground: bool,
+    /// The raw record of the triggering report.
+    pub source: SourceRef,
+}
+
+impl Event {
+    /// The identifier of an event: the first 128 bits, in hex, of SHA-256 over
+    /// `kind|time_ms|icao24|zone_id|zone_version`. Two runs on the same data give the same id.
+    pub fn derive_id(kind: EventKind, time: EventTime, icao: Icao24, zone_id: &str, zone_version: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(format!("{}|{}|{}|{}|{}", kind.as_str(), time.millis(), icao, zone_id, zone_version).as_bytes());
+        hex::encode(&h.finalize()[..16])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_depend_on_content_only() {
+        let t = EventTime::from_millis(1_645_970_400_000);
+        let a = Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1");
+        assert_eq!(a, Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1"));
+        assert_ne!(a, Event::derive_id(EventKind::Exit, t, Icao24(0x155fb6), "EE", "v1"));
+        assert_ne!(a, Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v2"));
+        assert_eq!(a.len(), 32);
+    }
+}

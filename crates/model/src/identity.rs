@@ -1,0 +1,112 @@
+//! Aircraft identities: the ICAO 24-bit address and the 8-character callsign.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// An ICAO 24-bit aircraft address, shown as six lowercase hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Icao24(pub u32);
+
+/// A string that is not six hex digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseIcaoError(pub String);
+
+impl fmt::Display for ParseIcaoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not an ICAO 24-bit address (6 hex digits): {:?}", self.0)
+    }
+}
+impl std::error::Error for ParseIcaoError {}
+
+impl FromStr for Icao24 {
+    type Err = ParseIcaoError;
+    /// Accepts exactly six hex digits in either case, with an optional leading `~`
+    /// (readsb's mark for non-ICAO addresses, which is kept in the low 24 bits).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        let hex = t.strip_prefix('~').unwrap_or(t);
+        if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(ParseIcaoError(s.to_string()));
+        }
+        u32::from_str_radix(hex, 16).map(Icao24).map_err(|_| ParseIcaoError(s.to_string()))
+    }
+}
+
+impl fmt::Display for Icao24 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:06x}", self.0)
+    }
+}
+
+impl serde::Serialize for Icao24 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A flight identification of up to eight characters, stored inline without trailing spaces.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Callsign {
+    bytes: [u8; 8],
+    len: u8,
+}
+
+impl Callsign {
+    /// Trims spaces; returns `None` when nothing is left or the text is not printable ASCII
+    /// (longer text is cut to eight characters, as the transponder field holds no more).
+    pub fn new(text: &str) -> Option<Self> {
+        let t = text.trim();
+        if t.is_empty() || !t.bytes().all(|b| b.is_ascii_graphic()) {
+            return None;
+        }
+        let mut bytes = [0u8; 8];
+        let len = t.len().min(8);
+        bytes[..len].copy_from_slice(&t.as_bytes()[..len]);
+        Some(Callsign { bytes, len: len as u8 })
+    }
+
+    /// The callsign text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII graphic bytes are ever stored.
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
+    }
+}
+
+impl fmt::Display for Callsign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Callsign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Callsign({:?})", self.as_str())
+    }
+}
+
+impl serde::Serialize for Callsign {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn icao_round_trips_lowercase() {
+        let a: Icao24 = "4B1908".parse().unwrap();
+        assert_eq!(a.to_string(), "4b1908");
+        assert!("4B190".parse::<Icao24>().is_err());
+        assert!("4B190G".parse::<Icao24>().is_err());
+        assert_eq!("~abc123".parse::<Icao24>().unwrap().0, 0xabc123);
+    }
+
+    #[test]
+    fn callsign_trims_and_rejects_empty() {
+        assert_eq!(Callsign::new("AFL1000 ").unwrap().as_str(), "AFL1000");
+        assert!(Callsign::new("   ").is_none());
+        assert!(Callsign::new("AB\u{0}C").is_none());
+    }
+}

@@ -1,0 +1,31 @@
+//! Core types of nofly, shared by every other crate. No I/O happens here.
+//!
+//! - [`EventTime`]: a UTC instant in milliseconds, always taken from the data.
+//! - [`Icao24`] and [`Callsign`]: aircraft identities.
+//! - [`Report`]: one normalised position/state report from any source.
+//! - [`Limit`] and [`VerticalBand`]: aviation altitude limits (`SFC`, `FL95`, `2500 ft MSL`, `UNL`, …).
+//! - [`Zone`], [`ZoneKind`], [`Shape`], [`ActiveInterval`]: a four-dimensional no-fly zone.
+//! - [`Event`] and [`EventKind`]: what the engine emits.
+//!
+//! ```
+//! use nofly_model::{Limit, VerticalBand, Altitude};
+//! let band = VerticalBand::new("SFC".parse().unwrap(), "FL95".parse::<Limit>().unwrap());
+//! assert!(band.contains(Altitude::Feet(9_500.0)));
+//! assert!(!band.contains(Altitude::Feet(9_501.0)));
+//! assert!(band.contains(Altitude::Surface));
+//! ```
+#![deny(missing_docs)]
+
+mod event;
+mod identity;
+mod limit;
+mod report;
+mod time;
+mod zone;
+
+pub use event::{Event, EventKind};
+pub use identity::{Callsign, Icao24, ParseIcaoError};
+pub use limit::{Altitude, Limit, ParseLimitError, VerticalBand, FEET_PER_METRE};
+pub use report::{Report, SourceRef};
+pub use time::{EventTime, ParseTimeError};
+pub use zone::{ActiveInterval, Shape, Zone, ZoneKind};

@@ -1,0 +1,144 @@
+//! A four-dimensional no-fly zone: horizontal shape × vertical band × activation times.
+
+use crate::{EventTime, VerticalBand};
+use geo_types::MultiPolygon;
+use std::fmt;
+use std::str::FromStr;
+
+/// What kind of airspace a zone is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ZoneKind {
+    /// Flight prohibited.
+    Prohibited,
+    /// Flight restricted to conditions.
+    Restricted,
+    /// Activities dangerous to flight.
+    Danger,
+    /// Temporary flight restriction.
+    Tfr,
+    /// Conflict zone.
+    Conflict,
+    /// UAS geographical zone.
+    Uas,
+    /// Anything else a user defines.
+    Custom,
+}
+
+impl ZoneKind {
+    /// Every kind, in the order of the documentation.
+    pub const ALL: [ZoneKind; 7] = [
+        ZoneKind::Prohibited,
+        ZoneKind::Restricted,
+        ZoneKind::Danger,
+        ZoneKind::Tfr,
+        ZoneKind::Conflict,
+        ZoneKind::Uas,
+        ZoneKind::Custom,
+    ];
+
+    /// The lowercase name used in files and events.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ZoneKind::Prohibited => "prohibited",
+            ZoneKind::Restricted => "restricted",
+            ZoneKind::Danger => "danger",
+            ZoneKind::Tfr => "tfr",
+            ZoneKind::Conflict => "conflict",
+            ZoneKind::Uas => "uas",
+            ZoneKind::Custom => "custom",
+        }
+    }
+}
+
+impl fmt::Display for ZoneKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ZoneKind {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        ZoneKind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(s.trim())).ok_or(())
+    }
+}
+
+/// The horizontal extent of a zone.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// Polygons with holes; edges are straight lines in longitude/latitude (x = lon, y = lat).
+    Polygons(MultiPolygon<f64>),
+    /// All points within `radius_m` metres (geodesic on WGS84) of the centre.
+    Circle {
+        /// Centre latitude, degrees.
+        lat: f64,
+        /// Centre longitude, degrees.
+        lon: f64,
+        /// Radius in metres.
+        radius_m: f64,
+    },
+}
+
+/// A half-open activation interval `[from, to)`; an absent end is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActiveInterval {
+    /// First active instant, or active since forever.
+    pub from: Option<EventTime>,
+    /// First instant no longer active, or active for ever.
+    pub to: Option<EventTime>,
+}
+
+impl ActiveInterval {
+    /// Whether `t` falls inside the interval.
+    pub fn contains(&self, t: EventTime) -> bool {
+        self.from.is_none_or(|f| f <= t) && self.to.is_none_or(|e| t < e)
+    }
+}
+
+/// One no-fly zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    /// Unique identifier within its zone set.
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// Kind of airspace.
+    pub kind: ZoneKind,
+    /// Horizontal extent.
+    pub shape: Shape,
+    /// Vertical extent.
+    pub band: VerticalBand,
+    /// When the zone is active; empty means always.
+    pub active: Vec<ActiveInterval>,
+    /// Content hash of the zone's definition (hex), named by every event judged against it.
+    pub version: String,
+}
+
+impl Zone {
+    /// Whether the zone is active at `t`.
+    pub fn is_active(&self, t: EventTime) -> bool {
+        self.active.is_empty() || self.active.iter().any(|i| i.contains(t))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_are_half_open() {
+        let t = |s: &str| s.parse::<EventTime>().unwrap();
+        let i = ActiveInterval { from: Some(t("2022-02-27T14:00:00Z")), to: Some(t("2022-02-28T00:00:00Z")) };
+        assert!(!i.contains(t("2022-02-27T13:59:59.999Z")));
+        assert!(i.contains(t("2022-02-27T14:00:00Z")));
+        assert!(!i.contains(t("2022-02-28T00:00:00Z")));
+        let open = ActiveInterval { from: None, to: None };
+        assert!(open.contains(t("1970-01-01T00:00:00Z")));
+    }
+
+    #[test]
+    fn kinds_parse_case_insensitively() {
+        assert_eq!("TFR".parse::<ZoneKind>(), Ok(ZoneKind::Tfr));
+        assert!("forbidden".parse::<ZoneKind>().is_err());
+    }
+}
