@@ -1,14 +1,28 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Where is an aircraft? Spatial index and exact containment for nofly zones.
+//!
+//! - [`PolygonIndex`]: exact point-in-multipolygon (holes honoured, boundary counts as inside) in
+//!   O(edges per latitude strip) instead of O(all edges).
+//! - [`GeodesicCircle`]: points within a geodesic distance of a centre on WGS84.
+//! - [`ZoneIndex`]: an R-tree over every zone's bounding boxes that yields candidate zones for a
+//!   point, and the exact test for each candidate.
+//!
+//! ```
+//! use geo_types::{polygon, MultiPolygon};
+//! use nofly_spatial::PolygonIndex;
+//! let square = polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)];
+//! let hole = polygon![(x: 4.0, y: 4.0), (x: 6.0, y: 4.0), (x: 6.0, y: 6.0), (x: 4.0, y: 6.0)];
+//! let with_hole = geo_types::Polygon::new(square.exterior().clone(), vec![hole.exterior().clone()]);
+//! let index = PolygonIndex::new(&MultiPolygon(vec![with_hole]));
+//! assert!(index.contains(2.0, 2.0));   // x = lon, y = lat
+//! assert!(!index.contains(5.0, 5.0));  // in the hole
+//! assert!(!index.contains(11.0, 5.0));
+//! ```
+#![deny(missing_docs)]
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod geodesic_circle;
+mod polygon_index;
+mod zone_index;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use geodesic_circle::GeodesicCircle;
+pub use polygon_index::PolygonIndex;
+pub use zone_index::{BoundingBox, ZoneIndex};
