@@ -1,14 +1,25 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Zone readers for nofly, with validation that names the file, feature, field and what is wrong.
+//!
+//! - [`read_geojson`]: a GeoJSON FeatureCollection (schema in `docs/zones.md`) into [`Zone`]s,
+//!   with every problem found listed as a [`ZoneProblem`] instead of stopping at the first.
+//! - [`ZoneSet`]: the zones of one run, from one or more files, with ids checked for uniqueness
+//!   and a content hash that every run records.
+//!
+//! ```
+//! let text = r#"{"type": "FeatureCollection", "features": [{"type": "Feature",
+//!   "properties": {"id": "R1", "kind": "restricted", "lower": "SFC", "upper": "FL95"},
+//!   "geometry": {"type": "Point", "coordinates": [20.5, 54.7]}}]}"#;
+//! let read = nofly_zones::read_geojson("zones.geojson", text);
+//! assert_eq!(read.zones.len(), 0);
+//! assert!(read.problems[0].to_string().contains("radius_m"));
+//! ```
+#![deny(missing_docs)]
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod geojson_reader;
+mod problem;
+mod zone_set;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use geojson_reader::{read_geojson, ReadZones};
+pub use nofly_model::Zone;
+pub use problem::{Severity, ZoneProblem};
+pub use zone_set::{ZoneSet, ZoneSetError};

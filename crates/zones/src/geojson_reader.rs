@@ -1,0 +1,392 @@
+//! The GeoJSON zone format (docs/zones.md): a FeatureCollection of Polygon, MultiPolygon or
+//! Point + `radius_m` features with aviation limits and activation intervals in their properties.
+//!
+//! The reader walks `serde_json::Value`s itself rather than deserialising into the `geojson` crate's
+//! types: that crate stops at the first malformed geometry, while users need every problem of every
+//! feature listed with its index, id and field, and the valid zones around it kept.
+
+use crate::{Severity, ZoneProblem};
+use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+use nofly_model::{ActiveInterval, EventTime, Limit, Shape, VerticalBand, Zone, ZoneKind};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// The result of reading one zone file: the valid zones and every problem found.
+#[derive(Debug, Clone, Default)]
+pub struct ReadZones {
+    /// Zones that passed validation, in file order.
+    pub zones: Vec<Zone>,
+    /// Canonical JSON (sorted keys, no spaces) of each valid zone's feature, hashed into its version.
+    pub definitions: Vec<String>,
+    /// Errors (the feature was not read) and warnings (it was).
+    pub problems: Vec<ZoneProblem>,
+}
+
+impl ReadZones {
+    /// Whether any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+}
+
+/// Reads a GeoJSON FeatureCollection of zones. `file` is only used in messages.
+pub fn read_geojson(file: &str, text: &str) -> ReadZones {
+    let mut out = ReadZones::default();
+    let problem = |line, message: String| ZoneProblem {
+        severity: Severity::Error,
+        file: file.to_string(),
+        line,
+        feature: None,
+        id: None,
+        field: None,
+        message,
+    };
+    let root: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            out.problems.push(problem(Some(e.line()), format!("not valid JSON: {e}")));
+            return out;
+        }
+    };
+    if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
+        out.problems.push(problem(None, "the top level must be a GeoJSON FeatureCollection".into()));
+        return out;
+    }
+    let Some(features) = root.get("features").and_then(Value::as_array) else {
+        out.problems.push(problem(None, "`features` must be an array".into()));
+        return out;
+    };
+    for (index, feature) in features.iter().enumerate() {
+        let mut reader = FeatureReader { file, index, id: None, problems: Vec::new() };
+        let zone = reader.read(feature);
+        out.problems.append(&mut reader.problems);
+        if let Some(zone) = zone {
+            out.definitions.push(canonical_json(feature));
+            out.zones.push(zone);
+        }
+    }
+    out
+}
+
+/// Serialises with keys sorted (serde_json's default map is ordered) and no whitespace.
+fn canonical_json(v: &Value) -> String {
+    v.to_string()
+}
+
+struct FeatureReader<'a> {
+    file: &'a str,
+    index: usize,
+    id: Option<String>,
+    problems: Vec<ZoneProblem>,
+}
+
+impl FeatureReader<'_> {
+    fn report(&mut self, severity: Severity, field: &str, message: impl Into<String>) {
+        self.problems.push(ZoneProblem {
+            severity,
+            file: self.file.to_string(),
+            line: None,
+            feature: Some(self.index),
+            id: self.id.clone(),
+            field: Some(field.to_string()),
+            message: message.into(),
+        });
+    }
+
+    fn error(&mut self, field: &str, message: impl Into<String>) {
+        self.report(Severity::Error, field, message);
+    }
+
+    fn read(&mut self, feature: &Value) -> Option<Zone> {
+        if feature.get("type").and_then(Value::as_str) != Some("Feature") {
+            self.error("type", "every member of `features` must be a Feature");
+            return None;
+        }
+        let empty = Map::new();
+        let props = match feature.get("properties") {
+            Some(Value::Object(m)) => m,
+            Some(Value::Null) | None => &empty,
+            Some(_) => {
+                self.error("properties", "must be an object");
+                return None;
+            }
+        };
+        self.id = match props.get("id").or_else(|| feature.get("id")) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            _ => None,
+        };
+        if self.id.is_none() {
+            self.error("properties.id", "required: a non-empty string that identifies the zone");
+        }
+        let errors_before = self.problems.len();
+        let name = match props.get("name") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                self.error("properties.name", "must be a string");
+                None
+            }
+        };
+        let kind = match props.get("kind") {
+            None | Some(Value::Null) => ZoneKind::Custom,
+            Some(Value::String(s)) => s.parse().unwrap_or_else(|()| {
+                self.error("properties.kind", format!("unknown kind {s:?}: use one of prohibited, restricted, danger, tfr, conflict, uas, custom"));
+                ZoneKind::Custom
+            }),
+            Some(_) => {
+                self.error("properties.kind", "must be a string");
+                ZoneKind::Custom
+            }
+        };
+        let lower = self.limit(props, "lower", Limit::Surface);
+        let upper = self.limit(props, "upper", Limit::Unlimited);
+        let band = VerticalBand::new(lower, upper);
+        let comparable = matches!(lower, Limit::Agl(_)) == matches!(upper, Limit::Agl(_));
+        if comparable && lower.feet() > upper.feet() {
+            self.error("properties.lower", format!("lower limit {lower} is above upper limit {upper}"));
+        }
+        if band.uses_agl() {
+            self.report(
+                Severity::Warning,
+                "properties.lower/upper",
+                "AGL limit compared as MSL: no terrain model is loaded (see docs/semantics.md)",
+            );
+        }
+        let active = self.active(props.get("active"));
+        let shape = self.shape(feature.get("geometry"), props);
+        if self.problems[errors_before..].iter().any(|p| p.severity == Severity::Error) || self.id.is_none() {
+            return None;
+        }
+        let id = self.id.clone()?;
+        let mut h = Sha256::new();
+        h.update(canonical_json(feature).as_bytes());
+        let version = hex::encode(&h.finalize()[..16]);
+        Some(Zone { name: name.unwrap_or_else(|| id.clone()), id, kind, shape: shape?, band, active, version })
+    }
+
+    fn limit(&mut self, props: &Map<String, Value>, key: &str, default: Limit) -> Limit {
+        let field = format!("properties.{key}");
+        match props.get(key) {
+            None | Some(Value::Null) => default,
+            Some(Value::String(s)) => s.parse().unwrap_or_else(|e: nofly_model::ParseLimitError| {
+                self.error(&field, e.to_string());
+                default
+            }),
+            Some(other) => {
+                self.error(&field, format!("must be a string such as \"FL95\" or \"2500 ft MSL\", found {other}"));
+                default
+            }
+        }
+    }
+
+    fn active(&mut self, value: Option<&Value>) -> Vec<ActiveInterval> {
+        let items = match value {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Array(a)) => a,
+            Some(_) => {
+                self.error("properties.active", "must be a list of {\"from\": time, \"to\": time}");
+                return Vec::new();
+            }
+        };
+        if items.is_empty() {
+            self.error("properties.active", "an empty list would never be active: leave `active` out for always");
+        }
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let Some(obj) = item.as_object() else {
+                self.error(&format!("properties.active[{i}]"), "must be an object with `from` and/or `to`");
+                continue;
+            };
+            let mut end = |key: &str| match obj.get(key) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => s.parse::<EventTime>().map_or_else(
+                    |e| {
+                        self.error(&format!("properties.active[{i}].{key}"), e.to_string());
+                        None
+                    },
+                    Some,
+                ),
+                Some(_) => {
+                    self.error(&format!("properties.active[{i}].{key}"), "must be an RFC 3339 string");
+                    None
+                }
+            };
+            let (from, to) = (end("from"), end("to"));
+            if let (Some(f), Some(t)) = (from, to) {
+                if f >= t {
+                    self.error(&format!("properties.active[{i}]"), format!("`from` {f} is not before `to` {t}"));
+                }
+            }
+            out.push(ActiveInterval { from, to });
+        }
+        out
+    }
+
+    fn shape(&mut self, geometry: Option<&Value>, props: &Map<String, Value>) -> Option<Shape> {
+        let Some(geometry) = geometry.filter(|g| !g.is_null()) else {
+            self.error("geometry", "required");
+            return None;
+        };
+        let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
+        let coords = geometry.get("coordinates");
+        match kind {
+            "Polygon" => {
+                let p = self.polygon(coords, "geometry.coordinates")?;
+                Some(Shape::Polygons(MultiPolygon(vec![p])))
+            }
+            "MultiPolygon" => {
+                let Some(parts) = coords.and_then(Value::as_array).filter(|a| !a.is_empty()) else {
+                    self.error("geometry.coordinates", "a MultiPolygon needs a non-empty array of polygons");
+                    return None;
+                };
+                let polys: Vec<Option<Polygon<f64>>> = parts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| self.polygon(Some(p), &format!("geometry.coordinates[{i}]")))
+                    .collect();
+                polys.into_iter().collect::<Option<Vec<_>>>().map(|v| Shape::Polygons(MultiPolygon(v)))
+            }
+            "Point" => {
+                let c = self.position(coords, "geometry.coordinates")?;
+                let radius = match props.get("radius_m") {
+                    Some(Value::Number(n)) => n.as_f64().filter(|r| r.is_finite() && *r > 0.0),
+                    _ => None,
+                };
+                let Some(radius_m) = radius else {
+                    self.error("properties.radius_m", "a Point zone needs `radius_m`, a positive number of metres");
+                    return None;
+                };
+                Some(Shape::Circle { lat: c.y, lon: c.x, radius_m })
+            }
+            "" => {
+                self.error("geometry.type", "missing");
+                None
+            }
+            other => {
+                self.error("geometry.type", format!("{other} is not a zone shape: use Polygon, MultiPolygon or Point with radius_m"));
+                None
+            }
+        }
+    }
+
+    fn polygon(&mut self, value: Option<&Value>, field: &str) -> Option<Polygon<f64>> {
+        let Some(rings) = value.and_then(Value::as_array).filter(|a| !a.is_empty()) else {
+            self.error(field, "a polygon needs a non-empty array of rings");
+            return None;
+        };
+        let mut out = Vec::with_capacity(rings.len());
+        for (r, ring) in rings.iter().enumerate() {
+            let field = format!("{field}[{r}]");
+            let Some(points) = ring.as_array() else {
+                self.error(&field, "a ring must be an array of positions");
+                return None;
+            };
+            let coords: Vec<Coord<f64>> = points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| self.position(Some(p), &format!("{field}[{i}]")))
+                .collect::<Option<_>>()?;
+            if coords.len() < 4 {
+                self.error(&field, format!("a ring needs at least 4 positions (a closed triangle), found {}", coords.len()));
+                return None;
+            }
+            let (first, last) = (coords[0], coords[coords.len() - 1]);
+            if first != last {
+                self.error(
+                    &field,
+                    format!("ring is not closed: first position [{}, {}] differs from last [{}, {}]", first.x, first.y, last.x, last.y),
+                );
+                return None;
+            }
+            out.push(LineString(coords));
+        }
+        let exterior = out.remove(0);
+        Some(Polygon::new(exterior, out))
+    }
+
+    fn position(&mut self, value: Option<&Value>, field: &str) -> Option<Coord<f64>> {
+        let Some(arr) = value.and_then(Value::as_array) else {
+            self.error(field, "a position must be an array [longitude, latitude]");
+            return None;
+        };
+        let nums: Vec<Option<f64>> = arr.iter().map(Value::as_f64).collect();
+        let (Some(Some(lon)), Some(Some(lat))) = (nums.first(), nums.get(1)) else {
+            self.error(field, "a position must start with two numbers [longitude, latitude]");
+            return None;
+        };
+        if !(-180.0..=180.0).contains(lon) {
+            self.error(field, format!("longitude {lon} is outside -180..180"));
+            return None;
+        }
+        if !(-90.0..=90.0).contains(lat) {
+            self.error(field, format!("latitude {lat} is outside -90..90"));
+            return None;
+        }
+        Some(Coord { x: *lon, y: *lat })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collection(features: &[&str]) -> String {
+        format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","))
+    }
+
+    const SQUARE: &str = r#"{"type":"Feature","properties":{"id":"SQ","name":"Square","kind":"prohibited","lower":"SFC","upper":"FL95","active":[{"from":"2022-02-27T14:00:00Z"}]},
+        "geometry":{"type":"Polygon","coordinates":[[[20,54],[21,54],[21,55],[20,55],[20,54]]]}}"#;
+
+    #[test]
+    fn reads_a_valid_zone() {
+        let r = read_geojson("t.geojson", &collection(&[SQUARE]));
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let z = &r.zones[0];
+        assert_eq!((z.id.as_str(), z.name.as_str(), z.kind), ("SQ", "Square", ZoneKind::Prohibited));
+        assert_eq!(z.band.upper, Limit::FlightLevel(95));
+        assert_eq!(z.active.len(), 1);
+        assert_eq!(z.version.len(), 32);
+    }
+
+    #[test]
+    fn keeps_good_features_and_names_the_bad_ones() {
+        let open_ring = r#"{"type":"Feature","properties":{"id":"OPEN"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}}"#;
+        let bad_unit = r#"{"type":"Feature","properties":{"id":"UNIT","upper":"3000 yd MSL"},"geometry":{"type":"Point","coordinates":[0,0]},"radius_m":5}"#;
+        let bad_lat = r#"{"type":"Feature","properties":{"id":"LAT"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,91],[1,1],[0,0]]]}}"#;
+        let r = read_geojson("z.geojson", &collection(&[open_ring, SQUARE, bad_unit, bad_lat]));
+        assert_eq!(r.zones.len(), 1);
+        assert_eq!(r.zones[0].id, "SQ");
+        let msgs: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
+        assert!(msgs[0].starts_with("error: z.geojson: feature 0 (id \"OPEN\"): geometry.coordinates[0]: ring is not closed"), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("feature 2 (id \"UNIT\"): properties.upper") && m.contains("unknown unit")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("feature 3") && m.contains("latitude 91 is outside")), "{msgs:?}");
+    }
+
+    #[test]
+    fn syntax_errors_give_the_line() {
+        let r = read_geojson("s.geojson", "{\n\"type\": \"FeatureCollection\",\n\"features\": [\n}");
+        assert_eq!(r.problems[0].line, Some(4));
+    }
+
+    #[test]
+    fn circles_holes_and_multipolygons() {
+        let circle = r#"{"type":"Feature","properties":{"id":"C","radius_m":5000},"geometry":{"type":"Point","coordinates":[20.5,54.7]}}"#;
+        let multi = r#"{"type":"Feature","properties":{"id":"M"},"geometry":{"type":"MultiPolygon","coordinates":[
+            [[[0,0],[10,0],[10,10],[0,10],[0,0]],[[4,4],[6,4],[6,6],[4,6],[4,4]]], [[[20,0],[21,0],[21,1],[20,0]]]]}}"#;
+        let r = read_geojson("c.geojson", &collection(&[circle, multi]));
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(matches!(r.zones[0].shape, Shape::Circle { radius_m, .. } if radius_m == 5000.0));
+        let Shape::Polygons(mp) = &r.zones[1].shape else { panic!() };
+        assert_eq!((mp.0.len(), mp.0[0].interiors().len()), (2, 1));
+    }
+
+    #[test]
+    fn agl_is_a_warning_and_inverted_band_an_error() {
+        let agl = r#"{"type":"Feature","properties":{"id":"A","upper":"500 ft AGL","radius_m":100},"geometry":{"type":"Point","coordinates":[0,0]}}"#;
+        let inverted = r#"{"type":"Feature","properties":{"id":"I","lower":"FL100","upper":"5000 ft MSL","radius_m":100},"geometry":{"type":"Point","coordinates":[0,0]}}"#;
+        let r = read_geojson("a.geojson", &collection(&[agl, inverted]));
+        assert_eq!(r.zones.len(), 1);
+        assert_eq!(r.problems[0].severity, Severity::Warning);
+        assert!(r.problems[1].message.contains("above upper limit"));
+    }
+}
