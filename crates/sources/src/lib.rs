@@ -1,14 +1,35 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Input sources for nofly: everything that turns recorded or live surveillance data into
+//! [`Report`]s.
+//!
+//! - [`Format`] and [`sniff`]: which format a file is in (`--format auto`).
+//! - [`read_file`]: SBS/BaseStation text, OpenSky state vectors as CSV or Parquet, gzip or not, with
+//!   a [`ReadStats`] that counts what was skipped and keeps the first few [`RecordError`]s.
+//! - [`SbsParser`]: one SBS line at a time, for files and for the live client.
+//! - [`sbs_live`]: a reconnecting TCP client for `sbs://HOST:PORT`.
+//!
+//! ```
+//! use nofly_sources::{SbsParser, SbsClock};
+//! use nofly_model::SourceRef;
+//! let mut parser = SbsParser::new(SbsClock::CarryForward { start: Default::default() });
+//! let line = "MSG,3,1,1,4B1908,1,2026/11/25,16:14:24.937,2026/11/25,16:14:26.921,,2525,,,33.96693,-118.25598,,,0,0,0,0";
+//! let report = parser.parse_line(line, SourceRef { input: 0, record: 1 }).unwrap().unwrap();
+//! assert_eq!(report.icao.to_string(), "4b1908");
+//! assert_eq!(report.time.to_rfc3339(), "2026-11-25T16:14:24.937Z");
+//! assert_eq!(report.position, Some((33.96693, -118.25598)));
+//! ```
+#![deny(missing_docs)]
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod file_input;
+mod format;
+mod opensky_csv;
+mod opensky_parquet;
+mod record_error;
+mod sbs;
+mod sbs_live;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use file_input::{read_file, FileError};
+pub use format::{sniff, Format};
+pub use nofly_model::Report;
+pub use record_error::{ReadStats, RecordError};
+pub use sbs::{SbsClock, SbsParser};
+pub use sbs_live::{sbs_live, LiveEvent};

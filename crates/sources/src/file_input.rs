@@ -1,0 +1,130 @@
+//! Reading one recorded input file of any supported format, gzip-compressed or not.
+
+use crate::sbs::{SbsClock, SbsParser};
+use crate::{opensky_csv, opensky_parquet, sniff, Format, ReadStats};
+use nofly_model::{EventTime, Report, SourceRef};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+/// Why a whole file could not be read (single bad records are counted in [`ReadStats`] instead).
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The file could not be opened or read.
+    #[error("{file}: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not in a format nofly reads, or its header or schema is unusable.
+    #[error("{file}: {reason}")]
+    Format {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Reads `path` and calls `emit` for every report, in file order.
+///
+/// `format` `None` sniffs it. `untimed_start` is the time of SBS lines without a date that come
+/// before any dated line. `on_progress(done, total)` is called now and then, in bytes for text
+/// formats and in rows for Parquet. Returns the format used and what was read.
+pub fn read_file(
+    path: &Path,
+    format: Option<Format>,
+    input_index: u16,
+    untimed_start: EventTime,
+    emit: &mut dyn FnMut(Report),
+    on_progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Format, ReadStats), FileError> {
+    let name = path.display().to_string();
+    let io = |source| FileError::Io { file: name.clone(), source };
+    let mut file = File::open(path).map_err(io)?;
+    let total = file.metadata().map_err(io)?.len();
+    let mut head = Vec::with_capacity(4096);
+    (&mut file).take(4096).read_to_end(&mut head).map_err(io)?;
+    let format = match format {
+        Some(f) => f,
+        None => sniff(&head).map_err(|reason| FileError::Format { file: name.clone(), reason: format!("{reason}; name the format with --format") })?,
+    };
+    let file = File::open(path).map_err(io)?;
+    let mut stats = ReadStats::default();
+    let fail = |reason| FileError::Format { file: name.clone(), reason };
+    if format == Format::OpenSkyParquet {
+        opensky_parquet::read(file, &name, input_index, &mut stats, emit, on_progress).map_err(fail)?;
+        return Ok((format, stats));
+    }
+    let counted = Counting { inner: file, done: 0, total, on_progress };
+    let text: Box<dyn Read + '_> =
+        if head.starts_with(&[0x1f, 0x8b]) { Box::new(flate2::read::MultiGzDecoder::new(counted)) } else { Box::new(counted) };
+    match format {
+        Format::Sbs => read_sbs(BufReader::with_capacity(1 << 16, text), &name, input_index, untimed_start, &mut stats, emit).map_err(io)?,
+        Format::OpenSkyCsv => opensky_csv::read(text, &name, input_index, &mut stats, emit).map_err(fail)?,
+        Format::OpenSkyParquet => unreachable!("handled above"),
+    }
+    Ok((format, stats))
+}
+
+fn read_sbs(
+    mut input: impl BufRead,
+    name: &str,
+    input_index: u16,
+    untimed_start: EventTime,
+    stats: &mut ReadStats,
+    emit: &mut dyn FnMut(Report),
+) -> std::io::Result<()> {
+    let mut parser = SbsParser::new(SbsClock::CarryForward { start: untimed_start });
+    let mut buf = Vec::new();
+    let mut line_no = 0u64;
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(());
+        }
+        line_no += 1;
+        let Ok(line) = std::str::from_utf8(&buf) else {
+            stats.records += 1;
+            stats.malformed(crate::RecordError { file: name.into(), record: line_no, unit: "line", field: None, reason: "not UTF-8 text".into() });
+            continue;
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        stats.records += 1;
+        match parser.parse_line(line, SourceRef { input: input_index, record: line_no }) {
+            Ok(Some(r)) => {
+                if parser.last_was_untimed() {
+                    stats.untimed += 1;
+                }
+                stats.reports += 1;
+                emit(r);
+            }
+            Ok(None) => stats.ignored += 1,
+            Err(p) => stats.malformed(p.at(name, line_no)),
+        }
+    }
+}
+
+/// Counts the bytes read from a file and reports progress every megabyte.
+struct Counting<'a, R> {
+    inner: R,
+    done: u64,
+    total: u64,
+    on_progress: &'a mut dyn FnMut(u64, u64),
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let before = self.done >> 20;
+        self.done += n as u64;
+        if self.done >> 20 != before || n == 0 {
+            (self.on_progress)(self.done, self.total);
+        }
+        Ok(n)
+    }
+}

@@ -1,0 +1,194 @@
+//! OpenSky Network state vectors as Parquet (the historical-dataset schema, as the `traffic`
+//! library and OpenSky's own exports write it). Same columns and units as the CSV form; `time` may
+//! be integer or fractional Unix seconds or an Arrow timestamp of any unit. Only the needed columns
+//! are decoded. NaN in a float column counts as null, as pandas writes missing values that way.
+
+use crate::opensky_csv::{check_position, FPM_PER_MPS, KNOTS_PER_MPS};
+use crate::{ReadStats, RecordError};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, TimeUnit};
+use nofly_model::{Callsign, EventTime, Icao24, Report, SourceRef, FEET_PER_METRE};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
+use std::fs::File;
+
+const COLUMNS: [&str; 12] =
+    ["time", "icao24", "lat", "lon", "velocity", "heading", "vertrate", "callsign", "onground", "squawk", "baroaltitude", "geoaltitude"];
+
+/// Reads a Parquet file; `on_rows(done, total)` reports progress in rows.
+pub(crate) fn read(
+    file: File,
+    name: &str,
+    input_index: u16,
+    stats: &mut ReadStats,
+    emit: &mut dyn FnMut(Report),
+    on_rows: &mut dyn FnMut(u64, u64),
+) -> Result<(), String> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format!("not a readable Parquet file: {e}"))?;
+    let total = builder.metadata().file_metadata().num_rows().max(0) as u64;
+    let schema = builder.schema().clone();
+    for required in ["time", "icao24", "lat", "lon"] {
+        if schema.index_of(required).is_err() {
+            return Err(format!("the Parquet schema has no `{required}` column"));
+        }
+    }
+    let roots: Vec<usize> = COLUMNS.iter().filter_map(|c| schema.index_of(c).ok()).collect();
+    let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+    let reader = builder.with_projection(mask).with_batch_size(64 * 1024).build().map_err(|e| e.to_string())?;
+    let mut row: u64 = 0;
+    for batch in reader {
+        let batch = batch.map_err(|e| format!("row {row}: cannot decode: {e}"))?;
+        read_batch(&batch, name, input_index, row, stats, emit)?;
+        row += batch.num_rows() as u64;
+        on_rows(row, total);
+    }
+    Ok(())
+}
+
+/// One column, typed once per batch.
+enum Col<'a> {
+    Absent,
+    F64(&'a arrow_array::Float64Array),
+    F32(&'a arrow_array::Float32Array),
+    I64(&'a arrow_array::Int64Array),
+    I32(&'a arrow_array::Int32Array),
+    /// Timestamp array, its raw values and their number of units per second.
+    Timestamp(&'a dyn Array, &'a [i64], i64),
+    Str(Box<dyn Fn(usize) -> Option<&'a str> + 'a>),
+    Bool(&'a arrow_array::BooleanArray),
+}
+
+impl<'a> Col<'a> {
+    fn of(batch: &'a RecordBatch, name: &str) -> Result<Self, String> {
+        let Some(a) = batch.column_by_name(name) else { return Ok(Col::Absent) };
+        Ok(match a.data_type() {
+            DataType::Float64 => Col::F64(a.as_primitive::<Float64Type>()),
+            DataType::Float32 => Col::F32(a.as_primitive::<Float32Type>()),
+            DataType::Int64 => Col::I64(a.as_primitive::<Int64Type>()),
+            DataType::Int32 => Col::I32(a.as_primitive::<Int32Type>()),
+            DataType::Timestamp(unit, _) => timestamp(a, unit),
+            DataType::Utf8 => {
+                let s = a.as_string::<i32>();
+                Col::Str(Box::new(move |i| s.is_valid(i).then(|| s.value(i))))
+            }
+            DataType::LargeUtf8 => {
+                let s = a.as_string::<i64>();
+                Col::Str(Box::new(move |i| s.is_valid(i).then(|| s.value(i))))
+            }
+            DataType::Utf8View => {
+                let s = a.as_string_view();
+                Col::Str(Box::new(move |i| s.is_valid(i).then(|| s.value(i))))
+            }
+            DataType::Boolean => Col::Bool(a.as_boolean()),
+            other => return Err(format!("column `{name}` has type {other}, which nofly does not read")),
+        })
+    }
+
+    /// The value as f64; NaN counts as null (pandas writes missing floats as NaN).
+    fn f64(&self, i: usize) -> Option<f64> {
+        self.f64_raw(i).filter(|v| !v.is_nan())
+    }
+
+    fn f64_raw(&self, i: usize) -> Option<f64> {
+        match self {
+            Col::F64(a) => a.is_valid(i).then(|| a.value(i)),
+            Col::F32(a) => a.is_valid(i).then(|| f64::from(a.value(i))),
+            Col::I64(a) => a.is_valid(i).then(|| a.value(i) as f64),
+            Col::I32(a) => a.is_valid(i).then(|| f64::from(a.value(i))),
+            Col::Str(s) => s(i).and_then(|t| t.trim().parse().ok()),
+            _ => None,
+        }
+    }
+
+    fn millis(&self, i: usize) -> Option<EventTime> {
+        match self {
+            Col::Timestamp(a, values, per_second) => a.is_valid(i).then(|| EventTime::from_millis(scale_to_millis(values[i], *per_second))),
+            Col::I64(a) => a.is_valid(i).then(|| EventTime::from_millis(a.value(i).saturating_mul(1000))),
+            _ => self.f64(i).and_then(EventTime::from_unix_seconds),
+        }
+    }
+
+    fn str(&self, i: usize) -> Option<&'a str> {
+        match self {
+            Col::Str(s) => s(i),
+            _ => None,
+        }
+    }
+
+    fn bool(&self, i: usize) -> Option<bool> {
+        match self {
+            Col::Bool(a) => a.is_valid(i).then(|| a.value(i)),
+            _ => None,
+        }
+    }
+}
+
+fn timestamp<'a>(a: &'a ArrayRef, unit: &TimeUnit) -> Col<'a> {
+    let (values, per_second): (&'a [i64], i64) = match unit {
+        TimeUnit::Second => (a.as_primitive::<TimestampSecondType>().values(), 1),
+        TimeUnit::Millisecond => (a.as_primitive::<TimestampMillisecondType>().values(), 1_000),
+        TimeUnit::Microsecond => (a.as_primitive::<TimestampMicrosecondType>().values(), 1_000_000),
+        TimeUnit::Nanosecond => (a.as_primitive::<TimestampNanosecondType>().values(), 1_000_000_000),
+    };
+    Col::Timestamp(a.as_ref(), values, per_second)
+}
+
+fn scale_to_millis(v: i64, per_second: i64) -> i64 {
+    if per_second >= 1000 { v.div_euclid(per_second / 1000) } else { v.saturating_mul(1000 / per_second) }
+}
+
+fn read_batch(
+    batch: &RecordBatch,
+    file: &str,
+    input_index: u16,
+    first_row: u64,
+    stats: &mut ReadStats,
+    emit: &mut dyn FnMut(Report),
+) -> Result<(), String> {
+    let [time, icao24, lat, lon, velocity, heading, vertrate, callsign, onground, squawk, baro, geo] =
+        COLUMNS.map(|c| Col::of(batch, c));
+    let (time, icao24, lat, lon) = (time?, icao24?, lat?, lon?);
+    let (velocity, heading, vertrate, callsign) = (velocity?, heading?, vertrate?, callsign?);
+    let (onground, squawk, baro, geo) = (onground?, squawk?, baro?, geo?);
+    for i in 0..batch.num_rows() {
+        stats.records += 1;
+        let record = first_row + i as u64;
+        let fail = |stats: &mut ReadStats, field: &'static str, reason: String| {
+            stats.malformed(RecordError { file: file.into(), record, unit: "row", field: Some(field), reason });
+        };
+        let (Some(la), Some(lo)) = (lat.f64(i), lon.f64(i)) else {
+            stats.ignored += 1;
+            continue;
+        };
+        if let Err((field, reason)) = check_position(la, lo) {
+            fail(stats, field, reason);
+            continue;
+        }
+        let Some(t) = time.millis(i) else {
+            fail(stats, "time", "null or unusable".into());
+            continue;
+        };
+        let Some(icao) = icao24.str(i).and_then(|s| s.parse::<Icao24>().ok()) else {
+            fail(stats, "icao24", format!("{:?} is not 6 hex digits", icao24.str(i)));
+            continue;
+        };
+        let mut r = Report::new(t, icao, SourceRef { input: input_index, record });
+        r.position = Some((la, lo));
+        r.ground_speed_kt = velocity.f64(i).filter(|v| v.is_finite()).map(|v| (v * KNOTS_PER_MPS) as f32);
+        r.track_deg = heading.f64(i).filter(|v| v.is_finite()).map(|v| v as f32);
+        r.vertical_rate_fpm = vertrate.f64(i).filter(|v| v.is_finite()).map(|v| (v * FPM_PER_MPS) as f32);
+        r.callsign = callsign.str(i).and_then(Callsign::new);
+        r.on_ground = onground.bool(i);
+        r.squawk = match squawk.str(i) {
+            Some(s) => crate::sbs::squawk(s.trim()).unwrap_or(None),
+            None => squawk.f64(i).and_then(|v| crate::sbs::squawk(&format!("{v:04}")).unwrap_or(None)),
+        };
+        r.alt_baro_ft = baro.f64(i).filter(|v| v.is_finite()).map(|m| m * FEET_PER_METRE);
+        r.alt_geo_ft = geo.f64(i).filter(|v| v.is_finite()).map(|m| m * FEET_PER_METRE);
+        stats.reports += 1;
+        emit(r);
+    }
+    Ok(())
+}
