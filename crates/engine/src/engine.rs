@@ -1,0 +1,237 @@
+//! Per-aircraft state and the ENTER/EXIT rules.
+
+use nofly_model::{Altitude, Callsign, Event, EventKind, EventTime, Icao24, Report, Zone};
+use nofly_spatial::ZoneIndex;
+use std::collections::HashMap;
+
+/// What the engine remembers of one aircraft.
+#[derive(Debug, Clone, Default)]
+pub struct Track {
+    /// Latest callsign seen.
+    pub callsign: Option<Callsign>,
+    /// Time of the first report.
+    pub first_seen: EventTime,
+    /// Time of the latest report.
+    pub last_seen: EventTime,
+    /// Reports received.
+    pub reports: u64,
+    /// Reports with a position (the ones judged against zones).
+    pub positions: u64,
+    /// Events raised for this aircraft.
+    pub events: u64,
+    /// Indices of the zones the aircraft was inside at its latest position, sorted.
+    inside: Vec<u32>,
+}
+
+/// Counters over a whole run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EngineStats {
+    /// Reports processed.
+    pub reports: u64,
+    /// Reports with a position.
+    pub positions: u64,
+    /// Reports older than the aircraft's latest one, dropped (only live feeds produce them).
+    pub late: u64,
+    /// Events emitted.
+    pub events: u64,
+}
+
+/// The detection engine over a fixed set of zones.
+pub struct Engine<'z> {
+    zones: &'z [Zone],
+    index: ZoneIndex,
+    tracks: HashMap<Icao24, Track>,
+    candidates: Vec<u32>,
+    inside_now: Vec<u32>,
+    stats: EngineStats,
+}
+
+impl<'z> Engine<'z> {
+    /// An engine judging reports against `zones` (the index is built here).
+    pub fn new(zones: &'z [Zone]) -> Self {
+        Engine {
+            zones,
+            index: ZoneIndex::new(zones),
+            tracks: HashMap::new(),
+            candidates: Vec::new(),
+            inside_now: Vec::new(),
+            stats: EngineStats::default(),
+        }
+    }
+
+    /// Processes one report and calls `emit` for each event it causes: first EXITs, then ENTERs,
+    /// each in zone order. Reports must come in event-time order per aircraft; an older one is
+    /// counted as late and ignored.
+    pub fn process(&mut self, report: &Report, emit: &mut dyn FnMut(Event)) {
+        self.stats.reports += 1;
+        let track = self.tracks.entry(report.icao).or_insert_with(|| Track { first_seen: report.time, ..Track::default() });
+        if report.time < track.last_seen {
+            self.stats.late += 1;
+            return;
+        }
+        track.last_seen = report.time;
+        track.reports += 1;
+        if report.callsign.is_some() {
+            track.callsign = report.callsign;
+        }
+        let Some((lat, lon)) = report.position else { return };
+        track.positions += 1;
+        self.stats.positions += 1;
+
+        let altitude = match (report.on_ground, report.alt_baro_ft) {
+            (Some(true), _) => Altitude::Surface,
+            (_, Some(ft)) => Altitude::Feet(ft),
+            (_, None) => Altitude::Unknown,
+        };
+        self.index.candidates_into(lat, lon, &mut self.candidates);
+        self.inside_now.clear();
+        for &z in &self.candidates {
+            let zone = &self.zones[z as usize];
+            if zone.is_active(report.time) && zone.band.contains(altitude) && self.index.shape_contains(z, lat, lon) {
+                self.inside_now.push(z);
+            }
+        }
+        if self.inside_now == track.inside {
+            return;
+        }
+        let zones = self.zones;
+        let mut raise = |kind: EventKind, z: u32, track: &mut Track| {
+            let zone = &zones[z as usize];
+            track.events += 1;
+            emit(Event {
+                id: Event::derive_id(kind, report.time, report.icao, &zone.id, &zone.version),
+                kind,
+                time: report.time,
+                icao24: report.icao,
+                callsign: track.callsign,
+                zone_id: zone.id.clone(),
+                zone_name: zone.name.clone(),
+                zone_version: zone.version.clone(),
+                lat,
+                lon,
+                alt_ft: report.alt_baro_ft,
+                alt_unknown: altitude == Altitude::Unknown,
+                on_ground: report.on_ground == Some(true),
+                source: report.source,
+            });
+        };
+        let before = std::mem::take(&mut track.inside);
+        let mut raised = 0;
+        for &z in before.iter().filter(|z| self.inside_now.binary_search(z).is_err()) {
+            raise(EventKind::Exit, z, track);
+            raised += 1;
+        }
+        for &z in self.inside_now.iter().filter(|z| before.binary_search(z).is_err()) {
+            raise(EventKind::Enter, z, track);
+            raised += 1;
+        }
+        self.stats.events += raised;
+        track.inside.clone_from(&self.inside_now);
+    }
+
+    /// Run counters so far.
+    pub fn stats(&self) -> EngineStats {
+        self.stats
+    }
+
+    /// Every aircraft seen, in address order (for deterministic summaries).
+    pub fn tracks(&self) -> Vec<(Icao24, &Track)> {
+        let mut v: Vec<(Icao24, &Track)> = self.tracks.iter().map(|(k, t)| (*k, t)).collect();
+        v.sort_by_key(|(k, _)| *k);
+        v
+    }
+
+    /// Number of aircraft seen.
+    pub fn aircraft(&self) -> usize {
+        self.tracks.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo_types::{polygon, MultiPolygon};
+    use nofly_model::{ActiveInterval, Limit, Shape, SourceRef, VerticalBand, ZoneKind};
+
+    fn square_zone(id: &str, band: VerticalBand, active: Vec<ActiveInterval>) -> Zone {
+        let sq = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)];
+        Zone { id: id.into(), name: id.into(), kind: ZoneKind::Restricted, shape: Shape::Polygons(MultiPolygon(vec![sq])), band, active, version: "v".into() }
+    }
+
+    fn report(t: i64, lat: f64, lon: f64, alt: Option<f64>) -> Report {
+        let mut r = Report::new(EventTime::from_millis(t), Icao24(0xabcdef), SourceRef { input: 0, record: t as u64 });
+        r.position = Some((lat, lon));
+        r.alt_baro_ft = alt;
+        r
+    }
+
+    fn run(zones: &[Zone], reports: &[Report]) -> Vec<(EventKind, i64, String, bool)> {
+        let mut engine = Engine::new(zones);
+        let mut out = Vec::new();
+        for r in reports {
+            engine.process(r, &mut |e| out.push((e.kind, e.time.millis(), e.zone_id, e.alt_unknown)));
+        }
+        out
+    }
+
+    #[test]
+    fn first_report_inside_enters_and_leaving_exits() {
+        let z = [square_zone("Z", VerticalBand::everything(), vec![])];
+        let ev = run(&z, &[report(0, 0.5, 0.5, Some(1000.0)), report(1, 0.6, 0.6, Some(1000.0)), report(2, 2.0, 2.0, Some(1000.0))]);
+        assert_eq!(ev, vec![(EventKind::Enter, 0, "Z".into(), false), (EventKind::Exit, 2, "Z".into(), false)]);
+    }
+
+    #[test]
+    fn altitude_band_is_part_of_inside() {
+        let band = VerticalBand::new(Limit::Surface, Limit::FlightLevel(100));
+        let z = [square_zone("Z", band, vec![])];
+        let ev = run(&z, &[report(0, 0.5, 0.5, Some(12_000.0)), report(1, 0.5, 0.5, Some(10_000.0)), report(2, 0.5, 0.5, Some(10_001.0))]);
+        assert_eq!(ev.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(), vec![(EventKind::Enter, 1), (EventKind::Exit, 2)]);
+    }
+
+    #[test]
+    fn unknown_altitude_counts_inside_and_says_so() {
+        let band = VerticalBand::new(Limit::FlightLevel(200), Limit::Unlimited);
+        let z = [square_zone("Z", band, vec![])];
+        let ev = run(&z, &[report(0, 0.5, 0.5, None)]);
+        assert_eq!(ev, vec![(EventKind::Enter, 0, "Z".into(), true)]);
+    }
+
+    #[test]
+    fn activation_starts_and_ends_inside_the_zone() {
+        let t = EventTime::from_millis;
+        let z = [square_zone("Z", VerticalBand::everything(), vec![ActiveInterval { from: Some(t(10)), to: Some(t(20)) }])];
+        let ev = run(&z, &[report(5, 0.5, 0.5, None), report(10, 0.5, 0.5, None), report(15, 0.5, 0.5, None), report(20, 0.5, 0.5, None)]);
+        assert_eq!(ev.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(), vec![(EventKind::Enter, 10), (EventKind::Exit, 20)]);
+    }
+
+    #[test]
+    fn on_ground_is_at_the_surface() {
+        let band = VerticalBand::new(Limit::Msl(500.0), Limit::Unlimited);
+        let z = [square_zone("Z", band, vec![])];
+        let mut r = report(0, 0.5, 0.5, Some(1_000.0));
+        r.on_ground = Some(true);
+        assert!(run(&z, &[r]).is_empty());
+    }
+
+    #[test]
+    fn late_reports_are_dropped_and_positionless_ones_keep_state() {
+        let z = [square_zone("Z", VerticalBand::everything(), vec![])];
+        let mut engine = Engine::new(&z);
+        let mut n = 0;
+        engine.process(&report(10, 0.5, 0.5, None), &mut |_| n += 1);
+        let mut no_pos = report(11, 0.0, 0.0, None);
+        no_pos.position = None;
+        engine.process(&no_pos, &mut |_| n += 1);
+        engine.process(&report(5, 3.0, 3.0, None), &mut |_| n += 1);
+        assert_eq!((n, engine.stats().late), (1, 1));
+    }
+
+    #[test]
+    fn overlapping_zones_give_one_event_each() {
+        let z = [square_zone("A", VerticalBand::everything(), vec![]), square_zone("B", VerticalBand::everything(), vec![])];
+        let ev = run(&z, &[report(0, 0.5, 0.5, None), report(1, 5.0, 5.0, None)]);
+        let names: Vec<_> = ev.iter().map(|e| (e.0, e.2.as_str())).collect();
+        assert_eq!(names, vec![(EventKind::Enter, "A"), (EventKind::Enter, "B"), (EventKind::Exit, "A"), (EventKind::Exit, "B")]);
+    }
+}
