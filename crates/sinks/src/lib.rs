@@ -1,14 +1,21 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! Where nofly's events go.
+//!
+//! - [`JsonLinesSink`]: one JSON object per event and line, field order fixed, so that the same
+//!   input gives byte-identical output.
+//! - [`SqliteStore`]: the embedded default store: runs (inputs' hashes, zone-set hash, settings,
+//!   program version), zone versions, events (deduplicated by their deterministic id) and
+//!   per-aircraft track summaries.
+//!
+//! ```
+//! use nofly_sinks::JsonLinesSink;
+//! let mut out = Vec::new();
+//! let sink = JsonLinesSink::new(&mut out);
+//! assert_eq!(sink.written(), 0);
+//! ```
+#![deny(missing_docs)]
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod json_lines;
+mod sqlite_store;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use json_lines::JsonLinesSink;
+pub use sqlite_store::{InputRecord, RunRecord, SqliteStore, StoreError, TrackRecord};
