@@ -1,0 +1,92 @@
+//! `nofly watch`: a live feed against zones, events written as they happen.
+
+use crate::pipeline::{track_records, zone_rows};
+use crate::zone_loading::load_zones;
+use crate::WatchArgs;
+use anyhow::{bail, Context, Result};
+use nofly_engine::Engine;
+use nofly_model::{Event, EventTime};
+use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore};
+use nofly_sources::{sbs_live, LiveEvent};
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+fn wall_clock() -> EventTime {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    EventTime::from_millis(now.as_millis() as i64)
+}
+
+/// Runs until Ctrl-C; events are flushed to the events output after every message and to the
+/// database every second, and everything is flushed on the way out.
+pub fn run(args: WatchArgs) -> Result<ExitCode> {
+    let zones = load_zones(&args.zones, args.skip_bad_zones)?;
+    let Some(addr) = args.source.strip_prefix("sbs://") else {
+        bail!("--source {:?}: only sbs://HOST:PORT is supported by this version", args.source);
+    };
+    let addr = addr.trim_end_matches('/').to_string();
+    let mut events: JsonLinesSink<Box<dyn Write>> = JsonLinesSink::new(match &args.output.events {
+        Some(p) => Box::new(BufWriter::new(std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?)),
+        None => Box::new(std::io::stdout()),
+    });
+    let mut store = args.output.db.as_deref().map(SqliteStore::open).transpose()?;
+    let run = RunRecord {
+        program_version: env!("CARGO_PKG_VERSION").to_string(),
+        zone_set_hash: zones.content_hash(),
+        settings: crate::pipeline::settings_json(None, EventTime::default()),
+        inputs: vec![InputRecord { path: args.source.clone(), sha256: format!("live session from {}", wall_clock()), format: "sbs".into() }],
+        summary: "{}".into(),
+    };
+    let zone_rows = zone_rows(&zones);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let (tx, mut rx) = mpsc::channel(8192);
+        let feed = tokio::spawn(sbs_live(addr, 0, tx, wall_clock));
+        let mut engine = Engine::new(&zones.zones);
+        let mut pending: Vec<Event> = Vec::new();
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let mut malformed = 0u64;
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            tokio::select! {
+                _ = &mut ctrl_c => { tracing::info!("interrupted: flushing and stopping"); break; }
+                message = rx.recv() => match message {
+                    Some(LiveEvent::Report(r)) => {
+                        let mut failed = None;
+                        engine.process(&r, &mut |e| {
+                            if let Err(err) = events.write(&e) { failed = Some(err); }
+                            pending.push(e);
+                        });
+                        if let Some(err) = failed { return Err(anyhow::Error::new(err).context("cannot write events")); }
+                        events.flush()?;
+                    }
+                    Some(LiveEvent::Malformed(e)) => {
+                        malformed += 1;
+                        if malformed <= 10 { tracing::warn!("skipped malformed record: {e}"); }
+                    }
+                    Some(LiveEvent::Connected(name)) => tracing::info!("connected to {name}"),
+                    Some(LiveEvent::Disconnected { reason, retry_in }) => tracing::warn!("feed unavailable ({reason}); retrying in {:.1} s", retry_in.as_secs_f64()),
+                    None => break,
+                },
+                _ = tick.tick() => {
+                    if let Some(store) = store.as_mut() {
+                        if !pending.is_empty() {
+                            store.record_run(&run, &zone_rows, &pending, &[])?;
+                            pending.clear();
+                        }
+                    }
+                }
+            }
+        }
+        feed.abort();
+        events.flush()?;
+        if let Some(store) = store.as_mut() {
+            store.record_run(&run, &zone_rows, &pending, &track_records(&engine))?;
+        }
+        let s = engine.stats();
+        eprintln!("nofly: stopped: {} reports, {} aircraft, {} events, {} malformed, {} late", s.reports, engine.aircraft(), s.events, malformed, s.late);
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,145 @@
+//! `nofly`: replay recorded air-surveillance data or watch a live feed against four-dimensional
+//! no-fly zones, and report every entry and exit as JSON lines and in an SQLite store.
+
+mod commands;
+mod pipeline;
+mod zone_loading;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Watch air-surveillance data (ADS-B / Mode S) for violations of no-fly zones.
+///
+/// Zones are four-dimensional: an area (polygons with holes, or geodesic circles), an altitude band
+/// and activation times. Every event is judged in event time (the time in the data), so a replay of
+/// a recording and a live run give the same events. See docs/semantics.md for the exact rules.
+#[derive(Parser, Debug)]
+#[command(name = "nofly", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Replay recorded files against zones and write the events.
+    ///
+    /// Inputs: SBS/BaseStation text (as readsb/dump1090 serve on port 30003), and OpenSky state
+    /// vectors (historical-dataset schema) as CSV or Parquet. Text inputs may be gzip-compressed.
+    /// Reports are put in event-time order before detection (ties keep input order). Malformed
+    /// records are skipped, counted, and the first ten reported with file, line/row and field.
+    Replay(ReplayArgs),
+    /// Watch a live feed and write events as they happen; Ctrl-C stops and flushes everything.
+    ///
+    /// Reconnects by itself with backoff (0.5 s doubling to 30 s) when the feed is down or drops.
+    Watch(WatchArgs),
+    /// Validate zone files and summarise them.
+    Zones {
+        #[command(subcommand)]
+        command: ZonesCommand,
+    },
+    /// Run the flagship real scenario: Russian flights to Kaliningrad, 22 Feb – 5 Mar 2022, against
+    /// the national airspace of the states that closed it to Russian aircraft.
+    ///
+    /// Fetches the OpenSky sample once from PyPI (the `traffic` package's source archive) into a
+    /// cache directory and checks its SHA-256; if that is impossible, says why and runs a bundled
+    /// SBS sample instead. Writes events and an SQLite store, then tells the story per zone and flight.
+    Demo(DemoArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum ZonesCommand {
+    /// Check zone files: list every problem with its feature, id and field, then summarise each
+    /// zone. Exits with 1 when any file has an error.
+    Check {
+        /// GeoJSON zone files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Options shared by every command that detects.
+#[derive(Args, Debug, Clone)]
+struct OutputArgs {
+    /// Write events as JSON lines to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
+    /// Also record the run, zones, events and track summaries in this SQLite database (created if
+    /// missing; the same run replayed again adds nothing).
+    #[arg(long, value_name = "FILE")]
+    db: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ReplayArgs {
+    /// Zone file (GeoJSON, see docs/zones.md); repeat for several. Zone ids must be unique.
+    #[arg(long = "zones", value_name = "FILE", required = true)]
+    zones: Vec<PathBuf>,
+    /// Input format: auto (sniff each file and say which format was chosen), sbs, opensky-csv or
+    /// opensky-parquet.
+    #[arg(long, default_value = "auto", value_name = "F")]
+    format: String,
+    /// Time given to SBS lines without a date that come before any dated line (RFC 3339). Later
+    /// undated lines take the time of the previous dated line.
+    #[arg(long, default_value = "1970-01-01T00:00:00Z", value_name = "TIME")]
+    untimed_start: String,
+    /// Use the valid zones of a zone file that also has invalid ones, instead of refusing to run.
+    #[arg(long)]
+    skip_bad_zones: bool,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Recorded input files.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct WatchArgs {
+    /// Zone file (GeoJSON); repeat for several.
+    #[arg(long = "zones", value_name = "FILE", required = true)]
+    zones: Vec<PathBuf>,
+    /// Live source: sbs://HOST:PORT (SBS/BaseStation, usually port 30003).
+    #[arg(long, value_name = "URL")]
+    source: String,
+    /// Use the valid zones of a zone file that also has invalid ones, instead of refusing to run.
+    #[arg(long)]
+    skip_bad_zones: bool,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+struct DemoArgs {
+    /// Where the fetched OpenSky sample is kept (default: $NOFLY_CACHE, else $XDG_CACHE_HOME/nofly,
+    /// else ~/.cache/nofly).
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// Do not try to fetch; run the bundled sample.
+    #[arg(long)]
+    offline: bool,
+    /// Events file (JSON lines).
+    #[arg(long, value_name = "FILE", default_value = "nofly-demo-events.jsonl")]
+    events: PathBuf,
+    /// SQLite database.
+    #[arg(long, value_name = "FILE", default_value = "nofly-demo.db")]
+    db: PathBuf,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Replay(a) => commands::replay::run(a),
+        Command::Watch(a) => commands::watch::run(a),
+        Command::Zones { command: ZonesCommand::Check { files } } => commands::zones_check::run(&files),
+        Command::Demo(a) => commands::demo::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("nofly: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! The replay pipeline shared by `replay` and `demo`: read inputs → order by event time → engine →
+//! events, then the JSON-lines and SQLite outputs and the end-of-run summary.
+
+use crate::OutputArgs;
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use nofly_engine::{sort_reports, Engine, EngineStats};
+use nofly_model::{Event, EventKind, EventTime, Report, Zone};
+use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore, TrackRecord};
+use nofly_sources::{read_file, Format, ReadStats};
+use nofly_zones::ZoneSet;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Everything a replay found.
+pub struct ReplayOutcome {
+    /// Events in emission order.
+    pub events: Vec<Event>,
+    /// Counts over all inputs.
+    pub read: ReadStats,
+    /// Each input with its hash and format.
+    pub inputs: Vec<InputRecord>,
+    /// Engine counters.
+    pub engine: EngineStats,
+    /// Per-aircraft summaries, in address order.
+    pub tracks: Vec<TrackRecord>,
+    /// Reading time and detection time.
+    pub read_time: Duration,
+    /// Detection time alone.
+    pub detect_time: Duration,
+}
+
+/// Settings that determine the output, recorded with every run.
+pub fn settings_json(format: Option<Format>, untimed_start: EventTime) -> String {
+    serde_json::json!({
+        "altitude": "barometric",
+        "boundary_buffer_m": 0,
+        "format": format.map_or("auto", Format::as_str),
+        "min_dwell_s": 0,
+        "untimed_start": untimed_start.to_rfc3339(),
+    })
+    .to_string()
+}
+
+/// Reads every input, runs the engine over the zones, and returns what was found.
+pub fn replay_files(zones: &[Zone], inputs: &[PathBuf], format: Option<Format>, untimed_start: EventTime) -> Result<ReplayOutcome> {
+    anyhow::ensure!(inputs.len() <= usize::from(u16::MAX), "at most {} inputs per run", u16::MAX);
+    let started = Instant::now();
+    let mut reports: Vec<Report> = Vec::new();
+    let mut read = ReadStats::default();
+    let mut records = Vec::new();
+    for (i, path) in inputs.iter().enumerate() {
+        let bar = progress_bar(path);
+        let (used, stats) = read_file(path, format, i as u16, untimed_start, &mut |r| reports.push(r), &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })?;
+        bar.finish_and_clear();
+        if format.is_none() {
+            eprintln!("nofly: {}: format auto-detected as {used}", path.display());
+        }
+        for e in &stats.first_errors {
+            eprintln!("nofly: skipped malformed record: {e}");
+        }
+        if stats.malformed > stats.first_errors.len() as u64 {
+            eprintln!("nofly: {}: {} more malformed records not shown", path.display(), stats.malformed - stats.first_errors.len() as u64);
+        }
+        if stats.untimed > 0 {
+            eprintln!(
+                "nofly: {}: {} records had no date; they took the time of the previous dated record, or {} before the first (see --untimed-start)",
+                path.display(),
+                stats.untimed,
+                untimed_start
+            );
+        }
+        read.add(&stats);
+        records.push(InputRecord { path: path.display().to_string(), sha256: sha256_file(path)?, format: used.as_str().to_string() });
+    }
+    let read_time = started.elapsed();
+
+    let detect_started = Instant::now();
+    sort_reports(&mut reports);
+    let mut engine = Engine::new(zones);
+    let mut events = Vec::new();
+    for r in &reports {
+        engine.process(r, &mut |e| events.push(e));
+    }
+    let detect_time = detect_started.elapsed();
+    let tracks = track_records(&engine);
+    Ok(ReplayOutcome { events, read, inputs: records, engine: engine.stats(), tracks, read_time, detect_time })
+}
+
+/// The engine's per-aircraft state as store records, in address order.
+pub fn track_records(engine: &Engine) -> Vec<TrackRecord> {
+    engine
+        .tracks()
+        .into_iter()
+        .map(|(icao, t)| TrackRecord {
+            icao24: icao.to_string(),
+            callsign: t.callsign.map(|c| c.to_string()),
+            first_seen: t.first_seen.to_rfc3339(),
+            last_seen: t.last_seen.to_rfc3339(),
+            reports: t.reports,
+            positions: t.positions,
+            events: t.events,
+        })
+        .collect()
+}
+
+fn progress_bar(path: &Path) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {percent}% ({eta} left)").expect("valid template").progress_chars("=> "));
+    bar.set_message(path.display().to_string());
+    bar
+}
+
+/// SHA-256 of a file's bytes, hex.
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).with_context(|| format!("{}: cannot read", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// Writes the events as JSON lines (file or stdout) and records the run in SQLite when asked.
+pub fn write_outputs(outcome: &ReplayOutcome, zones: &ZoneSet, settings: &str, output: &OutputArgs) -> Result<()> {
+    match &output.events {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("{}: cannot create events file", path.display()))?;
+            write_events(BufWriter::new(file), &outcome.events).with_context(|| format!("{}: cannot write", path.display()))?;
+        }
+        None => write_events(std::io::stdout().lock(), &outcome.events).context("cannot write events to standard output")?,
+    }
+    if let Some(db) = &output.db {
+        let run = RunRecord {
+            program_version: env!("CARGO_PKG_VERSION").to_string(),
+            zone_set_hash: zones.content_hash(),
+            settings: settings.to_string(),
+            inputs: outcome.inputs.clone(),
+            summary: summary_json(outcome),
+        };
+        let zone_rows = zone_rows(zones);
+        let mut store = SqliteStore::open(db)?;
+        let (run_id, new) = store.record_run(&run, &zone_rows, &outcome.events, &outcome.tracks)?;
+        eprintln!("nofly: {}: run {run_id}: {new} new events of {} ({} already stored)", db.display(), outcome.events.len(), outcome.events.len() as u64 - new);
+    }
+    Ok(())
+}
+
+/// `(id, version, definition)` of every zone, for the store.
+pub fn zone_rows(zones: &ZoneSet) -> Vec<(String, String, String)> {
+    zones.zones.iter().zip(&zones.definitions).map(|(z, d)| (z.id.clone(), z.version.clone(), d.clone())).collect()
+}
+
+fn write_events(out: impl Write, events: &[Event]) -> std::io::Result<()> {
+    let mut sink = JsonLinesSink::new(out);
+    for e in events {
+        sink.write(e)?;
+    }
+    sink.flush()
+}
+
+fn summary_json(o: &ReplayOutcome) -> String {
+    serde_json::json!({
+        "records": o.read.records,
+        "reports": o.read.reports,
+        "ignored": o.read.ignored,
+        "malformed": o.read.malformed,
+        "aircraft": o.tracks.len(),
+        "events": o.events.len(),
+    })
+    .to_string()
+}
+
+/// The end-of-run summary on stderr.
+pub fn print_summary(o: &ReplayOutcome, zones: &ZoneSet) {
+    let total = o.read_time + o.detect_time;
+    let rate = |n: u64, d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
+    eprintln!("nofly: summary");
+    eprintln!("  records read      {:>12}", o.read.records);
+    eprintln!("  reports           {:>12}", o.read.reports);
+    eprintln!("  skipped           {:>12}  ({} malformed, {} without a usable position or not a report)", o.read.malformed + o.read.ignored, o.read.malformed, o.read.ignored);
+    eprintln!("  aircraft          {:>12}", o.tracks.len());
+    eprintln!("  events            {:>12}", o.events.len());
+    let mut per_zone: BTreeMap<&str, (u64, u64)> = zones.zones.iter().map(|z| (z.id.as_str(), (0, 0))).collect();
+    for e in &o.events {
+        let c = per_zone.entry(e.zone_id.as_str()).or_default();
+        match e.kind {
+            EventKind::Enter => c.0 += 1,
+            EventKind::Exit => c.1 += 1,
+        }
+    }
+    for (zone, (enter, exit)) in per_zone {
+        eprintln!("    {zone:<24} {enter:>6} enter {exit:>6} exit");
+    }
+    eprintln!(
+        "  elapsed           {:>12.3} s  (read {:.3} s, detect {:.3} s)",
+        total.as_secs_f64(),
+        o.read_time.as_secs_f64(),
+        o.detect_time.as_secs_f64()
+    );
+    eprintln!(
+        "  reports/s         {:>12.0}  end to end; engine alone {:.0}",
+        rate(o.read.reports, total),
+        rate(o.engine.reports, o.detect_time)
+    );
+}

@@ -1,0 +1,35 @@
+//! Loading zone files for a run: every problem is printed; errors refuse the run unless the user
+//! chose to skip bad zones.
+
+use anyhow::{bail, Context, Result};
+use nofly_zones::{read_geojson, ReadZones, Severity, ZoneSet};
+use std::path::PathBuf;
+
+/// Reads and validates zone files. Problems go to stderr.
+pub fn load_zones(files: &[PathBuf], skip_bad_zones: bool) -> Result<ZoneSet> {
+    let mut read = Vec::new();
+    let mut errors = 0;
+    for path in files {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).with_context(|| format!("{name}: cannot read zone file"))?;
+        let r = read_geojson(&name, &text);
+        report_problems(&r);
+        errors += r.problems.iter().filter(|p| p.severity == Severity::Error).count();
+        read.push((name, r));
+    }
+    if errors > 0 && !skip_bad_zones {
+        bail!("{errors} zone error(s): fix them, or run with --skip-bad-zones to use only the valid zones");
+    }
+    let set = ZoneSet::from_files(read)?;
+    if set.zones.is_empty() {
+        bail!("no usable zone in {}", files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    }
+    Ok(set)
+}
+
+/// Prints a file's problems to stderr.
+pub fn report_problems(read: &ReadZones) {
+    for p in &read.problems {
+        eprintln!("nofly: {p}");
+    }
+}
