@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 /// Everything a replay found.
 pub struct ReplayOutcome {
+    /// The reports, in event-time order.
+    pub reports: Vec<Report>,
     /// Events in emission order.
     pub events: Vec<Event>,
     /// Counts over all inputs.
@@ -83,14 +85,20 @@ pub fn replay_files(zones: &[Zone], inputs: &[PathBuf], format: Option<Format>, 
 
     let detect_started = Instant::now();
     sort_reports(&mut reports);
-    let mut engine = Engine::new(zones);
-    let mut events = Vec::new();
-    for r in &reports {
-        engine.process(r, &mut |e| events.push(e));
-    }
+    let (engine, events) = detect(zones, &reports);
     let detect_time = detect_started.elapsed();
     let tracks = track_records(&engine);
-    Ok(ReplayOutcome { events, read, inputs: records, engine: engine.stats(), tracks, read_time, detect_time })
+    Ok(ReplayOutcome { reports, events, read, inputs: records, engine: engine.stats(), tracks, read_time, detect_time })
+}
+
+/// Runs the engine over ordered reports and collects the events.
+pub fn detect<'z>(zones: &'z [Zone], reports: &[Report]) -> (Engine<'z>, Vec<Event>) {
+    let mut engine = Engine::new(zones);
+    let mut events = Vec::new();
+    for r in reports {
+        engine.process(r, &mut |e| events.push(e));
+    }
+    (engine, events)
 }
 
 /// The engine's per-aircraft state as store records, in address order.

@@ -1,0 +1,215 @@
+//! `nofly demo`: the flagship real scenario, end to end, told plainly.
+//!
+//! Russian flights between Moscow / St Petersburg and Kaliningrad, 22 Feb – 5 Mar 2022 (OpenSky
+//! Network data shipped inside the `traffic` package on PyPI), against the national airspace of the
+//! states that closed it to Russian aircraft (`data/zones/kaliningrad-closures-2022.geojson`,
+//! embedded in the binary). The story compares every entry into each state's airspace with the time
+//! its closure took effect.
+
+use crate::pipeline::{detect, print_summary, replay_files, settings_json, write_outputs};
+use crate::zone_loading::load_zones;
+use crate::{DemoArgs, OutputArgs};
+use anyhow::{bail, Context, Result};
+use nofly_model::{EventKind, EventTime, Zone};
+use nofly_zones::ZoneSet;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const KALININGRAD_ZONES: &str = include_str!("../../../../data/zones/kaliningrad-closures-2022.geojson");
+const FALLBACK_ZONES: &str = include_str!("../../../../data/zones/synthetic-la-demo.geojson");
+const FALLBACK_SAMPLE: &str = include_str!("../../../../data/samples/sbs1-la-msgs.sbs");
+
+const TRAFFIC_SDIST: &str = "traffic-2.13.tar.gz";
+const PARQUET_MEMBER: &str = "traffic-2.13/docs/cache/abc667a5ac54d64f41c4b407a4beaf47.parquet";
+const PARQUET_SHA256: &str = "5f858706a3fc358b4418b6d7a914a5e674cffe82330312210c796ccf75bedd40";
+const PARQUET_NAME: &str = "opensky-kaliningrad-2022.parquet";
+
+/// Runs the demo.
+pub fn run(args: DemoArgs) -> Result<ExitCode> {
+    let cache = cache_dir(args.cache);
+    std::fs::create_dir_all(&cache).with_context(|| format!("{}: cannot create cache directory", cache.display()))?;
+    let fetched = if args.offline { Err("--offline was given".to_string()) } else { fetch_opensky_sample(&cache) };
+    let (inputs, zone_file, real) = match fetched {
+        Ok(parquet) => (vec![parquet], write_file(&cache, "kaliningrad-closures-2022.geojson", KALININGRAD_ZONES)?, true),
+        Err(why) => {
+            eprintln!("nofly demo: the OpenSky sample is not available ({why}).");
+            eprintln!("nofly demo: running the bundled Los Angeles SBS sample against synthetic zones instead.");
+            (
+                vec![write_file(&cache, "sbs1-la-msgs.sbs", FALLBACK_SAMPLE)?],
+                write_file(&cache, "synthetic-la-demo.geojson", FALLBACK_ZONES)?,
+                false,
+            )
+        }
+    };
+    let zones = load_zones(&[zone_file], false)?;
+    let outcome = replay_files(&zones.zones, &inputs, None, EventTime::default())?;
+    let output = OutputArgs { events: Some(args.events.clone()), db: Some(args.db.clone()) };
+    write_outputs(&outcome, &zones, &settings_json(None, EventTime::default()), &output)?;
+    print_summary(&outcome, &zones);
+    println!();
+    if real {
+        println!("Russian flights to and from Kaliningrad, 22 Feb - 5 Mar 2022 (data: The OpenSky Network, https://opensky-network.org)");
+        println!("against the national airspace of the states that closed it to Russian aircraft (data/zones/README.md).");
+    } else {
+        println!("Bundled Los Angeles SBS sample (no timestamps in the data) against synthetic zones.");
+    }
+    tell_story(&zones, &outcome.reports);
+    println!();
+    println!("Events: {}   Store: {}", args.events.display(), args.db.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The cache directory: the option, else $NOFLY_CACHE, else $XDG_CACHE_HOME/nofly, else ~/.cache/nofly.
+fn cache_dir(option: Option<PathBuf>) -> PathBuf {
+    option
+        .or_else(|| std::env::var_os("NOFLY_CACHE").map(PathBuf::from))
+        .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("nofly")))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("nofly")))
+        .unwrap_or_else(|| PathBuf::from(".nofly-cache"))
+}
+
+fn write_file(dir: &Path, name: &str, text: &str) -> Result<PathBuf> {
+    let path = dir.join(name);
+    std::fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
+    Ok(path)
+}
+
+fn sha256_of(path: &Path) -> Option<String> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).ok()?;
+        if n == 0 {
+            return Some(hex::encode(h.finalize()));
+        }
+        h.update(&buf[..n]);
+    }
+}
+
+/// Returns the cached Parquet sample, fetching the `traffic` source archive from PyPI with pip
+/// and extracting it the first time. Every path ends with a SHA-256 check.
+fn fetch_opensky_sample(cache: &Path) -> Result<PathBuf, String> {
+    let parquet = cache.join(PARQUET_NAME);
+    if sha256_of(&parquet).as_deref() == Some(PARQUET_SHA256) {
+        return Ok(parquet);
+    }
+    let sdist = cache.join(TRAFFIC_SDIST);
+    if !sdist.exists() {
+        eprintln!("nofly demo: fetching {TRAFFIC_SDIST} (57 MB) from PyPI with pip into {} (once)", cache.display());
+        let status = Command::new("python3")
+            .args(["-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", "traffic==2.13", "-d"])
+            .arg(cache)
+            .status()
+            .map_err(|e| format!("cannot run python3 -m pip: {e}"))?;
+        if !status.success() || !sdist.exists() {
+            return Err(format!("pip download traffic==2.13 failed ({status})"));
+        }
+    }
+    extract_member(&sdist, PARQUET_MEMBER, &parquet).map_err(|e| format!("{}: {e:#}", sdist.display()))?;
+    match sha256_of(&parquet) {
+        Some(h) if h == PARQUET_SHA256 => Ok(parquet),
+        other => {
+            let _ = std::fs::remove_file(&parquet);
+            Err(format!("{PARQUET_MEMBER} has SHA-256 {other:?}, expected {PARQUET_SHA256}"))
+        }
+    }
+}
+
+fn extract_member(archive: &Path, member: &str, to: &Path) -> Result<()> {
+    let file = std::fs::File::open(archive)?;
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    for entry in tar.entries()? {
+        let mut entry = entry?;
+        if entry.path()?.to_string_lossy() == member {
+            let tmp = to.with_extension("partial");
+            let mut out = std::fs::File::create(&tmp)?;
+            std::io::copy(&mut entry, &mut out)?;
+            std::fs::rename(&tmp, to)?;
+            return Ok(());
+        }
+    }
+    bail!("{member} is not in the archive")
+}
+
+/// One stay inside a zone's area.
+struct Stay {
+    zone: usize,
+    entered: EventTime,
+    left: Option<EventTime>,
+}
+
+/// Prints, per zone, the entries into its area before and after it became active, and per flight
+/// (UTC day, callsign, aircraft) each stay in a zone's area with its duration and verdict.
+fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
+    // The same zones with no activation times: every entry into the area, legal or not.
+    let area_only: Vec<Zone> = zones.zones.iter().map(|z| Zone { active: Vec::new(), ..z.clone() }).collect();
+    let (_, events) = detect(&area_only, reports);
+    let index: BTreeMap<&str, usize> = zones.zones.iter().enumerate().map(|(i, z)| (z.id.as_str(), i)).collect();
+    let mut flights: BTreeMap<(String, String, String), Vec<Stay>> = BTreeMap::new();
+    let mut open: BTreeMap<(String, usize), (String, String, String)> = BTreeMap::new();
+    for e in &events {
+        let zone = index[e.zone_id.as_str()];
+        let icao = e.icao24.to_string();
+        match e.kind {
+            EventKind::Enter => {
+                let key = (e.time.to_rfc3339()[..10].to_string(), e.callsign.map_or("-".into(), |c| c.to_string()), icao.clone());
+                flights.entry(key.clone()).or_default().push(Stay { zone, entered: e.time, left: None });
+                open.insert((icao, zone), key);
+            }
+            EventKind::Exit => {
+                if let Some(key) = open.remove(&(icao, zone)) {
+                    if let Some(stay) = flights.get_mut(&key).and_then(|v| v.iter_mut().rev().find(|s| s.zone == zone)) {
+                        stay.left = Some(e.time);
+                    }
+                }
+            }
+        }
+    }
+    println!();
+    println!("{:<6} {:<18} {:>28} {:>28}", "zone", "active from (UTC)", "entries before activation", "entries while active");
+    for (i, z) in zones.zones.iter().enumerate() {
+        let (mut before, mut during) = (Vec::new(), Vec::new());
+        for (key, s) in flights.iter().flat_map(|(k, v)| v.iter().map(move |s| (k, s))).filter(|(_, s)| s.zone == i) {
+            if z.is_active(s.entered) { during.push(&key.2) } else { before.push(&key.2) }
+        }
+        let count = |v: &mut Vec<&String>| {
+            let n = v.len();
+            v.sort();
+            v.dedup();
+            if n == 0 { "0".to_string() } else { format!("{n} by {} aircraft", v.len()) }
+        };
+        let from = z.active.iter().filter_map(|i| i.from).min().map_or("always".to_string(), |t| t.to_rfc3339()[..16].replace('T', " "));
+        println!("{:<6} {:<18} {:>28} {:>28}", z.id, from, count(&mut before), count(&mut during));
+    }
+    println!();
+    println!("Per flight (UTC day, callsign, aircraft): each stay in a zone's area, its duration and the verdict");
+    let mut short_violations = 0;
+    for ((day, callsign, icao), stays) in &flights {
+        let parts: Vec<String> = stays
+            .iter()
+            .map(|s| {
+                let z = &zones.zones[s.zone];
+                let active = z.is_active(s.entered);
+                let t = s.entered.to_rfc3339();
+                let duration = s.left.map_or("until the data ends".to_string(), |l| format!("{} s", (l.millis() - s.entered.millis()) / 1000));
+                if active && s.left.is_some_and(|l| l.millis() - s.entered.millis() < 120_000) {
+                    short_violations += 1;
+                }
+                format!("{} {} {duration}{}", z.id, &t[11..19], if active { " VIOLATION" } else { "" })
+            })
+            .collect();
+        println!("  {day} {callsign:<8} {icao}  {}", parts.join("; "));
+    }
+    if flights.is_empty() {
+        println!("  no entry into any zone's area");
+    }
+    if short_violations > 0 {
+        println!();
+        println!("{short_violations} violation(s) last under two minutes: such clips of a zone's edge are within the");
+        println!("uncertainty of approximate boundaries (see data/zones/README.md); check them against official charts.");
+    }
+}
