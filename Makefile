@@ -1,0 +1,25 @@
+# Command one: `make demo` sets everything up and runs the flagship demo.
+# Command two: `make test` runs every test (what CI runs, through .ci/run).
+
+CARGO ?= cargo
+NOFLY_CACHE ?= $(CURDIR)/.cache/nofly
+export NOFLY_CACHE
+
+.PHONY: demo test build setup bench zones
+
+setup:
+	scripts/setup.sh
+
+build: setup
+	$(CARGO) build --release --locked
+
+demo: build
+	./target/release/nofly demo
+
+test: setup
+	scripts/test.sh
+
+# Rebuild data/zones/kaliningrad-closures-2022.geojson from Natural Earth (needs npm, shapely, pyproj).
+zones:
+	python3 -m pip install --quiet -r scripts/requirements.txt
+	python3 scripts/build_demo_zones.py $(NOFLY_CACHE)
