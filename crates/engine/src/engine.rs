@@ -21,6 +21,8 @@ pub struct Track {
     pub events: u64,
     /// Indices of the zones the aircraft was inside at its latest position, sorted.
     inside: Vec<u32>,
+    /// Time of the latest event and how many events were raised at that instant (for unique ids).
+    last_event: (EventTime, u32),
 }
 
 /// Counters over a whole run.
@@ -98,8 +100,10 @@ impl<'z> Engine<'z> {
         let mut raise = |kind: EventKind, z: u32, track: &mut Track| {
             let zone = &zones[z as usize];
             track.events += 1;
+            let same_instant = if track.last_event.0 == report.time && track.events > 1 { track.last_event.1 } else { 0 };
+            track.last_event = (report.time, same_instant + 1);
             emit(Event {
-                id: Event::derive_id(kind, report.time, report.icao, &zone.id, &zone.version),
+                id: Event::derive_id(kind, report.time, report.icao, &zone.id, &zone.version, same_instant),
                 kind,
                 time: report.time,
                 icao24: report.icao,
@@ -225,6 +229,19 @@ mod tests {
         engine.process(&no_pos, &mut |_| n += 1);
         engine.process(&report(5, 3.0, 3.0, None), &mut |_| n += 1);
         assert_eq!((n, engine.stats().late), (1, 1));
+    }
+
+    #[test]
+    fn events_at_one_instant_get_distinct_ids() {
+        let z = [square_zone("Z", VerticalBand::everything(), vec![])];
+        let mut engine = Engine::new(&z);
+        let mut ids = Vec::new();
+        for (lat, lon) in [(0.5, 0.5), (3.0, 3.0), (0.5, 0.5)] {
+            engine.process(&report(0, lat, lon, None), &mut |e| ids.push(e.id));
+        }
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 3);
     }
 
     #[test]

@@ -65,11 +65,15 @@ pub struct Event {
 
 impl Event {
     /// The identifier of an event: the first 128 bits, in hex, of SHA-256 over
-    /// `kind|time_ms|icao24|zone_id|zone_version`. Two runs on the same data give the same id.
-    pub fn derive_id(kind: EventKind, time: EventTime, icao: Icao24, zone_id: &str, zone_version: &str) -> String {
-        let mut h = Sha256::new();
-        h.update(format!("{}|{}|{}|{}|{}", kind.as_str(), time.millis(), icao, zone_id, zone_version).as_bytes());
-        hex::encode(&h.finalize()[..16])
+    /// `kind|time_ms|icao24|zone_id|zone_version`, followed by `|n` when this is the n-th (n ≥ 1)
+    /// earlier event of the same aircraft at the same millisecond (undated or coarse data can put
+    /// an exit and a re-entry at one instant). Two runs on the same data give the same ids.
+    pub fn derive_id(kind: EventKind, time: EventTime, icao: Icao24, zone_id: &str, zone_version: &str, same_instant: u32) -> String {
+        let mut text = format!("{}|{}|{}|{}|{}", kind.as_str(), time.millis(), icao, zone_id, zone_version);
+        if same_instant > 0 {
+            text.push_str(&format!("|{same_instant}"));
+        }
+        hex::encode(&Sha256::digest(text.as_bytes())[..16])
     }
 }
 
@@ -80,10 +84,11 @@ mod tests {
     #[test]
     fn ids_depend_on_content_only() {
         let t = EventTime::from_millis(1_645_970_400_000);
-        let a = Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1");
-        assert_eq!(a, Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1"));
-        assert_ne!(a, Event::derive_id(EventKind::Exit, t, Icao24(0x155fb6), "EE", "v1"));
-        assert_ne!(a, Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v2"));
+        let a = Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1", 0);
+        assert_eq!(a, Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1", 0));
+        assert_ne!(a, Event::derive_id(EventKind::Exit, t, Icao24(0x155fb6), "EE", "v1", 0));
+        assert_ne!(a, Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v2", 0));
+        assert_ne!(a, Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1", 1));
         assert_eq!(a.len(), 32);
     }
 }

@@ -224,7 +224,7 @@ mod tests {
     fn event(t: i64) -> Event {
         let time = EventTime::from_millis(t);
         Event {
-            id: Event::derive_id(EventKind::Enter, time, Icao24(1), "Z", "v"),
+            id: Event::derive_id(EventKind::Enter, time, Icao24(1), "Z", "v", 0),
             kind: EventKind::Enter,
             time,
             icao24: Icao24(1),
