@@ -61,12 +61,34 @@ pub fn read_file(
     let counted = Counting { inner: file, done: 0, total, on_progress };
     let text: Box<dyn Read + '_> =
         if head.starts_with(&[0x1f, 0x8b]) { Box::new(flate2::read::MultiGzDecoder::new(counted)) } else { Box::new(counted) };
-    match format {
-        Format::Sbs => read_sbs(BufReader::with_capacity(1 << 16, text), &name, input_index, untimed_start, &mut stats, emit).map_err(io)?,
-        Format::OpenSkyCsv => opensky_csv::read(text, &name, input_index, &mut stats, emit).map_err(fail)?,
-        Format::OpenSkyParquet => unreachable!("handled above"),
-    }
+    read_text(text, format, &name, input_index, untimed_start, &mut stats, emit)?;
     Ok((format, stats))
+}
+
+/// Reads a text format (SBS or OpenSky CSV) from any reader; `name` is only used in messages.
+/// Parquet needs random access and is refused here.
+pub fn read_text(
+    input: impl Read,
+    format: Format,
+    name: &str,
+    input_index: u16,
+    untimed_start: EventTime,
+    stats: &mut ReadStats,
+    emit: &mut dyn FnMut(Report),
+) -> Result<(), FileError> {
+    let fail = |reason| FileError::Format { file: name.to_string(), reason };
+    match format {
+        Format::Sbs => read_sbs(BufReader::with_capacity(1 << 16, input), name, input_index, untimed_start, stats, emit)
+            .map_err(|source| FileError::Io { file: name.to_string(), source }),
+        Format::OpenSkyCsv => opensky_csv::read(input, name, input_index, stats, emit).map_err(fail),
+        Format::OpenSkyParquet => Err(fail("Parquet is read from files, not streams".into())),
+    }
+}
+
+/// Reads OpenSky Parquet from bytes in memory; `name` is only used in messages.
+pub fn read_parquet_bytes(bytes: Vec<u8>, name: &str, input_index: u16, stats: &mut ReadStats, emit: &mut dyn FnMut(Report)) -> Result<(), FileError> {
+    opensky_parquet::read(bytes::Bytes::from(bytes), name, input_index, stats, emit, &mut |_, _| {})
+        .map_err(|reason| FileError::Format { file: name.to_string(), reason })
 }
 
 fn read_sbs(

@@ -27,7 +27,7 @@ mod record_error;
 mod sbs;
 mod sbs_live;
 
-pub use file_input::{read_file, FileError};
+pub use file_input::{read_file, read_parquet_bytes, read_text, FileError};
 pub use format::{sniff, Format};
 pub use nofly_model::Report;
 pub use record_error::{ReadStats, RecordError};

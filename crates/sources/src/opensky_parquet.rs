@@ -12,14 +12,14 @@ use arrow_schema::{DataType, TimeUnit};
 use nofly_model::{Callsign, EventTime, Icao24, Report, SourceRef, FEET_PER_METRE};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
-use std::fs::File;
+use parquet::file::reader::ChunkReader;
 
 const COLUMNS: [&str; 12] =
     ["time", "icao24", "lat", "lon", "velocity", "heading", "vertrate", "callsign", "onground", "squawk", "baroaltitude", "geoaltitude"];
 
 /// Reads a Parquet file; `on_rows(done, total)` reports progress in rows.
-pub(crate) fn read(
-    file: File,
+pub(crate) fn read<R: ChunkReader + 'static>(
+    file: R,
     name: &str,
     input_index: u16,
     stats: &mut ReadStats,
