@@ -14,7 +14,7 @@ build: setup
 	$(CARGO) build --release --locked
 
 demo: build
-	./target/release/nofly demo
+	$${CARGO_TARGET_DIR:-target}/release/nofly demo
 
 test: setup
 	scripts/test.sh

@@ -8,4 +8,4 @@ export NOFLY_CACHE
 python3 -m pip install --quiet --disable-pip-version-check -r tests/crosscheck/requirements.txt
 cargo test --workspace --locked
 cargo build --release --locked
-python3 tests/crosscheck/run.py target/release/nofly "$NOFLY_CACHE"
+python3 tests/crosscheck/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NOFLY_CACHE"
