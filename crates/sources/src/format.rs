@@ -57,7 +57,7 @@ pub fn sniff(head: &[u8]) -> Result<Format, String> {
         let _ = flate2::read::GzDecoder::new(head).take(64 * 1024).read_to_end(&mut inner);
         return sniff(&inner).map_err(|e| format!("gzip-compressed, and inside: {e}"));
     }
-    let text = String::from_utf8_lossy(head);
+    let text = String::from_utf8_lossy(head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head));
     let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
         return Err("the file is empty".into());
     };
@@ -81,6 +81,7 @@ mod tests {
         assert_eq!(sniff(b"MSG,3,,,4B1908,,,,,,,2525"), Ok(Format::Sbs));
         assert_eq!(sniff(b"\n\nMSG,5,,"), Ok(Format::Sbs));
         assert_eq!(sniff(b"time,icao24,lat,lon,velocity\n"), Ok(Format::OpenSkyCsv));
+        assert_eq!(sniff(b"\xef\xbb\xbf\"time\",\"icao24\",\"lat\",\"lon\"\n"), Ok(Format::OpenSkyCsv));
         assert_eq!(sniff(b"PAR1...."), Ok(Format::OpenSkyParquet));
         assert!(sniff(b"*8D4840D6202CC371C32CE0576098;").unwrap_err().contains("neither"));
         assert!(sniff(b"").is_err());

@@ -38,7 +38,8 @@ pub(crate) fn read(
 ) -> Result<(), String> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
     let headers = reader.headers().map_err(|e| format!("cannot read the CSV header: {e}"))?.clone();
-    let find = |name: &str| headers.iter().position(|h| h.trim().trim_matches('"') == name);
+    // Header names are matched without surrounding quotes, spaces or a UTF-8 byte-order mark.
+    let find = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim().trim_matches('"') == name);
     let need = |name: &str| find(name).ok_or_else(|| format!("the CSV header has no `{name}` column (header: {:?})", headers.iter().collect::<Vec<_>>()));
     let cols = Columns {
         time: need("time")?,
@@ -116,7 +117,9 @@ fn row(rec: &csv::StringRecord, c: &Columns, source: SourceRef) -> Result<Option
         None => None,
         Some(t) => Some(boolean(t).ok_or(("onground", format!("{t:?} is not true/false")))?),
     };
-    r.squawk = squawk(opt(c.squawk).unwrap_or("")).map_err(|e| ("squawk", e.reason))?;
+    // pandas writes an all-numeric squawk column as floats ("1000.0"): the digits are the code.
+    let squawk_text = opt(c.squawk).unwrap_or("");
+    r.squawk = squawk(squawk_text.strip_suffix(".0").unwrap_or(squawk_text)).map_err(|e| ("squawk", e.reason))?;
     r.alt_baro_ft = number(opt(c.baroaltitude), "baroaltitude")?.map(|m| m * FEET_PER_METRE);
     r.alt_geo_ft = number(opt(c.geoaltitude), "geoaltitude")?.map(|m| m * FEET_PER_METRE);
     Ok(Some(r))
@@ -175,6 +178,8 @@ mod tests {
         assert!((f64::from(r.vertical_rate_fpm.unwrap()) + 984.25).abs() < 0.01);
         assert_eq!(r.squawk, Some(0o1000));
         assert_eq!(r.on_ground, Some(false));
+        let (r, _) = read_str("1645970400,155fb6,55.1,20.2,,,,,,,,7700.0,,,,\n");
+        assert_eq!(r[0].squawk, Some(0o7700));
         let (r, s) = read_str("1645970400,155fb6,55.1,20.2,,,,,,,,,,,,\n");
         assert_eq!((s.reports, r[0].alt_baro_ft, r[0].callsign), (1, None, None));
     }

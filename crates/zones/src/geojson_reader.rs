@@ -301,6 +301,17 @@ impl FeatureReader<'_> {
             out.push(LineString(coords));
         }
         let exterior = out.remove(0);
+        let (west, east) = exterior.0.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), c| (w.min(c.x), e.max(c.x)));
+        if east - west > 180.0 {
+            self.report(
+                Severity::Warning,
+                field,
+                format!(
+                    "spans {:.1}° of longitude: edges are straight in longitude/latitude, so a polygon meant to cross the antimeridian must be split into parts on either side (RFC 7946, 3.1.9)",
+                    east - west
+                ),
+            );
+        }
         Some(Polygon::new(exterior, out))
     }
 
@@ -378,6 +389,14 @@ mod tests {
         assert!(matches!(r.zones[0].shape, Shape::Circle { radius_m, .. } if radius_m == 5000.0));
         let Shape::Polygons(mp) = &r.zones[1].shape else { panic!() };
         assert_eq!((mp.0.len(), mp.0[0].interiors().len()), (2, 1));
+    }
+
+    #[test]
+    fn a_polygon_wider_than_a_hemisphere_is_flagged() {
+        let wide = r#"{"type":"Feature","properties":{"id":"W"},"geometry":{"type":"Polygon","coordinates":[[[170,-10],[-170,-10],[-170,10],[170,10],[170,-10]]]}}"#;
+        let r = read_geojson("w.geojson", &collection(&[wide]));
+        assert_eq!(r.zones.len(), 1);
+        assert!(r.problems[0].message.contains("antimeridian"), "{:?}", r.problems);
     }
 
     #[test]
