@@ -6,15 +6,13 @@
 //! embedded in the binary). The story compares every entry into each state's airspace with the time
 //! its closure took effect.
 
-use crate::pipeline::{detect, print_summary, replay_files, settings_json, write_outputs};
+use crate::pipeline::{detect, print_summary, replay_files, settings_json, sha256_file, write_outputs};
 use crate::zone_loading::load_zones;
 use crate::{DemoArgs, OutputArgs};
 use anyhow::{bail, Context, Result};
 use nofly_model::{EventKind, EventTime, Zone};
 use nofly_zones::ZoneSet;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -78,16 +76,7 @@ fn write_file(dir: &Path, name: &str, text: &str) -> Result<PathBuf> {
 }
 
 fn sha256_of(path: &Path) -> Option<String> {
-    let mut f = std::fs::File::open(path).ok()?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf).ok()?;
-        if n == 0 {
-            return Some(hex::encode(h.finalize()));
-        }
-        h.update(&buf[..n]);
-    }
+    sha256_file(path).ok()
 }
 
 /// Returns the cached Parquet sample, fetching the `traffic` source archive from PyPI with pip
