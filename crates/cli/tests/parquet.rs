@@ -7,8 +7,10 @@ use common::*;
 use parquet::arrow::ArrowWriter;
 use std::sync::Arc;
 
-/// Synthetic rows: (unix seconds, lat, lon, baroaltitude m).
-const ROWS: [(i64, Option<f64>, Option<f64>, Option<f64>); 6] = [
+/// A synthetic row: unix seconds, lat, lon, baroaltitude in metres.
+type Row = (i64, Option<f64>, Option<f64>, Option<f64>);
+
+const ROWS: [Row; 6] = [
     (1764087265, Some(36.0), Some(13.8), Some(6500.0)),
     (1764087266, Some(37.05), Some(13.8), Some(6500.0)),
     (1764087267, None, None, Some(6500.0)),

@@ -23,7 +23,7 @@ fn live_feed_reconnects_and_ctrl_c_flushes_everything() {
     let db = dir.path().join("live.db");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nofly"))
+    let child = Command::new(env!("CARGO_BIN_EXE_nofly"))
         .args(["watch", "--zones", fixture("synthetic-sicily-zones.geojson").to_str().unwrap()])
         .args(["--source", &format!("sbs://127.0.0.1:{port}")])
         .args(["--events", events.to_str().unwrap(), "--db", db.to_str().unwrap()])
