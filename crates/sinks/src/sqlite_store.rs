@@ -7,10 +7,10 @@ use std::path::Path;
 
 /// A store failure, with the database file.
 #[derive(Debug, thiserror::Error)]
-#[error("{file}: {source}")]
+#[error("{file}: {error}")]
 pub struct StoreError {
     file: String,
-    source: rusqlite::Error,
+    error: rusqlite::Error,
 }
 
 /// One input of a run.
@@ -133,7 +133,7 @@ impl SqliteStore {
     /// Opens or creates the database at `path` and its tables.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let file = path.display().to_string();
-        let err = |source| StoreError { file: file.clone(), source };
+        let err = |source| StoreError { file: file.clone(), error: source };
         let conn = Connection::open(path).map_err(err)?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
@@ -141,7 +141,7 @@ impl SqliteStore {
     }
 
     fn err(&self, source: rusqlite::Error) -> StoreError {
-        StoreError { file: self.file.clone(), source }
+        StoreError { file: self.file.clone(), error: source }
     }
 
     /// Records the run, its zones, events and tracks in one transaction. Returns the run id and
@@ -156,7 +156,7 @@ impl SqliteStore {
         let run_id = run.id();
         let inputs = serde_json::to_string(&run.inputs).expect("input records serialise");
         let file = self.file.clone();
-        let err = |source| StoreError { file: file.clone(), source };
+        let err = |source| StoreError { file: file.clone(), error: source };
         let tx = self.conn.transaction().map_err(err)?;
         let result = (|| -> rusqlite::Result<u64> {
             tx.execute(

@@ -11,12 +11,12 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     /// The file could not be opened or read.
-    #[error("{file}: {source}")]
+    #[error("{file}: {error}")]
     Io {
         /// The file.
         file: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (shown in the message, so not also chained as a source).
+        error: std::io::Error,
     },
     /// The file is not in a format nofly reads, or its header or schema is unusable.
     #[error("{file}: {reason}")]
@@ -42,7 +42,7 @@ pub fn read_file(
     on_progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(Format, ReadStats), FileError> {
     let name = path.display().to_string();
-    let io = |source| FileError::Io { file: name.clone(), source };
+    let io = |error| FileError::Io { file: name.clone(), error };
     let mut file = File::open(path).map_err(io)?;
     let total = file.metadata().map_err(io)?.len();
     let mut head = Vec::with_capacity(4096);
@@ -79,7 +79,7 @@ pub fn read_text(
     let fail = |reason| FileError::Format { file: name.to_string(), reason };
     match format {
         Format::Sbs => read_sbs(BufReader::with_capacity(1 << 16, input), name, input_index, untimed_start, stats, emit)
-            .map_err(|source| FileError::Io { file: name.to_string(), source }),
+            .map_err(|error| FileError::Io { file: name.to_string(), error }),
         Format::OpenSkyCsv => opensky_csv::read(input, name, input_index, stats, emit).map_err(fail),
         Format::OpenSkyParquet => Err(fail("Parquet is read from files, not streams".into())),
     }
