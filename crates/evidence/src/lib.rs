@@ -1,0 +1,4 @@
+//! The nofly evidence log and evidence bundles.
+#![deny(missing_docs)]
+
+pub mod merkle;
