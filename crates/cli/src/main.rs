@@ -39,6 +39,35 @@ enum Command {
         #[command(subcommand)]
         command: ZonesCommand,
     },
+    /// Write a new Ed25519 key pair for signing evidence checkpoints: nofly.key (mode 0600) and
+    /// nofly.pub, and print the key's fingerprint. Never overwrites an existing key.
+    Keygen {
+        /// Directory to write the two files into.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Write the evidence bundle of one event: the event, the aircraft's raw input records around it,
+    /// the zone definition, the run's settings and inputs' hashes, inclusion proofs and the signed
+    /// checkpoint. Needs the run's input files, unchanged.
+    Evidence(EvidenceArgs),
+    /// Verify an evidence bundle: the signature, the proofs, every hash, then re-run the detection on
+    /// the bundled raw records and zone. Exit 0 only when every check passes.
+    Verify {
+        /// The bundle (JSON).
+        bundle: PathBuf,
+        /// The signer's public key: a nofly.pub file or its 64 hex digits.
+        #[arg(long, value_name = "KEY")]
+        pubkey: String,
+    },
+    /// Verify a whole evidence log: its structure, every checkpoint's signature and root, that each
+    /// checkpoint extends the one before, and every event id. Exit 0 only when every check passes.
+    VerifyLog {
+        /// The evidence log.
+        log: PathBuf,
+        /// The signer's public key: a nofly.pub file or its 64 hex digits.
+        #[arg(long, value_name = "KEY")]
+        pubkey: String,
+    },
     /// Run the flagship real scenario: Russian flights to Kaliningrad, 22 Feb – 5 Mar 2022, against
     /// the national airspace of the states that closed it to Russian aircraft.
     ///
@@ -59,8 +88,23 @@ enum ZonesCommand {
     },
 }
 
+#[derive(Args, Debug)]
+struct EvidenceArgs {
+    /// The event's id.
+    event_id: String,
+    /// The evidence log that holds it.
+    #[arg(long, value_name = "LOG")]
+    log: PathBuf,
+    /// Where to write the bundle.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Seconds of the aircraft's raw records to include before and after the event.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    window: u64,
+}
+
 /// Options shared by every command that detects.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 struct OutputArgs {
     /// Write events as JSON lines to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
@@ -69,6 +113,16 @@ struct OutputArgs {
     /// missing; the same run replayed again adds nothing).
     #[arg(long, value_name = "FILE")]
     db: Option<PathBuf>,
+    /// Append the run, its zones and its events to this signed evidence log (docs/evidence.md);
+    /// needs --key. Events already in the log are not appended again.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    evidence_log: Option<PathBuf>,
+    /// Private key (from `nofly keygen`) that signs the evidence log's checkpoints.
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// Sign a checkpoint every N log entries (and always at the end).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    checkpoint_every: u64,
 }
 
 #[derive(Args, Debug)]
@@ -124,6 +178,12 @@ struct DemoArgs {
     /// SQLite database.
     #[arg(long, value_name = "FILE", default_value = "nofly-demo.db")]
     db: PathBuf,
+    /// Signed evidence log; the demo's key pair is created in the cache directory the first time.
+    #[arg(long, value_name = "FILE", default_value = "nofly-demo-evidence.log")]
+    evidence_log: PathBuf,
+    /// Evidence bundle written for the first violation found, then verified.
+    #[arg(long, value_name = "FILE", default_value = "nofly-demo-bundle.json")]
+    bundle: PathBuf,
 }
 
 fn main() -> ExitCode {
@@ -134,6 +194,10 @@ fn main() -> ExitCode {
         Command::Watch(a) => commands::watch::run(a),
         Command::Zones { command: ZonesCommand::Check { files } } => commands::zones_check::run(&files),
         Command::Demo(a) => commands::demo::run(a),
+        Command::Keygen { dir } => commands::evidence::keygen(&dir),
+        Command::Evidence(a) => commands::evidence::bundle(&a),
+        Command::Verify { bundle, pubkey } => commands::evidence::verify(&bundle, &pubkey),
+        Command::VerifyLog { log, pubkey } => commands::evidence::verify_log(&log, &pubkey),
     };
     match result {
         Ok(code) => code,

@@ -9,9 +9,8 @@ use nofly_model::{Event, EventKind, EventTime, Report, Zone};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore, TrackRecord};
 use nofly_sources::{read_file, Format, ReadStats};
 use nofly_zones::ZoneSet;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -130,17 +129,7 @@ fn progress_bar(path: &Path) -> ProgressBar {
 
 /// SHA-256 of a file's bytes, hex.
 pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf).with_context(|| format!("{}: cannot read", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
+    nofly_evidence::file_sha256(path).with_context(|| format!("{}: cannot read", path.display()))
 }
 
 /// Writes the events as JSON lines (file or stdout) and records the run in SQLite when asked.
@@ -164,6 +153,39 @@ pub fn write_outputs(outcome: &ReplayOutcome, zones: &ZoneSet, settings: &str, o
         let mut store = SqliteStore::open(db)?;
         let (run_id, new) = store.record_run(&run, &zone_rows, &outcome.events, &outcome.tracks)?;
         eprintln!("nofly: {}: run {run_id}: {new} new events of {} ({} already stored)", db.display(), outcome.events.len(), outcome.events.len() as u64 - new);
+    }
+    if let Some(log_path) = &output.evidence_log {
+        let mut log = open_evidence_log(log_path, output)?;
+        let inputs: Vec<InputRecord> = outcome
+            .inputs
+            .iter()
+            .map(|i| InputRecord { path: std::fs::canonicalize(&i.path).map_or(i.path.clone(), |p| p.display().to_string()), ..i.clone() })
+            .collect();
+        let run = log.append_run(env!("CARGO_PKG_VERSION"), &zones.content_hash(), serde_json::from_str(settings)?, serde_json::to_value(inputs)?)?;
+        append_zones(&mut log, zones)?;
+        let mut new = 0;
+        for e in &outcome.events {
+            new += u64::from(log.append_event(e, run)?.is_some());
+        }
+        let size = log.len();
+        log.close()?;
+        eprintln!("nofly: {}: run entry {run}, {new} new events, {size} entries, signed", log_path.display());
+    }
+    Ok(())
+}
+
+/// Opens the evidence log with the key given, and says which key signs it.
+pub fn open_evidence_log(path: &Path, output: &OutputArgs) -> Result<nofly_evidence::EvidenceLog> {
+    let key_path = output.key.as_deref().context("--evidence-log needs --key (create one with `nofly keygen`)")?;
+    let key = nofly_evidence::keys::read_signing_key(key_path)?;
+    eprintln!("nofly: evidence log {} signed by key {}", path.display(), nofly_evidence::keys::key_id(&key.verifying_key()));
+    Ok(nofly_evidence::EvidenceLog::open(path, key, output.checkpoint_every, nofly_evidence::wall_clock)?)
+}
+
+/// Appends every zone version of the set that the log does not hold yet.
+pub fn append_zones(log: &mut nofly_evidence::EvidenceLog, zones: &ZoneSet) -> Result<()> {
+    for (z, definition) in zones.zones.iter().zip(&zones.definitions) {
+        log.append_zone(&z.id, &z.version, serde_json::from_str(definition)?)?;
     }
     Ok(())
 }

@@ -121,6 +121,7 @@ impl<'z> Engine<'z> {
                 alt_unknown: altitude == Altitude::Unknown,
                 on_ground: report.on_ground == Some(true),
                 source: report.source,
+                same_instant,
             });
         };
         let before = std::mem::take(&mut track.inside);

@@ -1,4 +1,48 @@
-//! The nofly evidence log and evidence bundles.
+//! The nofly evidence log and evidence bundles: proof, for a party who trusts nobody, that an event
+//! was found in the given data against the given zone by the given rules, and was not changed after.
+//!
+//! - [`merkle`]: the RFC 6962 / 9162 Merkle tree: root, inclusion and consistency proofs.
+//! - [`EvidenceLog`]: the append-only log of runs, zone versions and events (one canonical JSON
+//!   object per line), with Ed25519-signed [`Checkpoint`]s.
+//! - [`keys`]: key pairs, key files (private key mode 0600) and fingerprints.
+//! - [`build_bundle`] / [`verify_bundle`]: one event with its raw records, zone, run, inclusion
+//!   proofs and checkpoint; verification re-runs the detection.
+//! - [`verify_log`]: every checkpoint, every consistency proof and every event id of a log.
+//!
+//! ```
+//! use nofly_evidence::merkle::{leaf_hash, root, inclusion_proof, verify_inclusion};
+//! let leaves: Vec<_> = [b"a", b"b", b"c"].iter().map(|d| leaf_hash(*d)).collect();
+//! let proof = inclusion_proof(2, &leaves);
+//! assert!(verify_inclusion(2, 3, &leaves[2], &proof, &root(&leaves)));
+//! ```
 #![deny(missing_docs)]
 
+mod bundle;
+mod checkpoint;
+pub mod keys;
+mod log;
 pub mod merkle;
+mod verdict;
+mod verify_log;
+
+pub use bundle::{build_bundle, verify_bundle, Bundle, ProvenEntry, BUNDLE_FORMAT};
+pub use checkpoint::Checkpoint;
+pub use log::{canonical, read_log, record_leaf, wall_clock, EvidenceLog, LogContents, LogEntry, LogError};
+pub use verdict::{Check, Verdict};
+pub use verify_log::{recompute_event_id, verify_log};
+
+/// SHA-256 of a file's bytes, hex.
+pub fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(hex::encode(h.finalize()));
+        }
+        h.update(&buf[..n]);
+    }
+}

@@ -61,6 +61,14 @@ pub struct Event {
     pub on_ground: bool,
     /// The raw record of the triggering report.
     pub source: SourceRef,
+    /// How many earlier events this aircraft had at the same millisecond (see [`Event::derive_id`]);
+    /// written only when not zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub same_instant: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Event {

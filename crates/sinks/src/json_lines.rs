@@ -56,6 +56,7 @@ mod tests {
             alt_unknown: true,
             on_ground: false,
             source: SourceRef { input: 0, record: 7 },
+            same_instant: 0,
         };
         let mut buf = Vec::new();
         JsonLinesSink::new(&mut buf).write(&e).unwrap();

@@ -238,6 +238,7 @@ mod tests {
             alt_unknown: false,
             on_ground: false,
             source: SourceRef::default(),
+            same_instant: 0,
         }
     }
 

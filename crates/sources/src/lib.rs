@@ -6,6 +6,7 @@
 //!   a [`ReadStats`] that counts what was skipped and keeps the first few [`RecordError`]s.
 //! - [`SbsParser`]: one SBS line at a time, for files and for the live client.
 //! - [`sbs_live`]: a reconnecting TCP client for `sbs://HOST:PORT`.
+//! - [`extract_raw`] and [`decode_raw`]: raw records of one aircraft, byte for byte, for evidence.
 //!
 //! ```
 //! use nofly_sources::{SbsParser, SbsClock};
@@ -23,6 +24,7 @@ mod file_input;
 mod format;
 mod opensky_csv;
 mod opensky_parquet;
+mod raw_records;
 mod record_error;
 mod sbs;
 mod sbs_live;
@@ -30,6 +32,7 @@ mod sbs_live;
 pub use file_input::{read_file, read_parquet_bytes, read_text, FileError};
 pub use format::{sniff, Format};
 pub use nofly_model::Report;
+pub use raw_records::{decode_raw, extract_raw, RawExtract, RawRecord};
 pub use record_error::{ReadStats, RecordError};
 pub use sbs::{SbsClock, SbsParser};
 pub use sbs_live::{sbs_live, LiveEvent};

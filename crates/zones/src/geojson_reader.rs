@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 pub struct ReadZones {
     /// Zones that passed validation, in file order.
     pub zones: Vec<Zone>,
-    /// Canonical JSON (sorted keys, no spaces) of each valid zone's feature, hashed into its version.
+    /// Canonical JSON (RFC 8785) of each valid zone's feature, hashed into its version.
     pub definitions: Vec<String>,
     /// Errors (the feature was not read) and warnings (it was).
     pub problems: Vec<ZoneProblem>,
@@ -68,9 +68,10 @@ pub fn read_geojson(file: &str, text: &str) -> ReadZones {
     out
 }
 
-/// Serialises with keys sorted (serde_json's default map is ordered) and no whitespace.
-fn canonical_json(v: &Value) -> String {
-    v.to_string()
+/// RFC 8785 (JSON Canonicalization Scheme): keys sorted, no whitespace, numbers as ECMAScript
+/// prints them, so that any language can recompute a zone's version.
+pub(crate) fn canonical_json(v: &Value) -> String {
+    serde_jcs::to_string(v).unwrap_or_else(|_| v.to_string())
 }
 
 struct FeatureReader<'a> {

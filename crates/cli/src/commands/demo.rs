@@ -27,7 +27,7 @@ const PARQUET_NAME: &str = "opensky-kaliningrad-2022.parquet";
 
 /// Runs the demo.
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
-    let cache = cache_dir(args.cache);
+    let cache = cache_dir(args.cache.clone());
     std::fs::create_dir_all(&cache).with_context(|| format!("{}: cannot create cache directory", cache.display()))?;
     let fetched = if args.offline { Err("--offline was given".to_string()) } else { fetch_opensky_sample(&cache) };
     let (inputs, zone_file, real) = match fetched {
@@ -44,7 +44,14 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     };
     let zones = load_zones(&[zone_file], false)?;
     let outcome = replay_files(&zones.zones, &inputs, None, EventTime::default())?;
-    let output = OutputArgs { events: Some(args.events.clone()), db: Some(args.db.clone()) };
+    let key = demo_key(&cache)?;
+    let output = OutputArgs {
+        events: Some(args.events.clone()),
+        db: Some(args.db.clone()),
+        evidence_log: Some(args.evidence_log.clone()),
+        key: Some(key),
+        checkpoint_every: 1000,
+    };
     write_outputs(&outcome, &zones, &settings_json(None, EventTime::default()), &output)?;
     print_summary(&outcome, &zones);
     println!();
@@ -55,9 +62,35 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         println!("Bundled Los Angeles SBS sample (no timestamps in the data) against synthetic zones.");
     }
     tell_story(&zones, &outcome.reports);
+    prove_first_violation(&outcome.events, &args, &cache)?;
     println!();
-    println!("Events: {}   Store: {}", args.events.display(), args.db.display());
+    println!("Events: {}   Store: {}   Evidence log: {}", args.events.display(), args.db.display(), args.evidence_log.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's signing key in the cache directory, created the first time.
+fn demo_key(cache: &Path) -> Result<PathBuf> {
+    let private = cache.join("nofly.key");
+    if !private.exists() {
+        nofly_evidence::keys::write_pair(cache, &nofly_evidence::keys::generate()?)?;
+    }
+    Ok(private)
+}
+
+/// Builds the evidence bundle of the first ENTER while a zone was active, verifies it as a third
+/// party would, and shows the commands to do the same.
+fn prove_first_violation(events: &[nofly_model::Event], args: &DemoArgs, cache: &Path) -> Result<()> {
+    let Some(first) = events.iter().find(|e| e.kind == EventKind::Enter) else { return Ok(()) };
+    let bundle = nofly_evidence::build_bundle(&args.evidence_log, &first.id, 300).map_err(anyhow::Error::msg)?;
+    std::fs::write(&args.bundle, serde_json::to_string_pretty(&bundle)? + "\n").with_context(|| format!("{}: cannot write", args.bundle.display()))?;
+    let key = nofly_evidence::keys::read_verifying_key(cache.join("nofly.pub").to_str().unwrap_or_default())?;
+    let verdict = nofly_evidence::verify_bundle(&bundle, &key);
+    println!();
+    println!("Proof of the first entry into an active zone ({} {} into {} at {}):", first.callsign.map_or("-".into(), |c| c.to_string()), first.icao24, first.zone_id, first.time);
+    println!("  nofly evidence {} --log {} --out {}", first.id, args.evidence_log.display(), args.bundle.display());
+    println!("  nofly verify {} --pubkey {}", args.bundle.display(), cache.join("nofly.pub").display());
+    println!("{verdict}");
+    Ok(())
 }
 
 /// The cache directory: the option, else $NOFLY_CACHE, else $XDG_CACHE_HOME/nofly, else ~/.cache/nofly.

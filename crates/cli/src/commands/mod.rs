@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod demo;
+pub mod evidence;
 pub mod replay;
 pub mod watch;
 pub mod zones_check;

@@ -1,0 +1,93 @@
+//! `verify-log`: a whole log, every checkpoint's signature and root, that every checkpoint extends
+//! the one before it, and every event id.
+
+use crate::log::{read_log, LogContents};
+use crate::merkle::{consistency_proof, root, verify_consistency};
+use crate::verdict::Verdict;
+use ed25519_dalek::VerifyingKey;
+use nofly_model::{Event, EventKind, EventTime, Icao24};
+use serde_json::Value;
+use std::path::Path;
+
+/// Recomputes an event's id from the fields of its JSON (docs/semantics.md).
+pub fn recompute_event_id(event: &Value) -> Result<String, String> {
+    let kind = match event["kind"].as_str() {
+        Some("enter") => EventKind::Enter,
+        Some("exit") => EventKind::Exit,
+        other => return Err(format!("unknown event kind {other:?}")),
+    };
+    let time: EventTime = event["time"].as_str().unwrap_or("").parse().map_err(|e| format!("{e}"))?;
+    let icao: Icao24 = event["icao24"].as_str().unwrap_or("").parse().map_err(|e| format!("{e}"))?;
+    let zone_id = event["zone_id"].as_str().ok_or("no zone_id")?;
+    let version = event["zone_version"].as_str().ok_or("no zone_version")?;
+    let same_instant = event["same_instant"].as_u64().unwrap_or(0) as u32;
+    Ok(Event::derive_id(kind, time, icao, zone_id, version, same_instant))
+}
+
+/// Checks a whole log against a public key.
+pub fn verify_log(path: &Path, key: &VerifyingKey) -> Verdict {
+    let mut v = Verdict::default();
+    let log = match read_log(path) {
+        Ok(log) => log,
+        Err(e) => {
+            v.check("log structure", Err(e.to_string()));
+            return v;
+        }
+    };
+    v.check(
+        "log structure",
+        Ok(format!("{} entries and {} checkpoints, every line canonical, every leaf hash matches its record", log.entries.len(), log.checkpoints.len())),
+    );
+    check_checkpoints(&mut v, &log, key);
+    let mut bad = Vec::new();
+    let mut events = 0;
+    for e in log.entries.iter().filter(|e| e.record["type"] == "event") {
+        events += 1;
+        match recompute_event_id(&e.record["event"]) {
+            Ok(id) if Some(id.as_str()) == e.record["event"]["id"].as_str() => {}
+            Ok(id) => bad.push(format!("line {}: id {} should be {id}", e.line, e.record["event"]["id"])),
+            Err(why) => bad.push(format!("line {}: {why}", e.line)),
+        }
+    }
+    v.check("event ids", if bad.is_empty() { Ok(format!("all {events} recompute from their content")) } else { Err(bad.join("; ")) });
+    v
+}
+
+fn check_checkpoints(v: &mut Verdict, log: &LogContents, key: &VerifyingKey) {
+    if log.checkpoints.is_empty() {
+        v.check("checkpoints", Err("the log has no signed checkpoint".into()));
+        return;
+    }
+    let leaves = log.leaves();
+    let mut previous: Option<(u64, String)> = None;
+    for (n, (line, c)) in log.checkpoints.iter().enumerate() {
+        let name = format!("checkpoint {} (line {line}, {} entries)", n + 1, c.tree_size);
+        v.check(format!("{name}: signature"), c.verify(key).map(|()| format!("signed by key {}", c.key_id)));
+        let before = log.entries.iter().filter(|e| e.line < *line).count() as u64;
+        if c.tree_size > before {
+            v.check(format!("{name}: root hash"), Err(format!("covers {} entries but only {before} come before it", c.tree_size)));
+            continue;
+        }
+        let computed = hex::encode(root(&leaves[..c.tree_size as usize]));
+        v.check(
+            format!("{name}: root hash"),
+            if computed == c.root_hash { Ok("equals the Merkle root of the entries it covers".into()) } else { Err(format!("is {} but the entries give {computed}", c.root_hash)) },
+        );
+        if let Some((size, root_hash)) = &previous {
+            let proof = consistency_proof(*size as usize, &leaves[..c.tree_size as usize]);
+            let parse = |h: &str| hex::decode(h).ok().and_then(|b| <[u8; 32]>::try_from(b).ok());
+            let ok = c.tree_size >= *size
+                && matches!((parse(root_hash), parse(&c.root_hash)), (Some(a), Some(b)) if verify_consistency(*size, c.tree_size, &a, &b, &proof));
+            v.check(
+                format!("{name}: extends the previous checkpoint"),
+                if ok { Ok(format!("consistency proof from {size} entries holds: the log only grew")) } else { Err(format!("does not extend the checkpoint of {size} entries")) },
+            );
+        }
+        previous = Some((c.tree_size, c.root_hash.clone()));
+    }
+    let signed = previous.map_or(0, |p| p.0);
+    v.check(
+        "every entry signed",
+        if signed == leaves.len() as u64 { Ok("the last checkpoint covers every entry".into()) } else { Err(format!("{} entries after the last checkpoint are not signed", leaves.len() as u64 - signed)) },
+    );
+}
