@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 : "${NOFLY_CACHE:=$PWD/.cache/nofly}"
 export NOFLY_CACHE
-python3 -m pip install --quiet --disable-pip-version-check -r tests/crosscheck/requirements.txt
+python3 -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 cargo test --workspace --locked
 cargo build --release --locked
 python3 tests/crosscheck/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NOFLY_CACHE"

@@ -98,6 +98,9 @@ struct EvidenceArgs {
     /// Where to write the bundle.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// The log's private key: it also signs the bundle, binding the raw records to it.
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
     /// Seconds of the aircraft's raw records to include before and after the event.
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     window: u64,

@@ -5,7 +5,7 @@ use crate::log::{canonical, read_log, record_leaf};
 use crate::merkle::{inclusion_proof, verify_inclusion, Hash};
 use crate::verdict::Verdict;
 use crate::verify_log::recompute_event_id;
-use ed25519_dalek::VerifyingKey;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use nofly_engine::{sort_reports, Engine};
 use nofly_model::EventTime;
 use nofly_sources::{decode_raw, extract_raw, Format, RawExtract};
@@ -44,6 +44,22 @@ pub struct Bundle {
     pub window_s: u64,
     /// The aircraft's raw records from the event's input in that window.
     pub raw: RawExtract,
+    /// Ed25519 signature, hex, by the log's key over [`Bundle::signed_text`]: binds the raw records
+    /// and everything else in the bundle (the log's proofs cover the entries, not the raw excerpt).
+    #[serde(default)]
+    pub signature: String,
+}
+
+impl Bundle {
+    /// The exact bytes signed: a fixed first line, then the RFC 8785 canonical JSON of the bundle
+    /// without its `signature` field.
+    pub fn signed_text(&self) -> String {
+        let mut value = serde_json::to_value(self).expect("bundles serialise");
+        if let Some(obj) = value.as_object_mut() {
+            obj.remove("signature");
+        }
+        format!("nofly evidence bundle v1\n{}", canonical(&value))
+    }
 }
 
 fn proven(index: u64, record: &Value, leaves: &[Hash]) -> ProvenEntry {
@@ -52,7 +68,7 @@ fn proven(index: u64, record: &Value, leaves: &[Hash]) -> ProvenEntry {
 
 /// Builds the bundle of event `event_id` from the log at `log_path`, re-reading the run's input to
 /// take the raw records (its SHA-256 must still match the one in the log).
-pub fn build_bundle(log_path: &Path, event_id: &str, window_s: u64) -> Result<Bundle, String> {
+pub fn build_bundle(log_path: &Path, event_id: &str, window_s: u64, key: &SigningKey) -> Result<Bundle, String> {
     let log = read_log(log_path).map_err(|e| e.to_string())?;
     let entry = log.event(event_id).ok_or_else(|| format!("no event {event_id} in {}", log_path.display()))?;
     let event = &entry.record["event"];
@@ -85,7 +101,10 @@ pub fn build_bundle(log_path: &Path, event_id: &str, window_s: u64) -> Result<Bu
     let w = window_s as i64 * 1000;
     let raw = extract_raw(path, format, input_index as u16, untimed_start, icao, EventTime::from_millis(time.millis() - w), EventTime::from_millis(time.millis() + w))
         .map_err(|e| e.to_string())?;
-    Ok(Bundle {
+    if nofly_model_key_id(key) != checkpoint.key_id {
+        return Err(format!("the log is signed by key {}, not by the key given ({})", checkpoint.key_id, nofly_model_key_id(key)));
+    }
+    let mut bundle = Bundle {
         format: BUNDLE_FORMAT.into(),
         event: proven(entry.index, &entry.record, leaves),
         run: proven(run_index, &run.record, leaves),
@@ -93,7 +112,14 @@ pub fn build_bundle(log_path: &Path, event_id: &str, window_s: u64) -> Result<Bu
         checkpoint: checkpoint.clone(),
         window_s,
         raw,
-    })
+        signature: String::new(),
+    };
+    bundle.signature = hex::encode(key.sign(bundle.signed_text().as_bytes()).to_bytes());
+    Ok(bundle)
+}
+
+fn nofly_model_key_id(key: &SigningKey) -> String {
+    crate::keys::key_id(&key.verifying_key())
 }
 
 /// Checks a bundle against a public key: signature, the three inclusion proofs, the event id, the
@@ -103,6 +129,14 @@ pub fn verify_bundle(bundle: &Bundle, key: &VerifyingKey) -> Verdict {
     v.check("bundle format", if bundle.format == BUNDLE_FORMAT { Ok(bundle.format.clone()) } else { Err(format!("unknown format {:?}", bundle.format)) });
     let c = &bundle.checkpoint;
     v.check("checkpoint signature", c.verify(key).map(|()| format!("checkpoint of {} entries signed by key {} at {}", c.tree_size, c.key_id, c.time)));
+    let signature: Option<[u8; 64]> = hex::decode(&bundle.signature).ok().and_then(|b| b.try_into().ok());
+    let unaltered = v.check(
+        "bundle signature",
+        match signature {
+            Some(s) if key.verify(bundle.signed_text().as_bytes(), &Signature::from_bytes(&s)).is_ok() => Ok("the bundle, raw records included, is as the log's signer wrote it".into()),
+            _ => Err("the signature does not match the bundle's content: something in it was changed".into()),
+        },
+    );
     let root: Option<Hash> = hex::decode(&c.root_hash).ok().and_then(|b| b.try_into().ok());
     for (name, entry) in [("event", &bundle.event), ("run", &bundle.run), ("zone", &bundle.zone)] {
         let proof: Option<Vec<Hash>> = entry.proof.iter().map(|h| hex::decode(h).ok().and_then(|b| b.try_into().ok())).collect();
@@ -139,7 +173,17 @@ pub fn verify_bundle(bundle: &Bundle, key: &VerifyingKey) -> Verdict {
             Err(format!("the definition hashes to {version}; the zone entry says {} and the event {}", zone["version"], event["zone_version"]))
         },
     );
-    v.check("re-run of the detection", rerun(bundle));
+    let trigger = event["source"]["record"].as_u64();
+    v.check(
+        "raw records",
+        if bundle.raw.records.iter().any(|r| Some(r.record) == trigger) {
+            Ok(format!("{} records of {} around the event, the triggering record {} among them", bundle.raw.records.len(), bundle.raw.format, trigger.unwrap_or(0)))
+        } else {
+            Err("the triggering record is not in the bundle".into())
+        },
+    );
+    // Re-running detection on altered records would prove nothing.
+    v.check("re-run of the detection", if unaltered { rerun(bundle) } else { Err("not attempted: the bundle was altered".into()) });
     v
 }
 

@@ -81,13 +81,14 @@ fn demo_key(cache: &Path) -> Result<PathBuf> {
 /// party would, and shows the commands to do the same.
 fn prove_first_violation(events: &[nofly_model::Event], args: &DemoArgs, cache: &Path) -> Result<()> {
     let Some(first) = events.iter().find(|e| e.kind == EventKind::Enter) else { return Ok(()) };
-    let bundle = nofly_evidence::build_bundle(&args.evidence_log, &first.id, 300).map_err(anyhow::Error::msg)?;
+    let signing = nofly_evidence::keys::read_signing_key(&cache.join("nofly.key"))?;
+    let bundle = nofly_evidence::build_bundle(&args.evidence_log, &first.id, 300, &signing).map_err(anyhow::Error::msg)?;
     std::fs::write(&args.bundle, serde_json::to_string_pretty(&bundle)? + "\n").with_context(|| format!("{}: cannot write", args.bundle.display()))?;
     let key = nofly_evidence::keys::read_verifying_key(cache.join("nofly.pub").to_str().unwrap_or_default())?;
     let verdict = nofly_evidence::verify_bundle(&bundle, &key);
     println!();
     println!("Proof of the first entry into an active zone ({} {} into {} at {}):", first.callsign.map_or("-".into(), |c| c.to_string()), first.icao24, first.zone_id, first.time);
-    println!("  nofly evidence {} --log {} --out {}", first.id, args.evidence_log.display(), args.bundle.display());
+    println!("  nofly evidence {} --log {} --key {} --out {}", first.id, args.evidence_log.display(), cache.join("nofly.key").display(), args.bundle.display());
     println!("  nofly verify {} --pubkey {}", args.bundle.display(), cache.join("nofly.pub").display());
     println!("{verdict}");
     Ok(())

@@ -19,7 +19,8 @@ pub fn keygen(dir: &Path) -> Result<ExitCode> {
 
 /// Writes the bundle of one event.
 pub fn bundle(args: &EvidenceArgs) -> Result<ExitCode> {
-    let bundle = nofly_evidence::build_bundle(&args.log, &args.event_id, args.window).map_err(anyhow::Error::msg)?;
+    let key = keys::read_signing_key(&args.key)?;
+    let bundle = nofly_evidence::build_bundle(&args.log, &args.event_id, args.window, &key).map_err(anyhow::Error::msg)?;
     let text = serde_json::to_string_pretty(&bundle)?;
     std::fs::write(&args.out, text + "\n").with_context(|| format!("{}: cannot write", args.out.display()))?;
     eprintln!(

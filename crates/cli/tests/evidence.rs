@@ -1,0 +1,185 @@
+//! The signed evidence log and bundles, end to end through the `nofly` binary, and tampering.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+struct Setup {
+    dir: tempfile::TempDir,
+    log: PathBuf,
+    key: PathBuf,
+    public: PathBuf,
+    events: Vec<serde_json::Value>,
+}
+
+fn replay_into_log(dir: &Path, log: &Path, key: &Path, events: &Path) -> std::process::Output {
+    nofly(&[
+        "replay",
+        "--zones",
+        fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
+        "--evidence-log",
+        log.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--checkpoint-every",
+        "4",
+        "--events",
+        events.to_str().unwrap(),
+        dir.join("modes1.sbs").to_str().unwrap(),
+    ])
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo_file("data/samples/modes1_dump1090mut_30003.sbs"), dir.path().join("modes1.sbs")).unwrap();
+    let keys = nofly(&["keygen", "--dir", dir.path().to_str().unwrap()]);
+    assert!(keys.status.success(), "{}", stderr(&keys));
+    let (log, key) = (dir.path().join("evidence.log"), dir.path().join("nofly.key"));
+    let out = replay_into_log(dir.path(), &log, &key, &dir.path().join("events.jsonl"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("signed by key"), "the run names its key");
+    let events = json_lines(&std::fs::read_to_string(dir.path().join("events.jsonl")).unwrap());
+    assert!(events.len() > 3);
+    Setup { public: dir.path().join("nofly.pub"), log, key, events, dir }
+}
+
+fn verify_log_ok(log: &Path, public: &Path) -> bool {
+    let key = nofly_evidence::keys::read_verifying_key(public.to_str().unwrap()).unwrap();
+    nofly_evidence::verify_log(log, &key).passed()
+}
+
+#[test]
+fn a_run_writes_a_log_that_verifies_and_every_flipped_byte_is_caught() {
+    let s = setup();
+    let out = nofly(&["verify-log", s.log.to_str().unwrap(), "--pubkey", s.public.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("extends the previous checkpoint") && text.contains("VERIFIED"), "{text}");
+
+    let original = std::fs::read(&s.log).unwrap();
+    let tampered = s.dir.path().join("tampered.log");
+    for i in 0..original.len() {
+        let mut bytes = original.clone();
+        bytes[i] ^= 0x01;
+        std::fs::write(&tampered, &bytes).unwrap();
+        assert!(!verify_log_ok(&tampered, &s.public), "flipping byte {i} ({:?}) went unnoticed", original[i] as char);
+    }
+    let out = {
+        let mut bytes = original.clone();
+        let at = original.iter().position(|b| *b == b'Z').unwrap(); // inside the first record
+        bytes[at] = b'Y';
+        std::fs::write(&tampered, &bytes).unwrap();
+        nofly(&["verify-log", tampered.to_str().unwrap(), "--pubkey", s.public.to_str().unwrap()])
+    };
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("tampered.log:1:"), "names the line: {}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn removing_reordering_or_resigning_entries_fails() {
+    let s = setup();
+    let text = std::fs::read_to_string(&s.log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let entries: Vec<usize> = (0..lines.len()).filter(|i| lines[*i].contains("\"kind\":\"entry\"")).collect();
+    let tampered = s.dir.path().join("t.log");
+    let write = |ls: Vec<&str>| std::fs::write(&tampered, ls.join("\n") + "\n").unwrap();
+
+    let mut removed = lines.clone();
+    removed.remove(entries[2]);
+    write(removed);
+    assert!(!verify_log_ok(&tampered, &s.public), "an entry removed");
+
+    let mut swapped = lines.clone();
+    swapped.swap(entries[1], entries[2]);
+    write(swapped);
+    assert!(!verify_log_ok(&tampered, &s.public), "two entries swapped");
+
+    let mut unsigned = lines.clone();
+    unsigned.pop();
+    write(unsigned);
+    assert!(!verify_log_ok(&tampered, &s.public), "the final checkpoint removed");
+
+    let other = s.dir.path().join("other");
+    assert!(nofly(&["keygen", "--dir", other.to_str().unwrap()]).status.success());
+    assert!(!verify_log_ok(&s.log, &other.join("nofly.pub")), "another key");
+}
+
+#[test]
+fn replays_give_the_same_log_but_for_checkpoint_times_and_add_nothing_twice() {
+    let s = setup();
+    let second = s.dir.path().join("second.log");
+    assert!(replay_into_log(s.dir.path(), &second, &s.key, &s.dir.path().join("e2.jsonl")).status.success());
+    let strip = |p: &Path| -> Vec<String> {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                if let Some(c) = v.get_mut("checkpoint").and_then(|c| c.as_object_mut()) {
+                    c.remove("time");
+                    c.remove("signature");
+                }
+                v.to_string()
+            })
+            .collect()
+    };
+    assert_eq!(strip(&s.log), strip(&second));
+
+    let before = nofly_evidence::read_log(&s.log).unwrap().entries.len();
+    let again = replay_into_log(s.dir.path(), &s.log, &s.key, &s.dir.path().join("e3.jsonl"));
+    assert!(again.status.success());
+    let after = nofly_evidence::read_log(&s.log).unwrap();
+    assert_eq!(after.entries.len(), before + 1, "only a new run entry");
+    assert!(verify_log_ok(&s.log, &s.public));
+}
+
+#[test]
+fn a_bundle_verifies_anywhere_and_every_flipped_byte_is_caught() {
+    let s = setup();
+    let event = s.events.iter().find(|e| e["kind"] == "enter").unwrap();
+    let id = event["id"].as_str().unwrap();
+    let bundle = s.dir.path().join("bundle.json");
+    let out = nofly(&[
+        "evidence", id, "--log", s.log.to_str().unwrap(), "--key", s.key.to_str().unwrap(), "--out", bundle.to_str().unwrap(), "--window", "1",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // Copied elsewhere, alone, it still verifies.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let copy = elsewhere.path().join("copy.json");
+    std::fs::copy(&bundle, &copy).unwrap();
+    std::fs::remove_file(s.dir.path().join("modes1.sbs")).unwrap();
+    let out = nofly(&["verify", copy.to_str().unwrap(), "--pubkey", s.public.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("re-run of the detection") && text.ends_with("VERIFIED: every check passed.\n"), "{text}");
+
+    let key = nofly_evidence::keys::read_verifying_key(s.public.to_str().unwrap()).unwrap();
+    let original = std::fs::read(&bundle).unwrap();
+    for i in 0..original.len() {
+        let mut bytes = original.clone();
+        bytes[i] ^= 0x01;
+        let verified = serde_json::from_slice::<nofly_evidence::Bundle>(&bytes).map(|b| nofly_evidence::verify_bundle(&b, &key).passed()).unwrap_or(false);
+        assert!(!verified, "flipping byte {i} ({:?}) of the bundle went unnoticed", original[i] as char);
+    }
+
+    let other = s.dir.path().join("other");
+    assert!(nofly(&["keygen", "--dir", other.to_str().unwrap()]).status.success());
+    let out = nofly(&["verify", copy.to_str().unwrap(), "--pubkey", other.join("nofly.pub").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("NOT VERIFIED: check \"checkpoint signature\" failed."));
+
+    // The independent Python verifier (tests/evidence/verify_bundle.py) agrees, where its packages exist.
+    let python_ready = std::process::Command::new("python3").args(["-c", "import cryptography, shapely, pyproj"]).status().is_ok_and(|s| s.success());
+    if python_ready {
+        let out = std::process::Command::new("python3")
+            .arg(repo_file("tests/evidence/verify_bundle.py"))
+            .arg(&copy)
+            .arg(&s.public)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    } else {
+        eprintln!("python3 with cryptography, shapely and pyproj not found: `make test` installs them and runs the independent verifier");
+    }
+}
