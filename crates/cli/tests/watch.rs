@@ -21,12 +21,15 @@ fn live_feed_reconnects_and_ctrl_c_flushes_everything() {
     let dir = tempfile::tempdir().unwrap();
     let events = dir.path().join("live.jsonl");
     let db = dir.path().join("live.db");
+    assert!(nofly(&["keygen", "--dir", dir.path().to_str().unwrap()]).status.success());
+    let log = dir.path().join("live.log");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let child = Command::new(env!("CARGO_BIN_EXE_nofly"))
         .args(["watch", "--zones", fixture("synthetic-sicily-zones.geojson").to_str().unwrap()])
         .args(["--source", &format!("sbs://127.0.0.1:{port}")])
         .args(["--events", events.to_str().unwrap(), "--db", db.to_str().unwrap()])
+        .args(["--evidence-log", log.to_str().unwrap(), "--key", dir.path().join("nofly.key").to_str().unwrap()])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -63,4 +66,8 @@ fn live_feed_reconnects_and_ctrl_c_flushes_everything() {
     assert!(written.len() >= seen && seen > 0);
     let store = nofly_sinks::SqliteStore::open(&db).unwrap();
     assert_eq!(store.event_count().unwrap(), written.len() as u64, "every event written is in the store");
+    let verified = nofly(&["verify-log", log.to_str().unwrap(), "--pubkey", dir.path().join("nofly.pub").to_str().unwrap()]);
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stdout));
+    let logged = nofly_evidence::read_log(&log).unwrap().entries.iter().filter(|e| e.record["type"] == "event").count();
+    assert_eq!(logged, written.len(), "every event written is in the signed log");
 }

@@ -201,9 +201,14 @@ impl EvidenceLog {
         Ok(c)
     }
 
+    /// Signs a checkpoint if anything was appended since the last one.
+    pub fn checkpoint_if_new(&mut self) -> Result<Option<Checkpoint>, LogError> {
+        if self.since_checkpoint > 0 { self.checkpoint().map(Some) } else { Ok(None) }
+    }
+
     /// Signs a final checkpoint if anything was appended since the last one, and flushes.
     pub fn close(mut self) -> Result<Option<Checkpoint>, LogError> {
-        let last = if self.since_checkpoint > 0 { Some(self.checkpoint()?) } else { None };
+        let last = self.checkpoint_if_new()?;
         self.out.flush().map_err(|e| LogError { file: self.path.display().to_string(), line: None, reason: e.to_string() })?;
         Ok(last)
     }

@@ -19,7 +19,8 @@ fn wall_clock() -> EventTime {
 }
 
 /// Runs until Ctrl-C; events are flushed to the events output after every message and to the
-/// database every second, and everything is flushed on the way out.
+/// database every second; the evidence log signs a checkpoint every N entries and every minute with
+/// new entries; everything is flushed and signed on the way out.
 pub fn run(args: WatchArgs) -> Result<ExitCode> {
     let zones = load_zones(&args.zones, args.skip_bad_zones)?;
     let Some(addr) = args.source.strip_prefix("sbs://") else {
@@ -39,6 +40,16 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         summary: "{}".into(),
     };
     let zone_rows = zone_rows(&zones);
+    let mut evidence = match &args.output.evidence_log {
+        Some(path) => {
+            let mut log = crate::pipeline::open_evidence_log(path, &args.output)?;
+            let inputs = serde_json::to_value(&run.inputs)?;
+            let run_entry = log.append_run(env!("CARGO_PKG_VERSION"), &run.zone_set_hash, serde_json::from_str(&run.settings)?, inputs)?;
+            crate::pipeline::append_zones(&mut log, &zones)?;
+            Some((log, run_entry))
+        }
+        None => None,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let (tx, mut rx) = mpsc::channel(8192);
@@ -47,6 +58,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         let mut pending: Vec<Event> = Vec::new();
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let mut malformed = 0u64;
+        let (mut logged, mut ticks) = (0usize, 0u64);
         let ctrl_c = tokio::signal::ctrl_c();
         tokio::pin!(ctrl_c);
         loop {
@@ -60,6 +72,10 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
                             pending.push(e);
                         });
                         if let Some(err) = failed { return Err(anyhow::Error::new(err).context("cannot write events")); }
+                        if let Some((log, run_entry)) = evidence.as_mut() {
+                            for e in &pending[logged..] { log.append_event(e, *run_entry)?; }
+                        }
+                        logged = pending.len();
                         events.flush()?;
                     }
                     Some(LiveEvent::Malformed(e)) => {
@@ -74,8 +90,13 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
                     if let Some(store) = store.as_mut() {
                         if !pending.is_empty() {
                             store.record_run(&run, &zone_rows, &pending, &[])?;
-                            pending.clear();
                         }
+                    }
+                    pending.clear();
+                    logged = 0;
+                    ticks += 1;
+                    if let Some((log, _)) = evidence.as_mut() {
+                        if ticks % 60 == 0 { log.checkpoint_if_new()?; }
                     }
                 }
             }
@@ -84,6 +105,9 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         events.flush()?;
         if let Some(store) = store.as_mut() {
             store.record_run(&run, &zone_rows, &pending, &track_records(&engine))?;
+        }
+        if let Some((log, _)) = evidence {
+            log.close()?;
         }
         let s = engine.stats();
         eprintln!("nofly: stopped: {} reports, {} aircraft, {} events, {} malformed, {} late", s.reports, engine.aircraft(), s.events, malformed, s.late);
