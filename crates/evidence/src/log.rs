@@ -159,9 +159,13 @@ impl EvidenceLog {
 
     /// Appends a record as the next entry and returns its index.
     pub fn append(&mut self, record: Value) -> Result<u64, LogError> {
-        let index = self.leaves.len() as u64;
-        let leaf = record_leaf(&record);
-        self.write_line(&json!({"kind": "entry", "index": index, "leaf_hash": hex::encode(leaf), "record": record}))?;
+        let index = self.leaf_count();
+        let record_text = canonical(&record);
+        let leaf = leaf_hash(record_text.as_bytes());
+        // The line's keys are already in canonical order and its values canonical, so the record is
+        // serialised once, not twice.
+        let line = format!(r#"{{"index":{index},"kind":"entry","leaf_hash":"{}","record":{record_text}}}"#, hex::encode(leaf));
+        writeln!(self.out, "{line}").map_err(|e| LogError { file: self.path.display().to_string(), line: None, reason: e.to_string() })?;
         self.leaves.push(leaf);
         self.since_checkpoint += 1;
         if self.since_checkpoint >= self.every {
@@ -215,6 +219,10 @@ impl EvidenceLog {
 
     /// Entries in the log.
     pub fn len(&self) -> u64 {
+        self.leaf_count()
+    }
+
+    fn leaf_count(&self) -> u64 {
         self.leaves.len() as u64
     }
 
