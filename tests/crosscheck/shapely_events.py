@@ -5,33 +5,15 @@ pyarrow, used to cross-check nofly on real data.
 Usage: shapely_events.py ZONES.geojson STATES.parquet > events.tsv
 Prints one line per event: kind, time in ms, icao24, zone id, sorted.
 """
-import json, sys
+import json, os, sys
 
 import numpy as np
 import pyarrow.parquet as pq
 import shapely
 from shapely.geometry import shape
 
-FT_PER_M = 1 / 0.3048
-
-
-def limit_ft(text, default):
-    if text is None:
-        return default
-    t = text.strip().upper()
-    if t in ("SFC", "GND"):
-        return -np.inf
-    if t == "UNL":
-        return np.inf
-    if t.startswith("FL"):
-        return int(t[2:]) * 100.0
-    number, unit, _ref = t.replace("FT", " FT").replace("M ", " M ").split()[:3]
-    return float(number) * (FT_PER_M if unit == "M" else 1.0)
-
-
-def ms(text):
-    import datetime
-    return int(datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from reference_rules import FT_PER_M, limit_ft, ms  # noqa: E402
 
 
 def main():

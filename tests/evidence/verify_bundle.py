@@ -7,7 +7,6 @@ Prints one line per check and exits 1 if any fails. The detection is re-checked 
 triggering report: inside the zone now (shapely, altitude band, activation) and, for an ENTER, not
 inside at the aircraft's previous position (for an EXIT, the reverse).
 """
-import datetime
 import hashlib
 import json
 import math
@@ -16,6 +15,9 @@ import sys
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from reference_rules import FT_PER_M, limit_ft, ms  # noqa: E402
 
 
 # --- RFC 8785 ---------------------------------------------------------------------------------
@@ -102,27 +104,6 @@ def verify_inclusion(index, size, leaf, proof, root):
 
 
 # --- the rules of docs/semantics.md, for one report ---------------------------------------------
-FT_PER_M = 1 / 0.3048
-
-
-def limit_ft(text, default):
-    if text is None:
-        return default
-    t = text.strip().upper()
-    if t in ("SFC", "GND"):
-        return -math.inf
-    if t == "UNL":
-        return math.inf
-    if t.startswith("FL"):
-        return int(t[2:]) * 100.0
-    parts = t.replace("FT", " FT ").replace("M ", " M ").split()
-    return float(parts[0]) * (FT_PER_M if parts[1] == "M" else 1.0)
-
-
-def ms(text):
-    return round(datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
-
-
 def reports(raw):
     """(record, time_ms, icao, lat, lon, baro_ft or None, on_ground) of every record with a position."""
     out = []
