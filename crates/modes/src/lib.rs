@@ -1,0 +1,6 @@
+//! Mode S and ADS-B decoding for nofly, with no I/O.
+#![deny(missing_docs)]
+
+pub mod altitude;
+pub mod cpr;
+pub mod crc;
