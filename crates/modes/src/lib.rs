@@ -4,3 +4,6 @@
 pub mod altitude;
 pub mod cpr;
 pub mod crc;
+mod message;
+
+pub use message::{decode, DecodeError, Message, Repair};

@@ -1,0 +1,368 @@
+//! Decoding one Mode S frame (56 or 112 bits) into its fields: downlink format, address (announced
+//! or recovered from the parity), and for extended squitters (DF17/18) the ADS-B message of its
+//! type code. Bit numbers in comments are the 1-based message bits of ICAO Annex 10 / DO-260B.
+
+use crate::altitude::{ac12_feet, ac13_feet, squawk};
+use crate::cpr::Cpr;
+use crate::crc::{fix_single_bit, syndrome};
+use nofly_model::{Callsign, Icao24};
+
+/// Why a frame was not decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Neither 7 nor 14 bytes, or the length does not match the downlink format.
+    BadLength,
+    /// The parity does not check and could not be repaired.
+    BadCrc,
+    /// A downlink format nofly does not read (Comm-D, military, …).
+    UnsupportedFormat,
+}
+
+/// Which frames get single-bit error repair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repair {
+    /// No repair: only intact frames are decoded.
+    None,
+    /// Repair one flipped bit of DF17/18 extended squitters (the default: their parity is pure, so a
+    /// one-bit syndrome can only come from one wrong bit, and these carry the positions).
+    ExtendedSquitter,
+}
+
+/// The fields of one frame; absent fields are `None`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Message {
+    /// Downlink format.
+    pub df: u8,
+    /// The aircraft address.
+    pub icao24: Option<Icao24>,
+    /// True when the address was recovered from the parity (DF0/4/5/16/20/21), which callers must
+    /// trust only for addresses already seen announced in DF11/17/18.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub address_from_parity: bool,
+    /// The bit repaired, if one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repaired_bit: Option<u8>,
+    /// ADS-B type code (DF17/18).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tc: Option<u8>,
+    /// Flight identification.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callsign: Option<Callsign>,
+    /// Barometric altitude, feet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub altitude: Option<i32>,
+    /// GNSS altitude (TC 20-22), feet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub altitude_gnss: Option<i32>,
+    /// Mode A code, four octal digits as a number.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "octal")]
+    pub squawk: Option<u16>,
+    /// Encoded position and whether it is a surface position.
+    #[serde(skip)]
+    pub cpr: Option<(Cpr, bool)>,
+    /// Encoded latitude (for inspection).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpr_lat: Option<u32>,
+    /// Encoded longitude (for inspection).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpr_lon: Option<u32>,
+    /// Odd CPR format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpr_odd: Option<bool>,
+    /// Ground speed, knots.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groundspeed: Option<f64>,
+    /// Ground track, degrees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<f64>,
+    /// Magnetic heading (airspeed velocity subtypes), degrees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heading: Option<f64>,
+    /// Airspeed, knots.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub airspeed: Option<u32>,
+    /// True airspeed (else indicated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub airspeed_is_true: Option<bool>,
+    /// Vertical rate, feet per minute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vertical_rate: Option<i32>,
+    /// Vertical rate from the barometric source (else GNSS), as dump1090 and readsb read bit 68.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vertical_rate_baro: Option<bool>,
+    /// On the ground (surface position, or the flight status / capability of DF4/5/11/20/21).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_ground: Option<bool>,
+    /// Selected altitude (TC 29), feet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selected_altitude: Option<i32>,
+    /// Barometric pressure setting (TC 29), hPa.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qnh: Option<f64>,
+    /// ADS-B version (TC 31).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adsb_version: Option<u8>,
+    /// NIC supplement A (TC 31).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nic_supplement_a: Option<bool>,
+    /// Navigation accuracy category for position (TC 31).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nacp: Option<u8>,
+    /// Navigation integrity category implied by the position type code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nic: Option<u8>,
+}
+
+fn octal<S: serde::Serializer>(v: &Option<u16>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(code) => s.serialize_str(&format!("{code:04o}")),
+        None => s.serialize_none(),
+    }
+}
+
+/// Bits `first..=last` (1-based message bits) as a number.
+#[inline(always)]
+fn bits(f: &[u8], first: usize, last: usize) -> u32 {
+    let mut v = 0u64;
+    for byte in &f[(first - 1) / 8..=(last - 1) / 8] {
+        v = (v << 8) | u64::from(*byte);
+    }
+    let end_bit = ((last - 1) / 8 + 1) * 8;
+    ((v >> (end_bit - last)) & ((1u64 << (last - first + 1)) - 1)) as u32
+}
+
+const CHARSET: &[u8; 64] = b"#ABCDEFGHIJKLMNOPQRSTUVWXYZ##### ###############0123456789######";
+
+/// Decodes one frame. `repair` decides whether one wrong bit is fixed in extended squitters.
+pub fn decode(frame: &[u8], repair: Repair) -> Result<Message, DecodeError> {
+    if frame.len() != 7 && frame.len() != 14 {
+        return Err(DecodeError::BadLength);
+    }
+    let df = frame[0] >> 3;
+    let long = matches!(df, 16..=24) || df >= 24;
+    if (frame.len() == 14) != long {
+        return Err(DecodeError::BadLength);
+    }
+    let mut m = Message { df, ..Message::default() };
+    match df {
+        17 | 18 => {
+            let mut f = [0u8; 14];
+            f.copy_from_slice(frame);
+            if syndrome(&f) != 0 {
+                match repair {
+                    Repair::ExtendedSquitter => m.repaired_bit = Some(fix_single_bit(&mut f).ok_or(DecodeError::BadCrc)? as u8),
+                    Repair::None => return Err(DecodeError::BadCrc),
+                }
+            }
+            m.icao24 = Some(Icao24(bits(&f, 9, 32)));
+            // DF18 control field: 0/1 ADS-B (ICAO / other address), 2 and 5 fine TIS-B, 6 ADS-R use
+            // the extended-squitter layout; 3 (coarse TIS-B), 4 (management) and 7 do not.
+            if df == 18 && !matches!(bits(&f, 6, 8), 0 | 1 | 2 | 5 | 6) {
+                return Ok(m);
+            }
+            extended_squitter(&f, &mut m);
+        }
+        11 => {
+            // The parity may be overlaid with the interrogator code (II/SI): syndromes below 80 are fine.
+            if syndrome(frame) & !0x7F != 0 {
+                return Err(DecodeError::BadCrc);
+            }
+            m.icao24 = Some(Icao24(bits(frame, 9, 32)));
+            m.on_ground = capability_ground(bits(frame, 6, 8));
+        }
+        0 | 4 | 16 | 20 => {
+            m.icao24 = Some(Icao24(syndrome(frame)));
+            m.address_from_parity = true;
+            m.altitude = ac13_feet(bits(frame, 20, 32) as u16);
+            if df == 4 || df == 20 {
+                m.on_ground = flight_status_ground(bits(frame, 6, 8));
+            } else {
+                m.on_ground = Some(bits(frame, 6, 6) == 1);
+            }
+        }
+        5 | 21 => {
+            m.icao24 = Some(Icao24(syndrome(frame)));
+            m.address_from_parity = true;
+            m.squawk = Some(squawk(bits(frame, 20, 32) as u16));
+            m.on_ground = flight_status_ground(bits(frame, 6, 8));
+        }
+        _ => return Err(DecodeError::UnsupportedFormat),
+    }
+    Ok(m)
+}
+
+fn flight_status_ground(fs: u32) -> Option<bool> {
+    match fs {
+        0 | 2 => Some(false),
+        1 | 3 => Some(true),
+        _ => None,
+    }
+}
+
+fn capability_ground(ca: u32) -> Option<bool> {
+    match ca {
+        4 => Some(true),
+        5 => Some(false),
+        _ => None,
+    }
+}
+
+fn extended_squitter(f: &[u8], m: &mut Message) {
+    let tc = bits(f, 33, 37) as u8;
+    m.tc = Some(tc);
+    match tc {
+        1..=4 => {
+            let mut text = [0u8; 8];
+            for (i, c) in text.iter_mut().enumerate() {
+                *c = CHARSET[bits(f, 41 + 6 * i, 46 + 6 * i) as usize];
+            }
+            m.callsign = std::str::from_utf8(&text).ok().map(|s| s.replace('#', "")).and_then(|s| Callsign::new(&s));
+        }
+        5..=8 => {
+            m.on_ground = Some(true);
+            let movement = bits(f, 38, 44);
+            m.groundspeed = surface_speed(movement);
+            if bits(f, 45, 45) == 1 {
+                m.track = Some(f64::from(bits(f, 46, 52)) * 360.0 / 128.0);
+            }
+            position(f, m, true);
+            m.nic = Some(match tc {
+                5 => 11,
+                6 => 10,
+                7 => 8,
+                _ => 0,
+            });
+        }
+        9..=18 | 20..=22 => {
+            let ac12 = bits(f, 41, 52) as u16;
+            if tc <= 18 {
+                m.altitude = ac12_feet(ac12);
+            } else {
+                m.altitude_gnss = ac12_feet(ac12);
+            }
+            m.on_ground = Some(false);
+            position(f, m, false);
+            m.nic = Some(match tc {
+                9 | 20 => 11,
+                10 | 21 => 10,
+                11 => 8,
+                12 => 7,
+                13 => 6,
+                14 => 5,
+                15 => 4,
+                16 => 2,
+                17 => 1,
+                _ => 0,
+            });
+        }
+        19 => velocity(f, m),
+        28 if bits(f, 38, 40) == 1 => {
+            let code = squawk(bits(f, 44, 56) as u16);
+            m.squawk = Some(code);
+        }
+        29 if bits(f, 38, 39) == 1 => {
+            let alt = bits(f, 42, 52);
+            if alt != 0 {
+                m.selected_altitude = Some((alt as i32 - 1) * 32);
+            }
+            let baro = bits(f, 53, 61);
+            if baro != 0 {
+                m.qnh = Some(800.0 + f64::from(baro - 1) * 0.8);
+            }
+        }
+        31 => {
+            let version = bits(f, 73, 75) as u8;
+            m.adsb_version = Some(version);
+            if version >= 1 {
+                m.nic_supplement_a = Some(bits(f, 76, 76) == 1);
+                m.nacp = Some(bits(f, 77, 80) as u8);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn position(f: &[u8], m: &mut Message, surface: bool) {
+    let cpr = Cpr { lat: bits(f, 55, 71), lon: bits(f, 72, 88), odd: bits(f, 54, 54) == 1 };
+    m.cpr = Some((cpr, surface));
+    m.cpr_lat = Some(cpr.lat);
+    m.cpr_lon = Some(cpr.lon);
+    m.cpr_odd = Some(cpr.odd);
+}
+
+/// Surface movement code to knots (DO-260B table 2-25), at the middle of each quantisation step.
+fn surface_speed(movement: u32) -> Option<f64> {
+    let m = f64::from(movement);
+    Some(match movement {
+        0 | 125.. => return None,
+        1 => 0.0,
+        2..=8 => 0.125 + (m - 2.0) * 0.125,
+        9..=12 => 1.0 + (m - 9.0) * 0.25,
+        13..=38 => 2.0 + (m - 13.0) * 0.5,
+        39..=93 => 15.0 + (m - 39.0),
+        94..=108 => 70.0 + (m - 94.0) * 2.0,
+        109..=123 => 100.0 + (m - 109.0) * 5.0,
+        124 => 175.0,
+    })
+}
+
+fn velocity(f: &[u8], m: &mut Message) {
+    let subtype = bits(f, 38, 40);
+    let factor = if subtype == 2 || subtype == 4 { 4.0 } else { 1.0 };
+    match subtype {
+        1 | 2 => {
+            let (ew, ns) = (bits(f, 47, 56), bits(f, 58, 67));
+            if ew != 0 && ns != 0 {
+                let vx = f64::from(ew - 1) * factor * if bits(f, 46, 46) == 1 { -1.0 } else { 1.0 };
+                let vy = f64::from(ns - 1) * factor * if bits(f, 57, 57) == 1 { -1.0 } else { 1.0 };
+                m.groundspeed = Some(vx.hypot(vy));
+                m.track = Some(vx.atan2(vy).to_degrees().rem_euclid(360.0));
+            }
+        }
+        3 | 4 => {
+            if bits(f, 46, 46) == 1 {
+                m.heading = Some(f64::from(bits(f, 47, 56)) * 360.0 / 1024.0);
+            }
+            let speed = bits(f, 58, 67);
+            if speed != 0 {
+                m.airspeed = Some(((speed - 1) as f64 * factor) as u32);
+                m.airspeed_is_true = Some(bits(f, 57, 57) == 1);
+            }
+        }
+        _ => return,
+    }
+    let vr = bits(f, 70, 78);
+    if vr != 0 {
+        m.vertical_rate = Some((vr as i32 - 1) * 64 * if bits(f, 69, 69) == 1 { -1 } else { 1 });
+        m.vertical_rate_baro = Some(bits(f, 68, 68) == 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    }
+
+    #[test]
+    fn identification_position_and_velocity_of_textbook_frames() {
+        let m = decode(&hex("8D4840D6202CC371C32CE0576098"), Repair::None).unwrap();
+        assert_eq!((m.df, m.icao24, m.tc), (17, Some(Icao24(0x4840D6)), Some(4)));
+        assert_eq!(m.callsign.unwrap().as_str(), "KLM1023");
+        let m = decode(&hex("8D40621D58C382D690C8AC2863A7"), Repair::None).unwrap();
+        assert_eq!((m.altitude, m.cpr_lat, m.cpr_lon, m.cpr_odd), (Some(38000), Some(93000), Some(51372), Some(false)));
+        let m = decode(&hex("8D485020994409940838175B284F"), Repair::None).unwrap();
+        assert!((m.groundspeed.unwrap() - 159.2).abs() < 0.1 && (m.track.unwrap() - 182.88).abs() < 0.01);
+        assert_eq!((m.vertical_rate, m.vertical_rate_baro), (Some(-832), Some(false)));
+    }
+
+    #[test]
+    fn bad_parity_and_lengths_are_refused() {
+        assert_eq!(decode(&hex("8D4840D6202CC371C32CE0576099"), Repair::None), Err(DecodeError::BadCrc));
+        assert!(decode(&hex("8D4840D6202CC371C32CE0576099"), Repair::ExtendedSquitter).is_ok());
+        assert_eq!(decode(&hex("8D4840D6"), Repair::None), Err(DecodeError::BadLength));
+        assert_eq!(decode(&hex("5D4840D6202CC3"), Repair::None).map(|m| m.df), Err(DecodeError::BadCrc));
+    }
+}
