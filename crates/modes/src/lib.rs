@@ -5,5 +5,7 @@ pub mod altitude;
 pub mod cpr;
 pub mod crc;
 mod message;
+mod tracker;
 
 pub use message::{decode, DecodeError, Message, Repair};
+pub use tracker::{Tracked, Tracker};
