@@ -63,6 +63,9 @@ pub fn replay_files(zones: &[Zone], inputs: &[PathBuf], format: Option<Format>, 
         if format.is_none() {
             eprintln!("nofly: {}: format auto-detected as {used}", path.display());
         }
+        for note in &stats.notes {
+            eprintln!("nofly: {note}");
+        }
         for e in &stats.first_errors {
             eprintln!("nofly: skipped malformed record: {e}");
         }

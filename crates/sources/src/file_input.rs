@@ -82,6 +82,11 @@ pub fn read_text(
             .map_err(|error| FileError::Io { file: name.to_string(), error }),
         Format::OpenSkyCsv => opensky_csv::read(input, name, input_index, stats, emit).map_err(fail),
         Format::OpenSkyParquet => Err(fail("Parquet is read from files, not streams".into())),
+        Format::Beast | Format::Avr | Format::ModesHex => {
+            let options = crate::ModesOptions { start: untimed_start, ..crate::ModesOptions::default() };
+            crate::modes_feed::read_modes(input, format, name, input_index, &options, stats, emit)
+                .map_err(|error| FileError::Io { file: name.to_string(), error })
+        }
     }
 }
 

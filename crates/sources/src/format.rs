@@ -13,6 +13,12 @@ pub enum Format {
     OpenSkyCsv,
     /// OpenSky historical state vectors as Parquet.
     OpenSkyParquet,
+    /// Beast binary frames (readsb/dump1090 port 30005).
+    Beast,
+    /// AVR raw text, `*HEX;` or `@CLOCKHEX;` (port 30002).
+    Avr,
+    /// `<unix seconds>,<hex>` lines, the hex optionally with its Beast header.
+    ModesHex,
 }
 
 impl Format {
@@ -22,6 +28,9 @@ impl Format {
             Format::Sbs => "sbs",
             Format::OpenSkyCsv => "opensky-csv",
             Format::OpenSkyParquet => "opensky-parquet",
+            Format::Beast => "beast",
+            Format::Avr => "avr",
+            Format::ModesHex => "modes-hex",
         }
     }
 }
@@ -39,7 +48,10 @@ impl FromStr for Format {
             "sbs" | "basestation" => Ok(Format::Sbs),
             "opensky-csv" | "csv" => Ok(Format::OpenSkyCsv),
             "opensky-parquet" | "parquet" => Ok(Format::OpenSkyParquet),
-            _ => Err(format!("unknown format {s:?}: use auto, sbs, opensky-csv or opensky-parquet")),
+            "beast" => Ok(Format::Beast),
+            "avr" => Ok(Format::Avr),
+            "modes-hex" => Ok(Format::ModesHex),
+            _ => Err(format!("unknown format {s:?}: use auto, sbs, opensky-csv, opensky-parquet, beast, avr or modes-hex")),
         }
     }
 }
@@ -57,6 +69,9 @@ pub fn sniff(head: &[u8]) -> Result<Format, String> {
         let _ = flate2::read::GzDecoder::new(head).take(64 * 1024).read_to_end(&mut inner);
         return sniff(&inner).map_err(|e| format!("gzip-compressed, and inside: {e}"));
     }
+    if head.len() >= 2 && head[0] == 0x1a && (0x31..=0x33).contains(&head[1]) {
+        return Ok(Format::Beast);
+    }
     let text = String::from_utf8_lossy(head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head));
     let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
         return Err("the file is empty".into());
@@ -64,12 +79,22 @@ pub fn sniff(head: &[u8]) -> Result<Format, String> {
     if SBS_TYPES.iter().any(|t| first.starts_with(t)) {
         return Ok(Format::Sbs);
     }
+    if (first.starts_with('*') || first.starts_with('@')) && first.ends_with(';') {
+        return Ok(Format::Avr);
+    }
+    if let Some((ts, hex)) = first.split_once(',') {
+        if !ts.is_empty() && ts.parse::<f64>().is_ok() && !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(Format::ModesHex);
+        }
+    }
     let columns: Vec<&str> = first.split(',').map(|c| c.trim().trim_matches('"')).collect();
     if ["time", "icao24", "lat", "lon"].iter().all(|c| columns.contains(c)) {
         return Ok(Format::OpenSkyCsv);
     }
     let shown: String = first.chars().take(60).collect();
-    Err(format!("first line {shown:?} is neither SBS (MSG,…) nor an OpenSky CSV header (time,icao24,lat,lon,…) nor Parquet"))
+    Err(format!(
+        "first line {shown:?} is none of SBS (MSG,…), an OpenSky CSV header (time,icao24,lat,lon,…), Parquet, Beast, AVR (*HEX;) or <unix seconds>,<hex>"
+    ))
 }
 
 #[cfg(test)]
@@ -83,7 +108,10 @@ mod tests {
         assert_eq!(sniff(b"time,icao24,lat,lon,velocity\n"), Ok(Format::OpenSkyCsv));
         assert_eq!(sniff(b"\xef\xbb\xbf\"time\",\"icao24\",\"lat\",\"lon\"\n"), Ok(Format::OpenSkyCsv));
         assert_eq!(sniff(b"PAR1...."), Ok(Format::OpenSkyParquet));
-        assert!(sniff(b"*8D4840D6202CC371C32CE0576098;").unwrap_err().contains("neither"));
+        assert_eq!(sniff(b"*8D4840D6202CC371C32CE0576098;\n"), Ok(Format::Avr));
+        assert_eq!(sniff(b"1698140962.119813,1a32000023b1dda011210000bd6b441a\n"), Ok(Format::ModesHex));
+        assert_eq!(sniff(b"\x1a\x33\x00\x00"), Ok(Format::Beast));
+        assert!(sniff(b"hello world").unwrap_err().contains("none of"));
         assert!(sniff(b"").is_err());
     }
 }

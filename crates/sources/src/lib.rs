@@ -22,6 +22,7 @@
 
 mod file_input;
 mod format;
+mod modes_feed;
 mod opensky_csv;
 mod opensky_parquet;
 mod raw_records;
@@ -31,6 +32,7 @@ mod sbs_live;
 
 pub use file_input::{read_file, read_parquet_bytes, read_text, FileError};
 pub use format::{sniff, Format};
+pub use modes_feed::{avr_line, hex_line, BeastFramer, BeastStats, FrameDecoder, ModesOptions, RawFrame};
 pub use nofly_model::Report;
 pub use raw_records::{decode_raw, extract_raw, RawExtract, RawRecord};
 pub use record_error::{ReadStats, RecordError};

@@ -48,6 +48,9 @@ pub fn extract_raw(
     from: EventTime,
     to: EventTime,
 ) -> Result<RawExtract, FileError> {
+    if matches!(format, Format::Beast | Format::Avr | Format::ModesHex) {
+        return Err(FileError::Format { file: path.display().to_string(), reason: format!("evidence bundles of {format} inputs are not supported yet") });
+    }
     let mut wanted = BTreeSet::new();
     let mut carried = std::collections::BTreeMap::new();
     let mut last_callsign: Option<u64> = None;
@@ -141,6 +144,7 @@ pub fn decode_raw(extract: &RawExtract, input_index: u16) -> Result<Vec<Report>,
                 let line = String::from_utf8(writer.into_inner().map_err(|e| fail(e.to_string()))?).map_err(|e| fail(e.to_string()))?;
                 decode_csv_line(&header.join(","), line.trim_end(), source).map_err(fail)?
             }
+            Format::Beast | Format::Avr | Format::ModesHex => return Err(format!("evidence bundles of {format} inputs are not supported yet")),
         };
         out.extend(report);
     }

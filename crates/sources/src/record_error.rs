@@ -46,6 +46,8 @@ pub struct ReadStats {
     pub untimed: u64,
     /// The first [`KEPT_ERRORS`] malformed records.
     pub first_errors: Vec<RecordError>,
+    /// Format-specific counts worth showing (frames refused by reason, framing problems).
+    pub notes: Vec<String>,
 }
 
 impl ReadStats {
@@ -64,6 +66,7 @@ impl ReadStats {
         self.ignored += other.ignored;
         self.malformed += other.malformed;
         self.untimed += other.untimed;
+        self.notes.extend(other.notes.iter().cloned());
         for e in &other.first_errors {
             if self.first_errors.len() < KEPT_ERRORS {
                 self.first_errors.push(e.clone());
