@@ -34,6 +34,25 @@ enum Command {
     ///
     /// Reconnects by itself with backoff (0.5 s doubling to 30 s) when the feed is down or drops.
     Watch(WatchArgs),
+    /// Decode raw Mode S (Beast, AVR, `<unix seconds>,<hex>` lines) and print one JSON object per
+    /// message: downlink format, address, type code, decoded fields, and the resolved position.
+    ///
+    /// Single-bit errors are repaired in DF17/18 extended squitters by default (their parity is
+    /// pure, so a one-bit syndrome identifies the bit); addresses recovered from the parity of
+    /// DF0/4/5/16/20/21 are used only once seen announced in DF11/17/18.
+    Decode {
+        /// Raw Mode S file (gzip allowed).
+        input: PathBuf,
+        /// Input format: auto, beast, avr or modes-hex.
+        #[arg(long, default_value = "auto", value_name = "F")]
+        format: String,
+        /// Receiver position LAT,LON: the reference for surface positions.
+        #[arg(long, value_name = "LAT,LON")]
+        receiver: Option<String>,
+        /// Do not repair single-bit errors.
+        #[arg(long)]
+        no_repair: bool,
+    },
     /// Validate zone files and summarise them.
     Zones {
         #[command(subcommand)]
@@ -146,7 +165,7 @@ struct ReplayArgs {
     skip_bad_zones: bool,
     #[command(flatten)]
     output: OutputArgs,
-    /// Recorded input files.
+    /// Recorded input files: SBS, OpenSky CSV or Parquet, Beast, AVR or `<unix seconds>,<hex>` lines.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
 }
@@ -197,6 +216,7 @@ fn main() -> ExitCode {
         Command::Watch(a) => commands::watch::run(a),
         Command::Zones { command: ZonesCommand::Check { files } } => commands::zones_check::run(&files),
         Command::Demo(a) => commands::demo::run(a),
+        Command::Decode { input, format, receiver, no_repair } => commands::decode::run(&input, &format, receiver.as_deref(), no_repair),
         Command::Keygen { dir } => commands::evidence::keygen(&dir),
         Command::Evidence(a) => commands::evidence::bundle(&a),
         Command::Verify { bundle, pubkey } => commands::evidence::verify(&bundle, &pubkey),

@@ -276,7 +276,7 @@ impl Default for ModesOptions {
 
 /// Reads a raw Mode S stream (Beast, AVR or hex lines) and emits a report per accepted message.
 pub(crate) fn read_modes(
-    mut input: impl std::io::Read,
+    input: impl std::io::Read,
     format: crate::Format,
     name: &str,
     input_index: u16,
@@ -284,13 +284,27 @@ pub(crate) fn read_modes(
     stats: &mut crate::ReadStats,
     emit: &mut dyn FnMut(Report),
 ) -> std::io::Result<()> {
+    read_modes_messages(input, format, name, input_index, options, stats, &mut |_, r| emit(r))
+}
+
+/// Reads a raw Mode S stream and calls `emit` with each accepted message and the report made of it
+/// (the report's position is the resolved one). Used by `nofly decode`.
+pub fn read_modes_messages(
+    mut input: impl std::io::Read,
+    format: crate::Format,
+    name: &str,
+    input_index: u16,
+    options: &ModesOptions,
+    stats: &mut crate::ReadStats,
+    emit: &mut dyn FnMut(&Message, Report),
+) -> std::io::Result<()> {
     let mut decoder = FrameDecoder::new(options.receiver, options.repair, options.start);
     let mut take = |decoder: &mut FrameDecoder, f: &RawFrame, stats: &mut crate::ReadStats| {
         stats.records += 1;
         match decoder.frame(f, input_index) {
-            Some((_, r)) => {
+            Some((m, r)) => {
                 stats.reports += 1;
-                emit(r);
+                emit(&m, r);
             }
             None => stats.ignored += 1,
         }
