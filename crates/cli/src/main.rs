@@ -175,9 +175,13 @@ struct WatchArgs {
     /// Zone file (GeoJSON); repeat for several.
     #[arg(long = "zones", value_name = "FILE", required = true)]
     zones: Vec<PathBuf>,
-    /// Live source: sbs://HOST:PORT (SBS/BaseStation, usually port 30003).
+    /// Live source: sbs://HOST:PORT (SBS/BaseStation, port 30003), beast://HOST:PORT (Beast binary,
+    /// port 30005) or avr://HOST:PORT (AVR text, port 30002).
     #[arg(long, value_name = "URL")]
     source: String,
+    /// Receiver position LAT,LON: the reference for surface positions of beast:// and avr:// feeds.
+    #[arg(long, value_name = "LAT,LON")]
+    receiver: Option<String>,
     /// Use the valid zones of a zone file that also has invalid ones, instead of refusing to run.
     #[arg(long)]
     skip_bad_zones: bool,

@@ -71,3 +71,31 @@ fn live_feed_reconnects_and_ctrl_c_flushes_everything() {
     let logged = nofly_evidence::read_log(&log).unwrap().entries.iter().filter(|e| e.record["type"] == "event").count();
     assert_eq!(logged, written.len(), "every event written is in the signed log");
 }
+
+#[test]
+fn live_beast_feed_is_decoded_and_survives_a_receiver_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("beast.jsonl");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let child = Command::new(env!("CARGO_BIN_EXE_nofly"))
+        .args(["watch", "--zones", fixture("synthetic-sicily-zones.geojson").to_str().unwrap()])
+        .args(["--source", &format!("beast://127.0.0.1:{port}"), "--events", events.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let beast = std::fs::read(repo_file("data/modes/modes1_dump1090mut_30005.beast")).unwrap();
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.write_all(&beast[..beast.len() / 3]).unwrap();
+    drop(conn); // the receiver restarts
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.write_all(&beast[beast.len() / 3..]).unwrap();
+    conn.flush().unwrap();
+    wait_for("an event from the Beast feed", || std::fs::read_to_string(&events).map(|t| !t.is_empty()).unwrap_or(false));
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success() && err.contains("retrying in") && err.contains("stopped:"), "{err}");
+    let ev = json_lines(&std::fs::read_to_string(&events).unwrap());
+    assert!(ev.iter().all(|e| e["icao24"] == "4d2023"), "{ev:?}");
+}

@@ -5,7 +5,7 @@
 //! - [`read_file`]: SBS/BaseStation text, OpenSky state vectors as CSV or Parquet, gzip or not, with
 //!   a [`ReadStats`] that counts what was skipped and keeps the first few [`RecordError`]s.
 //! - [`SbsParser`]: one SBS line at a time, for files and for the live client.
-//! - [`sbs_live`]: a reconnecting TCP client for `sbs://HOST:PORT`.
+//! - [`live_feed`]: a reconnecting TCP client for `sbs://`, `beast://` and `avr://HOST:PORT`.
 //! - [`extract_raw`] and [`decode_raw`]: raw records of one aircraft, byte for byte, for evidence.
 //!
 //! ```
@@ -38,4 +38,4 @@ pub use nofly_model::Report;
 pub use raw_records::{decode_raw, extract_raw, RawExtract, RawRecord};
 pub use record_error::{ReadStats, RecordError};
 pub use sbs::{SbsClock, SbsParser};
-pub use sbs_live::{sbs_live, LiveEvent};
+pub use sbs_live::{live_feed, parse_live_url, LiveEvent, LiveProtocol};

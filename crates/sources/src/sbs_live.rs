@@ -1,10 +1,13 @@
-//! A live SBS feed over TCP (`sbs://HOST:PORT`, usually port 30003), reconnecting with backoff.
+//! Live feeds over TCP, reconnecting with backoff: `sbs://HOST:PORT` (SBS/BaseStation, port 30003),
+//! `beast://HOST:PORT` (Beast binary, port 30005) and `avr://HOST:PORT` (AVR text, port 30002).
+//! Live reports take their arrival time when the feed gives no absolute time of its own.
 
+use crate::modes_feed::{avr_line, BeastFramer, FrameDecoder, ModesOptions, RawFrame};
 use crate::sbs::{SbsClock, SbsParser};
 use crate::RecordError;
 use nofly_model::{EventTime, Report, SourceRef};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
@@ -26,40 +29,111 @@ pub enum LiveEvent {
     },
 }
 
-/// Connects to `addr` (`HOST:PORT`) and sends every line's outcome to `tx` until the receiver is
-/// dropped. Reconnects after failures with exponential backoff from 0.5 s up to 30 s, reset by
-/// every successful connection. Lines without a date take their arrival time (`now()`), since a
-/// live feed has no other clock; dated lines keep their own time.
-pub async fn sbs_live(addr: String, input_index: u16, tx: mpsc::Sender<LiveEvent>, now: fn() -> EventTime) {
+/// The protocols of live feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveProtocol {
+    /// SBS/BaseStation text.
+    Sbs,
+    /// Beast binary.
+    Beast,
+    /// AVR text.
+    Avr,
+}
+
+/// Splits `sbs://HOST:PORT`, `beast://HOST:PORT` or `avr://HOST:PORT`.
+pub fn parse_live_url(url: &str) -> Result<(LiveProtocol, String), String> {
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| format!("{url:?}: expected sbs://HOST:PORT, beast://HOST:PORT or avr://HOST:PORT"))?;
+    let protocol = match scheme {
+        "sbs" => LiveProtocol::Sbs,
+        "beast" => LiveProtocol::Beast,
+        "avr" => LiveProtocol::Avr,
+        other => return Err(format!("{url:?}: unknown protocol {other:?}: use sbs, beast or avr")),
+    };
+    let addr = rest.trim_end_matches('/');
+    if !addr.contains(':') {
+        return Err(format!("{url:?}: give the port too, e.g. {scheme}://127.0.0.1:30005"));
+    }
+    Ok((protocol, addr.to_string()))
+}
+
+/// Connects to the feed at `url` and sends every outcome to `tx` until the receiver is dropped.
+/// Reconnects after failures with exponential backoff from 0.5 s up to 30 s, reset by every
+/// successful connection; decoding state (CPR pairs, known addresses) survives reconnections.
+pub async fn live_feed(url: String, input_index: u16, options: ModesOptions, tx: mpsc::Sender<LiveEvent>, now: fn() -> EventTime) {
+    let Ok((protocol, addr)) = parse_live_url(&url) else { return };
     let mut backoff = Duration::from_millis(500);
-    let mut parser = SbsParser::new(SbsClock::Received);
-    let mut line_no = 0u64;
-    let name = format!("sbs://{addr}");
+    let mut sbs = SbsParser::new(SbsClock::Received);
+    let mut decoder = FrameDecoder::new(options.receiver, options.repair, options.start);
+    let mut record = 0u64;
     loop {
         let failure = match TcpStream::connect(&addr).await {
             Ok(stream) => {
                 backoff = Duration::from_millis(500);
-                if tx.send(LiveEvent::Connected(name.clone())).await.is_err() {
+                if tx.send(LiveEvent::Connected(url.clone())).await.is_err() {
                     return;
                 }
-                let mut lines = BufReader::new(stream).lines();
-                loop {
-                    match lines.next_line().await {
-                        Ok(Some(line)) => {
-                            line_no += 1;
-                            let event = match parser.parse_line_received(&line, SourceRef { input: input_index, record: line_no }, now()) {
-                                Ok(Some(r)) => LiveEvent::Report(r),
-                                Ok(None) => continue,
-                                Err(p) => LiveEvent::Malformed(p.at(&name, line_no)),
-                            };
-                            if tx.send(event).await.is_err() {
-                                return;
+                let mut events = Vec::new();
+                let outcome = match protocol {
+                    LiveProtocol::Beast => {
+                        let mut framer = BeastFramer::default();
+                        let mut reader = stream;
+                        let mut buf = vec![0u8; 1 << 16];
+                        loop {
+                            match reader.read(&mut buf).await {
+                                Ok(0) => break "the feed closed the connection".to_string(),
+                                Ok(n) => {
+                                    let t = now();
+                                    framer.push(&buf[..n], &mut |f| {
+                                        let f = RawFrame { time: Some(t), ..f };
+                                        if let Some((_, r)) = decoder.frame(&f, input_index) {
+                                            events.push(LiveEvent::Report(r));
+                                        }
+                                    });
+                                }
+                                Err(e) => break e.to_string(),
+                            }
+                            for e in events.drain(..) {
+                                if tx.send(e).await.is_err() {
+                                    return;
+                                }
                             }
                         }
-                        Ok(None) => break "the feed closed the connection".to_string(),
-                        Err(e) => break e.to_string(),
                     }
-                }
+                    LiveProtocol::Sbs | LiveProtocol::Avr => {
+                        let mut lines = BufReader::new(stream).lines();
+                        let mut frame_buf = [0u8; 14];
+                        loop {
+                            match lines.next_line().await {
+                                Ok(Some(line)) => {
+                                    record += 1;
+                                    let source = SourceRef { input: input_index, record };
+                                    let event = if protocol == LiveProtocol::Sbs {
+                                        match sbs.parse_line_received(&line, source, now()) {
+                                            Ok(Some(r)) => LiveEvent::Report(r),
+                                            Ok(None) => continue,
+                                            Err(p) => LiveEvent::Malformed(p.at(&url, record)),
+                                        }
+                                    } else {
+                                        match avr_line(&line, record, &mut frame_buf) {
+                                            Ok(Some(f)) => match decoder.frame(&RawFrame { time: Some(now()), ..f }, input_index) {
+                                                Some((_, r)) => LiveEvent::Report(r),
+                                                None => continue,
+                                            },
+                                            Ok(None) => continue,
+                                            Err(reason) => LiveEvent::Malformed(RecordError { file: url.clone(), record, unit: "line", field: None, reason: reason.into() }),
+                                        }
+                                    };
+                                    if tx.send(event).await.is_err() {
+                                        return;
+                                    }
+                                }
+                                Ok(None) => break "the feed closed the connection".to_string(),
+                                Err(e) => break e.to_string(),
+                            }
+                        }
+                    }
+                };
+                outcome
             }
             Err(e) => e.to_string(),
         };

@@ -3,11 +3,11 @@
 use crate::pipeline::{track_records, zone_rows};
 use crate::zone_loading::load_zones;
 use crate::WatchArgs;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use nofly_engine::Engine;
 use nofly_model::{Event, EventTime};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore};
-use nofly_sources::{sbs_live, LiveEvent};
+use nofly_sources::{live_feed, parse_live_url, LiveEvent, ModesOptions};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -23,10 +23,11 @@ fn wall_clock() -> EventTime {
 /// new entries; everything is flushed and signed on the way out.
 pub fn run(args: WatchArgs) -> Result<ExitCode> {
     let zones = load_zones(&args.zones, args.skip_bad_zones)?;
-    let Some(addr) = args.source.strip_prefix("sbs://") else {
-        bail!("--source {:?}: only sbs://HOST:PORT is supported by this version", args.source);
+    let (protocol, _) = parse_live_url(&args.source).map_err(anyhow::Error::msg)?;
+    let options = ModesOptions {
+        receiver: args.receiver.as_deref().map(crate::commands::decode::parse_position).transpose()?,
+        ..ModesOptions::default()
     };
-    let addr = addr.trim_end_matches('/').to_string();
     let mut events: JsonLinesSink<Box<dyn Write>> = JsonLinesSink::new(match &args.output.events {
         Some(p) => Box::new(BufWriter::new(std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?)),
         None => Box::new(std::io::stdout()),
@@ -36,7 +37,11 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         program_version: env!("CARGO_PKG_VERSION").to_string(),
         zone_set_hash: zones.content_hash(),
         settings: crate::pipeline::settings_json(None, EventTime::default()),
-        inputs: vec![InputRecord { path: args.source.clone(), sha256: format!("live session from {}", wall_clock()), format: "sbs".into() }],
+        inputs: vec![InputRecord {
+            path: args.source.clone(),
+            sha256: format!("live session from {}", wall_clock()),
+            format: format!("{protocol:?}").to_lowercase(),
+        }],
         summary: "{}".into(),
     };
     let zone_rows = zone_rows(&zones);
@@ -53,7 +58,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let (tx, mut rx) = mpsc::channel(8192);
-        let feed = tokio::spawn(sbs_live(addr, 0, tx, wall_clock));
+        let feed = tokio::spawn(live_feed(args.source.clone(), 0, options, tx, wall_clock));
         let mut engine = Engine::new(&zones.zones);
         let mut pending: Vec<Event> = Vec::new();
         let mut tick = tokio::time::interval(Duration::from_secs(1));
