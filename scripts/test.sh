@@ -1,11 +1,18 @@
 #!/bin/sh
-# Every test: the Rust workspace (unit, integration, doc tests), then the cross-check of nofly
-# against an independent shapely implementation on the real Kaliningrad sample.
+# Every test: the Rust workspace (unit, integration, doc tests, the independent Python evidence
+# verifier), the cross-check of nofly against an independent shapely implementation on the real
+# Kaliningrad sample, and the real-peer test against Debian's dump1090-mutability.
 set -eu
 cd "$(dirname "$0")/.."
 : "${NOFLY_CACHE:=$PWD/.cache/nofly}"
 export NOFLY_CACHE
 python3 -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+if ! command -v dump1090-mutability >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dump1090-mutability >/dev/null
+    fi
+fi
 cargo test --workspace --locked
 cargo build --release --locked
 python3 tests/crosscheck/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NOFLY_CACHE"
+python3 tests/peers/dump1090_peer.py "${CARGO_TARGET_DIR:-target}/release/nofly"

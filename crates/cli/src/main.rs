@@ -41,7 +41,8 @@ enum Command {
     /// pure, so a one-bit syndrome identifies the bit); addresses recovered from the parity of
     /// DF0/4/5/16/20/21 are used only once seen announced in DF11/17/18.
     Decode {
-        /// Raw Mode S file (gzip allowed).
+        /// Raw Mode S file (gzip allowed), or beast://HOST:PORT or avr://HOST:PORT, read until the
+        /// feed closes.
         input: PathBuf,
         /// Input format: auto, beast, avr or modes-hex.
         #[arg(long, default_value = "auto", value_name = "F")]

@@ -16,18 +16,52 @@ pub fn parse_position(text: &str) -> Result<(f64, f64)> {
     Ok((lat, lon))
 }
 
-/// Runs the command.
-pub fn run(input: &Path, format: &str, receiver: Option<&str>, no_repair: bool) -> Result<ExitCode> {
+/// Reads a live feed until it closes, retrying the connection for up to ten seconds.
+fn read_feed(url: &str) -> Result<(Format, Vec<u8>)> {
+    let (protocol, addr) = nofly_sources::parse_live_url(url).map_err(anyhow::Error::msg)?;
+    let format = match protocol {
+        nofly_sources::LiveProtocol::Beast => Format::Beast,
+        nofly_sources::LiveProtocol::Avr => Format::Avr,
+        nofly_sources::LiveProtocol::Sbs => bail!("{url}: SBS is already decoded; decode reads beast:// and avr://"),
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut stream = loop {
+        match std::net::TcpStream::connect(&addr) {
+            Ok(s) => break s,
+            Err(e) if std::time::Instant::now() < deadline => {
+                eprintln!("nofly: {url}: {e}; retrying");
+                std::thread::sleep(std::time::Duration::from_millis(250));
+            }
+            Err(e) => return Err(e).with_context(|| format!("{url}: cannot connect")),
+        }
+    };
+    eprintln!("nofly: {url}: connected; decoding until the feed closes");
     let mut bytes = Vec::new();
-    std::fs::File::open(input).and_then(|mut f| f.read_to_end(&mut bytes)).with_context(|| format!("{}: cannot read", input.display()))?;
+    stream.read_to_end(&mut bytes).with_context(|| format!("{url}: read failed"))?;
+    Ok((format, bytes))
+}
+
+/// Runs the command. `input` is a file, or `beast://HOST:PORT` / `avr://HOST:PORT`, read until the
+/// feed closes.
+pub fn run(input: &Path, format: &str, receiver: Option<&str>, no_repair: bool) -> Result<ExitCode> {
+    let text = input.to_string_lossy();
+    let (live_format, mut bytes) = if text.contains("://") {
+        let (f, b) = read_feed(&text)?;
+        (Some(f), b)
+    } else {
+        let mut bytes = Vec::new();
+        std::fs::File::open(input).and_then(|mut f| f.read_to_end(&mut bytes)).with_context(|| format!("{}: cannot read", input.display()))?;
+        (None, bytes)
+    };
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut plain = Vec::new();
         flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut plain).with_context(|| format!("{}: bad gzip", input.display()))?;
         bytes = plain;
     }
-    let format = match format {
-        "auto" => sniff(&bytes[..bytes.len().min(4096)]).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?,
-        f => f.parse::<Format>().map_err(anyhow::Error::msg)?,
+    let format = match (live_format, format) {
+        (Some(f), _) => f,
+        (None, "auto") => sniff(&bytes[..bytes.len().min(4096)]).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?,
+        (None, f) => f.parse::<Format>().map_err(anyhow::Error::msg)?,
     };
     if !matches!(format, Format::Beast | Format::Avr | Format::ModesHex) {
         bail!("{}: {format} is not raw Mode S: decode reads beast, avr and modes-hex", input.display());
