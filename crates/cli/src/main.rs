@@ -161,6 +161,9 @@ struct ReplayArgs {
     /// undated lines take the time of the previous dated line.
     #[arg(long, default_value = "1970-01-01T00:00:00Z", value_name = "TIME")]
     untimed_start: String,
+    /// Receiver position LAT,LON for raw Mode S inputs: the reference for surface positions.
+    #[arg(long, value_name = "LAT,LON")]
+    receiver: Option<String>,
     /// Use the valid zones of a zone file that also has invalid ones, instead of refusing to run.
     #[arg(long)]
     skip_bad_zones: bool,

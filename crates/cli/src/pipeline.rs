@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nofly_engine::{sort_reports, Engine, EngineStats};
 use nofly_model::{Event, EventKind, EventTime, Report, Zone};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore, TrackRecord};
-use nofly_sources::{read_file, Format, ReadStats};
+use nofly_sources::{read_file_with, Format, ReadStats};
 use nofly_zones::ZoneSet;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -35,9 +35,10 @@ pub struct ReplayOutcome {
 }
 
 /// Settings that determine the output, recorded with every run.
-pub fn settings_json(format: Option<Format>, untimed_start: EventTime) -> String {
+pub fn settings_json(format: Option<Format>, untimed_start: EventTime, receiver: Option<(f64, f64)>) -> String {
     serde_json::json!({
         "altitude": "barometric",
+        "receiver": receiver.map(|(lat, lon)| [lat, lon]),
         "boundary_buffer_m": 0,
         "format": format.map_or("auto", Format::as_str),
         "min_dwell_s": 0,
@@ -47,7 +48,8 @@ pub fn settings_json(format: Option<Format>, untimed_start: EventTime) -> String
 }
 
 /// Reads every input, runs the engine over the zones, and returns what was found.
-pub fn replay_files(zones: &[Zone], inputs: &[PathBuf], format: Option<Format>, untimed_start: EventTime) -> Result<ReplayOutcome> {
+pub fn replay_files(zones: &[Zone], inputs: &[PathBuf], format: Option<Format>, untimed_start: EventTime, receiver: Option<(f64, f64)>) -> Result<ReplayOutcome> {
+    let options = nofly_sources::ModesOptions { start: untimed_start, receiver, ..nofly_sources::ModesOptions::default() };
     anyhow::ensure!(inputs.len() <= usize::from(u16::MAX), "at most {} inputs per run", u16::MAX);
     let started = Instant::now();
     let mut reports: Vec<Report> = Vec::new();
@@ -55,7 +57,7 @@ pub fn replay_files(zones: &[Zone], inputs: &[PathBuf], format: Option<Format>, 
     let mut records = Vec::new();
     for (i, path) in inputs.iter().enumerate() {
         let bar = progress_bar(path);
-        let (used, stats) = read_file(path, format, i as u16, untimed_start, &mut |r| reports.push(r), &mut |done, total| {
+        let (used, stats) = read_file_with(path, format, i as u16, &options, &mut |r| reports.push(r), &mut |done, total| {
             bar.set_length(total);
             bar.set_position(done);
         })?;

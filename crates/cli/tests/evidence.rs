@@ -183,3 +183,40 @@ fn a_bundle_verifies_anywhere_and_every_flipped_byte_is_caught() {
         eprintln!("python3 with cryptography, shapely and pyproj not found: `make test` installs them and runs the independent verifier");
     }
 }
+
+#[test]
+fn a_bundle_of_a_beast_recording_re_runs_the_decoder_too() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(nofly(&["keygen", "--dir", dir.path().to_str().unwrap()]).status.success());
+    let (log, key, public) = (dir.path().join("b.log"), dir.path().join("nofly.key"), dir.path().join("nofly.pub"));
+    let events = dir.path().join("b.jsonl");
+    let out = nofly(&[
+        "replay",
+        "--zones",
+        fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
+        "--evidence-log",
+        log.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+        repo_file("data/modes/modes1_dump1090mut_30005.beast").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ev = json_lines(&std::fs::read_to_string(&events).unwrap());
+    let id = ev.iter().find(|e| e["kind"] == "enter").unwrap()["id"].as_str().unwrap().to_string();
+    let bundle = dir.path().join("bundle.json");
+    let out = nofly(&["evidence", &id, "--log", log.to_str().unwrap(), "--key", key.to_str().unwrap(), "--out", bundle.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = nofly(&["verify", bundle.to_str().unwrap(), "--pubkey", public.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success() && text.contains("raw records (beast) decoded and run through the engine give the same event"), "{text}");
+    // Alter one raw Beast frame: the bundle's signature no longer holds.
+    let mut b: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    let first = b["raw"]["records"][0]["text"].as_str().unwrap().to_string();
+    b["raw"]["records"][0]["text"] = serde_json::json!(format!("{}{}", &first[..first.len() - 1], if first.ends_with('0') { '1' } else { '0' }));
+    std::fs::write(&bundle, b.to_string()).unwrap();
+    let out = nofly(&["verify", bundle.to_str().unwrap(), "--pubkey", public.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FAILED  bundle signature"));
+}

@@ -8,7 +8,7 @@ use crate::verify_log::recompute_event_id;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use nofly_engine::{sort_reports, Engine};
 use nofly_model::EventTime;
-use nofly_sources::{decode_raw, extract_raw, Format, RawExtract};
+use nofly_sources::{decode_raw, extract_raw, Format, ModesOptions, RawExtract};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -95,11 +95,11 @@ pub fn build_bundle(log_path: &Path, event_id: &str, window_s: u64, key: &Signin
         return Err(format!("{}: its SHA-256 is {hash}, not {} as when the run read it: the input was changed", path.display(), input["sha256"]));
     }
     let format: Format = input["format"].as_str().unwrap_or("").parse()?;
-    let untimed_start: EventTime = run.record["settings"]["untimed_start"].as_str().unwrap_or("1970-01-01T00:00:00Z").parse().map_err(|e| format!("{e}"))?;
+    let options = decoding_options(&run.record["settings"])?;
     let time: EventTime = event["time"].as_str().unwrap_or("").parse().map_err(|e| format!("{e}"))?;
     let icao = event["icao24"].as_str().unwrap_or("").parse().map_err(|e| format!("{e}"))?;
     let w = window_s as i64 * 1000;
-    let raw = extract_raw(path, format, input_index as u16, untimed_start, icao, EventTime::from_millis(time.millis() - w), EventTime::from_millis(time.millis() + w))
+    let raw = extract_raw(path, format, input_index as u16, &options, icao, EventTime::from_millis(time.millis() - w), EventTime::from_millis(time.millis() + w))
         .map_err(|e| e.to_string())?;
     if nofly_model_key_id(key) != checkpoint.key_id {
         return Err(format!("the log is signed by key {}, not by the key given ({})", checkpoint.key_id, nofly_model_key_id(key)));
@@ -116,6 +116,13 @@ pub fn build_bundle(log_path: &Path, event_id: &str, window_s: u64, key: &Signin
     };
     bundle.signature = hex::encode(key.sign(bundle.signed_text().as_bytes()).to_bytes());
     Ok(bundle)
+}
+
+/// The decoding options a run recorded in its settings: untimed start and receiver position.
+fn decoding_options(settings: &Value) -> Result<ModesOptions, String> {
+    let start: EventTime = settings["untimed_start"].as_str().unwrap_or("1970-01-01T00:00:00Z").parse().map_err(|e| format!("{e}"))?;
+    let receiver = settings["receiver"].as_array().and_then(|a| Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?)));
+    Ok(ModesOptions { receiver, start, ..ModesOptions::default() })
 }
 
 fn nofly_model_key_id(key: &SigningKey) -> String {
@@ -190,7 +197,8 @@ pub fn verify_bundle(bundle: &Bundle, key: &VerifyingKey) -> Verdict {
 fn rerun(bundle: &Bundle) -> Result<String, String> {
     let event = &bundle.event.record["event"];
     let input = event["source"]["input"].as_u64().unwrap_or(0) as u16;
-    let mut reports = decode_raw(&bundle.raw, input).map_err(|e| format!("a raw record does not decode: {e}"))?;
+    let options = decoding_options(&bundle.run.record["settings"])?;
+    let mut reports = decode_raw(&bundle.raw, input, &options).map_err(|e| format!("a raw record does not decode: {e}"))?;
     sort_reports(&mut reports);
     let collection = serde_json::json!({"type": "FeatureCollection", "features": [bundle.zone.record["definition"]]});
     let read = nofly_zones::read_geojson("bundled zone", &collection.to_string());

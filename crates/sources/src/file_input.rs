@@ -41,6 +41,20 @@ pub fn read_file(
     emit: &mut dyn FnMut(Report),
     on_progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(Format, ReadStats), FileError> {
+    let options = crate::ModesOptions { start: untimed_start, ..crate::ModesOptions::default() };
+    read_file_with(path, format, input_index, &options, emit, on_progress)
+}
+
+/// [`read_file`] with all decoding options: `options.start` is the untimed start, and raw Mode S
+/// inputs use the receiver position and repair policy.
+pub fn read_file_with(
+    path: &Path,
+    format: Option<Format>,
+    input_index: u16,
+    options: &crate::ModesOptions,
+    emit: &mut dyn FnMut(Report),
+    on_progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Format, ReadStats), FileError> {
     let name = path.display().to_string();
     let io = |error| FileError::Io { file: name.clone(), error };
     let mut file = File::open(path).map_err(io)?;
@@ -61,7 +75,7 @@ pub fn read_file(
     let counted = Counting { inner: file, done: 0, total, on_progress };
     let text: Box<dyn Read + '_> =
         if head.starts_with(&[0x1f, 0x8b]) { Box::new(flate2::read::MultiGzDecoder::new(counted)) } else { Box::new(counted) };
-    read_text(text, format, &name, input_index, untimed_start, &mut stats, emit)?;
+    read_text_with(text, format, &name, input_index, options, &mut stats, emit)?;
     Ok((format, stats))
 }
 
@@ -76,6 +90,20 @@ pub fn read_text(
     stats: &mut ReadStats,
     emit: &mut dyn FnMut(Report),
 ) -> Result<(), FileError> {
+    let options = crate::ModesOptions { start: untimed_start, ..crate::ModesOptions::default() };
+    read_text_with(input, format, name, input_index, &options, stats, emit)
+}
+
+fn read_text_with(
+    input: impl Read,
+    format: Format,
+    name: &str,
+    input_index: u16,
+    options: &crate::ModesOptions,
+    stats: &mut ReadStats,
+    emit: &mut dyn FnMut(Report),
+) -> Result<(), FileError> {
+    let untimed_start = options.start;
     let fail = |reason| FileError::Format { file: name.to_string(), reason };
     match format {
         Format::Sbs => read_sbs(BufReader::with_capacity(1 << 16, input), name, input_index, untimed_start, stats, emit)
@@ -83,8 +111,7 @@ pub fn read_text(
         Format::OpenSkyCsv => opensky_csv::read(input, name, input_index, stats, emit).map_err(fail),
         Format::OpenSkyParquet => Err(fail("Parquet is read from files, not streams".into())),
         Format::Beast | Format::Avr | Format::ModesHex => {
-            let options = crate::ModesOptions { start: untimed_start, ..crate::ModesOptions::default() };
-            crate::modes_feed::read_modes(input, format, name, input_index, &options, stats, emit)
+            crate::modes_feed::read_modes(input, format, name, input_index, options, stats, emit)
                 .map_err(|error| FileError::Io { file: name.to_string(), error })
         }
     }

@@ -30,7 +30,7 @@ mod record_error;
 mod sbs;
 mod sbs_live;
 
-pub use file_input::{read_file, read_parquet_bytes, read_text, FileError};
+pub use file_input::{read_file, read_file_with, read_parquet_bytes, read_text, FileError};
 pub use format::{sniff, Format};
 pub use modes_feed::{avr_line, hex_line, read_modes_messages, BeastFramer, BeastStats, FrameDecoder, ModesOptions, RawFrame};
 pub use nofly_modes::{Message, Repair};

@@ -21,6 +21,8 @@ pub struct RawFrame<'a> {
     pub time: Option<EventTime>,
     /// Record number (byte offset of the frame for Beast, line for text).
     pub record: u64,
+    /// Length of the frame as it was in the stream, escapes included (Beast), or 0.
+    pub raw_len: usize,
 }
 
 /// Counts of what a Beast stream held besides good frames.
@@ -113,7 +115,7 @@ impl BeastFramer {
             } else {
                 self.stats.frames += 1;
                 let clock = unescaped[..6].iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
-                frame(RawFrame { bytes: &unescaped[7..want], clock_12mhz: Some(clock), time: None, record: start });
+                frame(RawFrame { bytes: &unescaped[7..want], clock_12mhz: Some(clock), time: None, record: start, raw_len: j - i });
             }
             i = j;
         }
@@ -151,7 +153,7 @@ pub fn avr_line<'b>(line: &str, record: u64, buf: &'b mut [u8; 14]) -> Result<Op
     if n != 7 && n != 14 {
         return Err("the frame is not 14 or 28 hex digits");
     }
-    Ok(Some(RawFrame { bytes: &buf[..n], clock_12mhz: clock, time: None, record }))
+    Ok(Some(RawFrame { bytes: &buf[..n], clock_12mhz: clock, time: None, record, raw_len: 0 }))
 }
 
 /// Parses one `<unix seconds>,<hex>` line; the hex may start with a Beast header (`1a32`/`1a33`,
@@ -175,7 +177,7 @@ pub fn hex_line<'b>(line: &str, record: u64, buf: &'b mut [u8; 14]) -> Result<Op
     if n != 7 && n != 14 {
         return Err("the frame is not 14 or 28 hex digits");
     }
-    Ok(Some(RawFrame { bytes: &buf[..n], clock_12mhz: clock, time: Some(time), record }))
+    Ok(Some(RawFrame { bytes: &buf[..n], clock_12mhz: clock, time: Some(time), record, raw_len: 0 }))
 }
 
 /// Turns raw frames into reports: decodes, tracks, and keeps event time.

@@ -7,7 +7,7 @@
 
 use crate::file_input::FileError;
 use crate::sbs::{SbsClock, SbsParser};
-use crate::{opensky_csv, opensky_parquet, read_file, Format, ReadStats};
+use crate::{opensky_csv, opensky_parquet, Format, ReadStats};
 use nofly_model::{EventTime, Icao24, Report, SourceRef};
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -16,11 +16,12 @@ use std::path::Path;
 /// One raw record of an input.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RawRecord {
-    /// Line (text, 1-based) or row (Parquet, 0-based) in the input.
+    /// Line (text, 1-based), row (Parquet, 0-based) or byte offset (Beast) in the input.
     pub record: u64,
     /// The line without its line ending, or the Parquet row as canonical JSON.
     pub text: String,
-    /// For SBS lines without a date of their own: the time they were given, in Unix milliseconds.
+    /// For records without an absolute time of their own (undated SBS lines, Beast frames, AVR
+    /// lines): the time nofly gave them, in Unix milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carried_time_ms: Option<i64>,
 }
@@ -43,18 +44,16 @@ pub fn extract_raw(
     path: &Path,
     format: Format,
     input_index: u16,
-    untimed_start: EventTime,
+    options: &crate::ModesOptions,
     icao: Icao24,
     from: EventTime,
     to: EventTime,
 ) -> Result<RawExtract, FileError> {
-    if matches!(format, Format::Beast | Format::Avr | Format::ModesHex) {
-        return Err(FileError::Format { file: path.display().to_string(), reason: format!("evidence bundles of {format} inputs are not supported yet") });
-    }
     let mut wanted = BTreeSet::new();
     let mut carried = std::collections::BTreeMap::new();
     let mut last_callsign: Option<u64> = None;
-    read_file(path, Some(format), input_index, untimed_start, &mut |r| {
+    let untimed_start = options.start;
+    crate::file_input::read_file_with(path, Some(format), input_index, options, &mut |r| {
         if r.icao != icao {
             return;
         }
@@ -83,6 +82,19 @@ pub fn extract_raw(
         flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut plain).map_err(io)?;
         bytes = plain;
     }
+    if format == Format::Beast {
+        // Each frame as it was in the stream, escapes included, in hex, with the time it was given.
+        let mut records = Vec::new();
+        let mut framer = crate::BeastFramer::default();
+        framer.push(&bytes, &mut |f| {
+            if wanted.contains(&f.record) {
+                let start = f.record as usize;
+                let text: String = bytes[start..start + f.raw_len].iter().map(|b| format!("{b:02x}")).collect();
+                records.push(RawRecord { record: f.record, text, carried_time_ms: carried.get(&f.record).copied() });
+            }
+        });
+        return Ok(RawExtract { format: format.as_str().into(), header: None, records });
+    }
     let text = String::from_utf8_lossy(&bytes);
     let mut header = None;
     let mut records = Vec::new();
@@ -100,11 +112,14 @@ pub fn extract_raw(
             }
             continue;
         }
-        let carried_time_ms = if format == Format::Sbs {
-            let _ = sbs.parse_line(line, SourceRef::default());
-            sbs.last_was_untimed().then(|| carried.get(&line_no).copied()).flatten()
-        } else {
-            None
+        let carried_time_ms = match format {
+            Format::Sbs => {
+                let _ = sbs.parse_line(line, SourceRef::default());
+                sbs.last_was_untimed().then(|| carried.get(&line_no).copied()).flatten()
+            }
+            // AVR lines carry at most a receiver clock: keep the time nofly gave them.
+            Format::Avr => carried.get(&line_no).copied(),
+            _ => None,
         };
         records.push(RawRecord { record: line_no, text: line.to_string(), carried_time_ms });
     }
@@ -113,9 +128,10 @@ pub fn extract_raw(
 
 /// Decodes raw records back into reports, with `input_index` and each record's number as source.
 /// Fails on a record that does not decode: evidence must not silently lose data.
-pub fn decode_raw(extract: &RawExtract, input_index: u16) -> Result<Vec<Report>, String> {
+pub fn decode_raw(extract: &RawExtract, input_index: u16, options: &crate::ModesOptions) -> Result<Vec<Report>, String> {
     let format: Format = extract.format.parse()?;
     let mut out = Vec::with_capacity(extract.records.len());
+    let mut frames = crate::FrameDecoder::new(options.receiver, options.repair, options.start);
     for raw in &extract.records {
         let source = SourceRef { input: input_index, record: raw.record };
         let fail = |why: String| format!("record {}: {why}", raw.record);
@@ -144,7 +160,24 @@ pub fn decode_raw(extract: &RawExtract, input_index: u16) -> Result<Vec<Report>,
                 let line = String::from_utf8(writer.into_inner().map_err(|e| fail(e.to_string()))?).map_err(|e| fail(e.to_string()))?;
                 decode_csv_line(&header.join(","), line.trim_end(), source).map_err(fail)?
             }
-            Format::Beast | Format::Avr | Format::ModesHex => return Err(format!("evidence bundles of {format} inputs are not supported yet")),
+            Format::Beast | Format::Avr | Format::ModesHex => {
+                let mut buf = [0u8; 14];
+                let bytes: Vec<u8> = (0..raw.text.len() / 2).filter_map(|i| u8::from_str_radix(raw.text.get(2 * i..2 * i + 2)?, 16).ok()).collect();
+                let mut one: Option<(Vec<u8>, Option<u64>)> = None;
+                let parsed = match format {
+                    Format::Beast => {
+                        crate::BeastFramer::default().push(&bytes, &mut |f| one = Some((f.bytes.to_vec(), f.clock_12mhz)));
+                        one.as_ref().map(|(b, c)| crate::RawFrame { bytes: b, clock_12mhz: *c, time: None, record: raw.record, raw_len: 0 })
+                    }
+                    Format::Avr => crate::avr_line(&raw.text, raw.record, &mut buf).map_err(|e| fail(e.into()))?,
+                    _ => crate::hex_line(&raw.text, raw.record, &mut buf).map_err(|e| fail(e.into()))?,
+                };
+                let mut frame = parsed.ok_or_else(|| fail("no Mode S frame in the record".into()))?;
+                if let Some(ms) = raw.carried_time_ms {
+                    frame.time = Some(EventTime::from_millis(ms));
+                }
+                frames.frame(&frame, input_index).map(|(_, r)| r)
+            }
         };
         out.extend(report);
     }

@@ -43,7 +43,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         }
     };
     let zones = load_zones(&[zone_file], false)?;
-    let outcome = replay_files(&zones.zones, &inputs, None, EventTime::default())?;
+    let outcome = replay_files(&zones.zones, &inputs, None, EventTime::default(), None)?;
     let key = demo_key(&cache)?;
     let output = OutputArgs {
         events: Some(args.events.clone()),
@@ -52,7 +52,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         key: Some(key),
         checkpoint_every: 1000,
     };
-    write_outputs(&outcome, &zones, &settings_json(None, EventTime::default()), &output)?;
+    write_outputs(&outcome, &zones, &settings_json(None, EventTime::default(), None), &output)?;
     print_summary(&outcome, &zones);
     println!();
     if real {

@@ -16,8 +16,9 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         f => Some(f.parse::<Format>().map_err(anyhow::Error::msg)?),
     };
     let untimed_start: EventTime = args.untimed_start.parse().context("--untimed-start")?;
-    let outcome = replay_files(&zones.zones, &args.inputs, format, untimed_start)?;
-    write_outputs(&outcome, &zones, &settings_json(format, untimed_start), &args.output)?;
+    let receiver = args.receiver.as_deref().map(crate::commands::decode::parse_position).transpose()?;
+    let outcome = replay_files(&zones.zones, &args.inputs, format, untimed_start, receiver)?;
+    write_outputs(&outcome, &zones, &settings_json(format, untimed_start, receiver), &args.output)?;
     print_summary(&outcome, &zones);
     Ok(ExitCode::SUCCESS)
 }

@@ -36,7 +36,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
     let run = RunRecord {
         program_version: env!("CARGO_PKG_VERSION").to_string(),
         zone_set_hash: zones.content_hash(),
-        settings: crate::pipeline::settings_json(None, EventTime::default()),
+        settings: crate::pipeline::settings_json(None, EventTime::default(), options.receiver),
         inputs: vec![InputRecord {
             path: args.source.clone(),
             sha256: format!("live session from {}", wall_clock()),
