@@ -25,8 +25,10 @@ struct Cli {
 enum Command {
     /// Replay recorded files against zones and write the events.
     ///
-    /// Inputs: SBS/BaseStation text (as readsb/dump1090 serve on port 30003), and OpenSky state
-    /// vectors (historical-dataset schema) as CSV or Parquet. Text inputs may be gzip-compressed.
+    /// Inputs: SBS/BaseStation text (as readsb/dump1090 serve on port 30003), OpenSky state vectors
+    /// (historical-dataset schema) as CSV or Parquet, and raw Mode S decoded by nofly: Beast binary,
+    /// AVR text and `<unix seconds>,<hex>` lines (single-bit errors repaired in DF17/18 only, see
+    /// `nofly decode --help`). Text inputs may be gzip-compressed.
     /// Reports are put in event-time order before detection (ties keep input order). Malformed
     /// records are skipped, counted, and the first ten reported with file, line/row and field.
     Replay(ReplayArgs),
@@ -38,8 +40,10 @@ enum Command {
     /// message: downlink format, address, type code, decoded fields, and the resolved position.
     ///
     /// Single-bit errors are repaired in DF17/18 extended squitters by default (their parity is
-    /// pure, so a one-bit syndrome identifies the bit); addresses recovered from the parity of
-    /// DF0/4/5/16/20/21 are used only once seen announced in DF11/17/18.
+    /// pure, so a one-bit syndrome identifies the bit; --no-repair turns it off). DF11 is never
+    /// repaired: its parity may carry the interrogator's code, so a small syndrome is ambiguous.
+    /// Addresses recovered from the parity of DF0/4/5/16/20/21 are used only once seen announced in
+    /// DF11/17/18.
     Decode {
         /// Raw Mode S file (gzip allowed), or beast://HOST:PORT or avr://HOST:PORT, read until the
         /// feed closes.
