@@ -1,6 +1,7 @@
 //! rs1090 on nofly's benchmark recordings: decodes every frame (rs1090's full message decode) and
 //! prints messages per second, best of three.
 
+use rs1090::prelude::DekuContainerRead;
 use std::io::Read;
 use std::time::Instant;
 
