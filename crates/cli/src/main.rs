@@ -152,13 +152,23 @@ struct OutputArgs {
     checkpoint_every: u64,
 }
 
+/// The zones of a detecting command.
 #[derive(Args, Debug)]
-struct ReplayArgs {
+struct ZoneArgs {
     /// Zone file (GeoJSON, see docs/zones.md); repeat for several. Zone ids must be unique.
     #[arg(long = "zones", value_name = "FILE", required = true)]
-    zones: Vec<PathBuf>,
-    /// Input format: auto (sniff each file and say which format was chosen), sbs, opensky-csv or
-    /// opensky-parquet.
+    files: Vec<PathBuf>,
+    /// Use the valid zones of a zone file that also has invalid ones, instead of refusing to run.
+    #[arg(long)]
+    skip_bad_zones: bool,
+}
+
+#[derive(Args, Debug)]
+struct ReplayArgs {
+    #[command(flatten)]
+    zones: ZoneArgs,
+    /// Input format: auto (sniff each file and say which format was chosen), sbs, opensky-csv,
+    /// opensky-parquet, beast, avr or modes-hex.
     #[arg(long, default_value = "auto", value_name = "F")]
     format: String,
     /// Time given to SBS lines without a date that come before any dated line (RFC 3339). Later
@@ -168,9 +178,6 @@ struct ReplayArgs {
     /// Receiver position LAT,LON for raw Mode S inputs: the reference for surface positions.
     #[arg(long, value_name = "LAT,LON")]
     receiver: Option<String>,
-    /// Use the valid zones of a zone file that also has invalid ones, instead of refusing to run.
-    #[arg(long)]
-    skip_bad_zones: bool,
     #[command(flatten)]
     output: OutputArgs,
     /// Recorded input files: SBS, OpenSky CSV or Parquet, Beast, AVR or `<unix seconds>,<hex>` lines.
@@ -180,9 +187,8 @@ struct ReplayArgs {
 
 #[derive(Args, Debug)]
 struct WatchArgs {
-    /// Zone file (GeoJSON); repeat for several.
-    #[arg(long = "zones", value_name = "FILE", required = true)]
-    zones: Vec<PathBuf>,
+    #[command(flatten)]
+    zones: ZoneArgs,
     /// Live source: sbs://HOST:PORT (SBS/BaseStation, port 30003), beast://HOST:PORT (Beast binary,
     /// port 30005) or avr://HOST:PORT (AVR text, port 30002).
     #[arg(long, value_name = "URL")]
@@ -190,9 +196,6 @@ struct WatchArgs {
     /// Receiver position LAT,LON: the reference for surface positions of beast:// and avr:// feeds.
     #[arg(long, value_name = "LAT,LON")]
     receiver: Option<String>,
-    /// Use the valid zones of a zone file that also has invalid ones, instead of refusing to run.
-    #[arg(long)]
-    skip_bad_zones: bool,
     #[command(flatten)]
     output: OutputArgs,
 }

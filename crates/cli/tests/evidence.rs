@@ -12,7 +12,8 @@ struct Setup {
     events: Vec<serde_json::Value>,
 }
 
-fn replay_into_log(dir: &Path, log: &Path, key: &Path, events: &Path) -> std::process::Output {
+/// Replays `input` against the Sicily test zones into the evidence log, a checkpoint every 4 entries.
+fn replay_with_log(input: &Path, log: &Path, key: &Path, events: &Path) -> std::process::Output {
     nofly(&[
         "replay",
         "--zones",
@@ -25,8 +26,12 @@ fn replay_into_log(dir: &Path, log: &Path, key: &Path, events: &Path) -> std::pr
         "4",
         "--events",
         events.to_str().unwrap(),
-        dir.join("modes1.sbs").to_str().unwrap(),
+        input.to_str().unwrap(),
     ])
+}
+
+fn replay_into_log(dir: &Path, log: &Path, key: &Path, events: &Path) -> std::process::Output {
+    replay_with_log(&dir.join("modes1.sbs"), log, key, events)
 }
 
 fn setup() -> Setup {
@@ -190,18 +195,7 @@ fn a_bundle_of_a_beast_recording_re_runs_the_decoder_too() {
     assert!(nofly(&["keygen", "--dir", dir.path().to_str().unwrap()]).status.success());
     let (log, key, public) = (dir.path().join("b.log"), dir.path().join("nofly.key"), dir.path().join("nofly.pub"));
     let events = dir.path().join("b.jsonl");
-    let out = nofly(&[
-        "replay",
-        "--zones",
-        fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
-        "--evidence-log",
-        log.to_str().unwrap(),
-        "--key",
-        key.to_str().unwrap(),
-        "--events",
-        events.to_str().unwrap(),
-        repo_file("data/modes/modes1_dump1090mut_30005.beast").to_str().unwrap(),
-    ]);
+    let out = replay_with_log(&repo_file("data/modes/modes1_dump1090mut_30005.beast"), &log, &key, &events);
     assert!(out.status.success(), "{}", stderr(&out));
     let ev = json_lines(&std::fs::read_to_string(&events).unwrap());
     let id = ev.iter().find(|e| e["kind"] == "enter").unwrap()["id"].as_str().unwrap().to_string();

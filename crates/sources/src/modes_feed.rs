@@ -126,7 +126,7 @@ impl BeastFramer {
 
 fn hex_bytes(text: &str, out: &mut [u8; 14]) -> Option<usize> {
     let t = text.as_bytes();
-    if t.len() % 2 != 0 || t.len() > 28 {
+    if !t.len().is_multiple_of(2) || t.len() > 28 {
         return None;
     }
     for (k, pair) in t.chunks(2).enumerate() {

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 /// Runs the command; exit 0 when every input was read (malformed records are skipped and counted).
 pub fn run(args: ReplayArgs) -> Result<ExitCode> {
-    let zones = load_zones(&args.zones, args.skip_bad_zones)?;
+    let zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
     let format = match args.format.as_str() {
         "auto" => None,
         f => Some(f.parse::<Format>().map_err(anyhow::Error::msg)?),

@@ -22,7 +22,7 @@ fn wall_clock() -> EventTime {
 /// database every second; the evidence log signs a checkpoint every N entries and every minute with
 /// new entries; everything is flushed and signed on the way out.
 pub fn run(args: WatchArgs) -> Result<ExitCode> {
-    let zones = load_zones(&args.zones, args.skip_bad_zones)?;
+    let zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
     let (protocol, _) = parse_live_url(&args.source).map_err(anyhow::Error::msg)?;
     let options = ModesOptions {
         receiver: args.receiver.as_deref().map(crate::commands::decode::parse_position).transpose()?,
