@@ -23,3 +23,12 @@ test: setup
 zones:
 	python3 -m pip install --quiet -r scripts/requirements.txt
 	python3 scripts/build_demo_zones.py $(NOFLY_CACHE)
+
+# Benchmarks side by side with peers (needs `make demo` once for the OpenSky sample).
+bench: build
+	$(CARGO) bench -p nofly-engine -p nofly-modes
+	python3 -m pip install --quiet -r tests/requirements.txt "pyModeS<3"
+	python3 bench/end_to_end.py
+	python3 bench/evidence_overhead.py
+	python3 bench/decode_peers.py
+	cd bench/rs1090-peer && $(CARGO) run --release --quiet
