@@ -81,9 +81,7 @@ impl SbsParser {
         if f.len() < 11 {
             return Err(LineProblem { field: None, reason: format!("truncated: {} fields, a MSG line has 22", f.len()) });
         }
-        if f.len() > 22 {
-            return Err(LineProblem { field: None, reason: format!("{} fields, a MSG line has 22", f.len()) });
-        }
+        // Fields beyond the 22 of BaseStation (some feeders append their own) are ignored.
         let get = |i: usize| f.get(i).map_or("", |s| s.trim());
         let kind: u8 = get(1).parse().map_err(|_| bad("transmission type", format!("{:?} is not a number 1-8", get(1))))?;
         if !(1..=8).contains(&kind) {
@@ -126,12 +124,12 @@ impl SbsParser {
     }
 }
 
-/// Parses `YYYY/MM/DD` and `HH:MM:SS[.fff]` as UTC (dump1090 and readsb write UTC).
+/// Parses `YYYY/MM/DD` (or `YYYY-MM-DD`) and `HH:MM:SS[.fff]` as UTC (dump1090 and readsb write UTC).
 fn parse_datetime(date: &str, time: &str) -> Option<EventTime> {
     if date.is_empty() || time.is_empty() {
         return None;
     }
-    let d = NaiveDate::parse_from_str(date, "%Y/%m/%d").ok()?;
+    let d = NaiveDate::parse_from_str(date, "%Y/%m/%d").or_else(|_| NaiveDate::parse_from_str(date, "%Y-%m-%d")).ok()?;
     let t = NaiveTime::parse_from_str(time, "%H:%M:%S%.f").ok()?;
     Some(EventTime::from_millis(NaiveDateTime::new(d, t).and_utc().timestamp_millis()))
 }
