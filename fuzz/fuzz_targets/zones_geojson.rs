@@ -1,11 +1,11 @@
-//! Any text as a zone file: zones or problems, never a panic; valid zones have valid coordinates.
+//! Any text as a GeoJSON or an OpenAIR zone file: zones or problems, never a panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use nofly_model::Shape;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let read = nofly_zones::read_geojson("fuzz.geojson", text);
+    for read in [nofly_zones::read_geojson("fuzz.geojson", text), nofly_zones::read_openair("fuzz.txt", text)] {
     for z in &read.zones {
         if let Shape::Circle { radius_m, .. } = z.shape {
             assert!(radius_m > 0.0 && radius_m.is_finite());
@@ -14,5 +14,6 @@ fuzz_target!(|data: &[u8]| {
     }
     for p in &read.problems {
         let _ = p.to_string();
+    }
     }
 });

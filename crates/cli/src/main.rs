@@ -224,14 +224,24 @@ struct DemoArgs {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Replay(a) => commands::replay::run(a),
         Command::Watch(a) => commands::watch::run(a),
-        Command::Zones { command: ZonesCommand::Check { files } } => commands::zones_check::run(&files),
+        Command::Zones {
+            command: ZonesCommand::Check { files },
+        } => commands::zones_check::run(&files),
         Command::Demo(a) => commands::demo::run(a),
-        Command::Decode { input, format, receiver, no_repair } => commands::decode::run(&input, &format, receiver.as_deref(), no_repair),
+        Command::Decode {
+            input,
+            format,
+            receiver,
+            no_repair,
+        } => commands::decode::run(&input, &format, receiver.as_deref(), no_repair),
         Command::Keygen { dir } => commands::evidence::keygen(&dir),
         Command::Evidence(a) => commands::evidence::bundle(&a),
         Command::Verify { bundle, pubkey } => commands::evidence::verify(&bundle, &pubkey),

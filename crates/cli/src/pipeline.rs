@@ -35,7 +35,11 @@ pub struct ReplayOutcome {
 }
 
 /// Settings that determine the output, recorded with every run.
-pub fn settings_json(format: Option<Format>, untimed_start: EventTime, receiver: Option<(f64, f64)>) -> String {
+pub fn settings_json(
+    format: Option<Format>,
+    untimed_start: EventTime,
+    receiver: Option<(f64, f64)>,
+) -> String {
     serde_json::json!({
         "altitude": "barometric",
         "receiver": receiver.map(|(lat, lon)| [lat, lon]),
@@ -48,19 +52,40 @@ pub fn settings_json(format: Option<Format>, untimed_start: EventTime, receiver:
 }
 
 /// Reads every input, runs the engine over the zones, and returns what was found.
-pub fn replay_files(zones: &[Zone], inputs: &[PathBuf], format: Option<Format>, untimed_start: EventTime, receiver: Option<(f64, f64)>) -> Result<ReplayOutcome> {
-    let options = nofly_sources::ModesOptions { start: untimed_start, receiver, ..nofly_sources::ModesOptions::default() };
-    anyhow::ensure!(inputs.len() <= usize::from(u16::MAX), "at most {} inputs per run", u16::MAX);
+pub fn replay_files(
+    zones: &[Zone],
+    inputs: &[PathBuf],
+    format: Option<Format>,
+    untimed_start: EventTime,
+    receiver: Option<(f64, f64)>,
+) -> Result<ReplayOutcome> {
+    let options = nofly_sources::ModesOptions {
+        start: untimed_start,
+        receiver,
+        ..nofly_sources::ModesOptions::default()
+    };
+    anyhow::ensure!(
+        inputs.len() <= usize::from(u16::MAX),
+        "at most {} inputs per run",
+        u16::MAX
+    );
     let started = Instant::now();
     let mut reports: Vec<Report> = Vec::new();
     let mut read = ReadStats::default();
     let mut records = Vec::new();
     for (i, path) in inputs.iter().enumerate() {
         let bar = progress_bar(path);
-        let (used, stats) = read_file_with(path, format, i as u16, &options, &mut |r| reports.push(r), &mut |done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        })?;
+        let (used, stats) = read_file_with(
+            path,
+            format,
+            i as u16,
+            &options,
+            &mut |r| reports.push(r),
+            &mut |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            },
+        )?;
         bar.finish_and_clear();
         if format.is_none() {
             eprintln!("nofly: {}: format auto-detected as {used}", path.display());
@@ -72,7 +97,11 @@ pub fn replay_files(zones: &[Zone], inputs: &[PathBuf], format: Option<Format>, 
             eprintln!("nofly: skipped malformed record: {e}");
         }
         if stats.malformed > stats.first_errors.len() as u64 {
-            eprintln!("nofly: {}: {} more malformed records not shown", path.display(), stats.malformed - stats.first_errors.len() as u64);
+            eprintln!(
+                "nofly: {}: {} more malformed records not shown",
+                path.display(),
+                stats.malformed - stats.first_errors.len() as u64
+            );
         }
         if stats.untimed > 0 {
             eprintln!(
@@ -83,7 +112,11 @@ pub fn replay_files(zones: &[Zone], inputs: &[PathBuf], format: Option<Format>, 
             );
         }
         read.add(&stats);
-        records.push(InputRecord { path: path.display().to_string(), sha256: sha256_file(path)?, format: used.as_str().to_string() });
+        records.push(InputRecord {
+            path: path.display().to_string(),
+            sha256: sha256_file(path)?,
+            format: used.as_str().to_string(),
+        });
     }
     let read_time = started.elapsed();
 
@@ -92,7 +125,16 @@ pub fn replay_files(zones: &[Zone], inputs: &[PathBuf], format: Option<Format>, 
     let (engine, events) = detect(zones, &reports);
     let detect_time = detect_started.elapsed();
     let tracks = track_records(&engine);
-    Ok(ReplayOutcome { reports, events, read, inputs: records, engine: engine.stats(), tracks, read_time, detect_time })
+    Ok(ReplayOutcome {
+        reports,
+        events,
+        read,
+        inputs: records,
+        engine: engine.stats(),
+        tracks,
+        read_time,
+        detect_time,
+    })
 }
 
 /// Runs the engine over ordered reports and collects the events.
@@ -127,7 +169,11 @@ fn progress_bar(path: &Path) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    bar.set_style(ProgressStyle::with_template("{msg} [{bar:40}] {percent}% ({eta} left)").expect("valid template").progress_chars("=> "));
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {percent}% ({eta} left)")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
     bar.set_message(path.display().to_string());
     bar
 }
@@ -138,13 +184,21 @@ pub fn sha256_file(path: &Path) -> Result<String> {
 }
 
 /// Writes the events as JSON lines (file or stdout) and records the run in SQLite when asked.
-pub fn write_outputs(outcome: &ReplayOutcome, zones: &ZoneSet, settings: &str, output: &OutputArgs) -> Result<()> {
+pub fn write_outputs(
+    outcome: &ReplayOutcome,
+    zones: &ZoneSet,
+    settings: &str,
+    output: &OutputArgs,
+) -> Result<()> {
     match &output.events {
         Some(path) => {
-            let file = std::fs::File::create(path).with_context(|| format!("{}: cannot create events file", path.display()))?;
-            write_events(BufWriter::new(file), &outcome.events).with_context(|| format!("{}: cannot write", path.display()))?;
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("{}: cannot create events file", path.display()))?;
+            write_events(BufWriter::new(file), &outcome.events)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
         }
-        None => write_events(std::io::stdout().lock(), &outcome.events).context("cannot write events to standard output")?,
+        None => write_events(std::io::stdout().lock(), &outcome.events)
+            .context("cannot write events to standard output")?,
     }
     if let Some(db) = &output.db {
         let run = RunRecord {
@@ -157,16 +211,30 @@ pub fn write_outputs(outcome: &ReplayOutcome, zones: &ZoneSet, settings: &str, o
         let zone_rows = zone_rows(zones);
         let mut store = SqliteStore::open(db)?;
         let (run_id, new) = store.record_run(&run, &zone_rows, &outcome.events, &outcome.tracks)?;
-        eprintln!("nofly: {}: run {run_id}: {new} new events of {} ({} already stored)", db.display(), outcome.events.len(), outcome.events.len() as u64 - new);
+        eprintln!(
+            "nofly: {}: run {run_id}: {new} new events of {} ({} already stored)",
+            db.display(),
+            outcome.events.len(),
+            outcome.events.len() as u64 - new
+        );
     }
     if let Some(log_path) = &output.evidence_log {
         let mut log = open_evidence_log(log_path, output)?;
         let inputs: Vec<InputRecord> = outcome
             .inputs
             .iter()
-            .map(|i| InputRecord { path: std::fs::canonicalize(&i.path).map_or(i.path.clone(), |p| p.display().to_string()), ..i.clone() })
+            .map(|i| InputRecord {
+                path: std::fs::canonicalize(&i.path)
+                    .map_or(i.path.clone(), |p| p.display().to_string()),
+                ..i.clone()
+            })
             .collect();
-        let run = log.append_run(env!("CARGO_PKG_VERSION"), &zones.content_hash(), serde_json::from_str(settings)?, serde_json::to_value(inputs)?)?;
+        let run = log.append_run(
+            env!("CARGO_PKG_VERSION"),
+            &zones.content_hash(),
+            serde_json::from_str(settings)?,
+            serde_json::to_value(inputs)?,
+        )?;
         append_zones(&mut log, zones)?;
         let mut new = 0;
         for e in &outcome.events {
@@ -174,17 +242,32 @@ pub fn write_outputs(outcome: &ReplayOutcome, zones: &ZoneSet, settings: &str, o
         }
         let size = log.len();
         log.close()?;
-        eprintln!("nofly: {}: run entry {run}, {new} new events, {size} entries, signed", log_path.display());
+        eprintln!(
+            "nofly: {}: run entry {run}, {new} new events, {size} entries, signed",
+            log_path.display()
+        );
     }
     Ok(())
 }
 
 /// Opens the evidence log with the key given, and says which key signs it.
 pub fn open_evidence_log(path: &Path, output: &OutputArgs) -> Result<nofly_evidence::EvidenceLog> {
-    let key_path = output.key.as_deref().context("--evidence-log needs --key (create one with `nofly keygen`)")?;
+    let key_path = output
+        .key
+        .as_deref()
+        .context("--evidence-log needs --key (create one with `nofly keygen`)")?;
     let key = nofly_evidence::keys::read_signing_key(key_path)?;
-    eprintln!("nofly: evidence log {} signed by key {}", path.display(), nofly_evidence::keys::key_id(&key.verifying_key()));
-    Ok(nofly_evidence::EvidenceLog::open(path, key, output.checkpoint_every, nofly_evidence::wall_clock)?)
+    eprintln!(
+        "nofly: evidence log {} signed by key {}",
+        path.display(),
+        nofly_evidence::keys::key_id(&key.verifying_key())
+    );
+    Ok(nofly_evidence::EvidenceLog::open(
+        path,
+        key,
+        output.checkpoint_every,
+        nofly_evidence::wall_clock,
+    )?)
 }
 
 /// Appends every zone version of the set that the log does not hold yet.
@@ -197,7 +280,12 @@ pub fn append_zones(log: &mut nofly_evidence::EvidenceLog, zones: &ZoneSet) -> R
 
 /// `(id, version, definition)` of every zone, for the store.
 pub fn zone_rows(zones: &ZoneSet) -> Vec<(String, String, String)> {
-    zones.zones.iter().zip(&zones.definitions).map(|(z, d)| (z.id.clone(), z.version.clone(), d.clone())).collect()
+    zones
+        .zones
+        .iter()
+        .zip(&zones.definitions)
+        .map(|(z, d)| (z.id.clone(), z.version.clone(), d.clone()))
+        .collect()
 }
 
 fn write_events(out: impl Write, events: &[Event]) -> std::io::Result<()> {
@@ -227,10 +315,19 @@ pub fn print_summary(o: &ReplayOutcome, zones: &ZoneSet) {
     eprintln!("nofly: summary");
     eprintln!("  records read      {:>12}", o.read.records);
     eprintln!("  reports           {:>12}", o.read.reports);
-    eprintln!("  skipped           {:>12}  ({} malformed, {} without a usable position or not a report)", o.read.malformed + o.read.ignored, o.read.malformed, o.read.ignored);
+    eprintln!(
+        "  skipped           {:>12}  ({} malformed, {} without a usable position or not a report)",
+        o.read.malformed + o.read.ignored,
+        o.read.malformed,
+        o.read.ignored
+    );
     eprintln!("  aircraft          {:>12}", o.tracks.len());
     eprintln!("  events            {:>12}", o.events.len());
-    let mut per_zone: BTreeMap<&str, (u64, u64)> = zones.zones.iter().map(|z| (z.id.as_str(), (0, 0))).collect();
+    let mut per_zone: BTreeMap<&str, (u64, u64)> = zones
+        .zones
+        .iter()
+        .map(|z| (z.id.as_str(), (0, 0)))
+        .collect();
     for e in &o.events {
         let c = per_zone.entry(e.zone_id.as_str()).or_default();
         match e.kind {

@@ -2,7 +2,7 @@
 //! chose to skip bad zones.
 
 use anyhow::{bail, Context, Result};
-use nofly_zones::{read_geojson, ReadZones, Severity, ZoneSet};
+use nofly_zones::{looks_like_openair, read_geojson, read_openair, ReadZones, Severity, ZoneSet};
 use std::path::PathBuf;
 
 /// Reads and validates zone files. Problems go to stderr.
@@ -11,10 +11,15 @@ pub fn load_zones(files: &[PathBuf], skip_bad_zones: bool) -> Result<ZoneSet> {
     let mut errors = 0;
     for path in files {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).with_context(|| format!("{name}: cannot read zone file"))?;
-        let r = read_geojson(&name, &text);
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{name}: cannot read zone file"))?;
+        let r = read_zone_text(&name, &text);
         report_problems(&r);
-        errors += r.problems.iter().filter(|p| p.severity == Severity::Error).count();
+        errors += r
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
         read.push((name, r));
     }
     if errors > 0 && !skip_bad_zones {
@@ -22,9 +27,26 @@ pub fn load_zones(files: &[PathBuf], skip_bad_zones: bool) -> Result<ZoneSet> {
     }
     let set = ZoneSet::from_files(read)?;
     if set.zones.is_empty() {
-        bail!("no usable zone in {}", files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        bail!(
+            "no usable zone in {}",
+            files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     Ok(set)
+}
+
+/// Reads a zone file in whichever format it is: OpenAIR when its first command is `AC`, GeoJSON
+/// otherwise.
+pub fn read_zone_text(name: &str, text: &str) -> ReadZones {
+    if looks_like_openair(text) {
+        read_openair(name, text)
+    } else {
+        read_geojson(name, text)
+    }
 }
 
 /// Prints a file's problems to stderr.

@@ -10,7 +10,8 @@ fn sbs_positions() -> Vec<(f64, f64)> {
         .lines()
         .filter_map(|l| {
             let f: Vec<&str> = l.split(',').collect();
-            (f.get(1) == Some(&"3") && !f[14].is_empty()).then(|| (f[14].parse().unwrap(), f[15].parse().unwrap()))
+            (f.get(1) == Some(&"3") && !f[14].is_empty())
+                .then(|| (f[14].parse().unwrap(), f[15].parse().unwrap()))
         })
         .collect()
 }
@@ -29,21 +30,42 @@ fn beast_and_avr_positions_equal_dump1090s_own() {
     let expected = sbs_positions();
     assert!(expected.len() > 50);
     // dump1090 prints five decimals.
-    let same = |a: &(f64, f64), b: &(f64, f64)| (a.0 - b.0).abs() <= 0.000_006 && (a.1 - b.1).abs() <= 0.000_006;
-    for file in ["data/modes/modes1_dump1090mut_30005.beast", "data/modes/modes1_dump1090mut_30002.avr"] {
+    let same = |a: &(f64, f64), b: &(f64, f64)| {
+        (a.0 - b.0).abs() <= 0.000_006 && (a.1 - b.1).abs() <= 0.000_006
+    };
+    for file in [
+        "data/modes/modes1_dump1090mut_30005.beast",
+        "data/modes/modes1_dump1090mut_30002.avr",
+    ] {
         let got = decoded_positions(file);
         for e in &expected {
-            assert!(got.iter().any(|g| same(g, e)), "{file}: dump1090's position {e:?} was not decoded");
+            assert!(
+                got.iter().any(|g| same(g, e)),
+                "{file}: dump1090's position {e:?} was not decoded"
+            );
         }
         // nofly also publishes positions dump1090 held back (its speed check trips on this
         // recording's clock, which is not physical: quiet parts were cut out). Each lies on the
         // track: within 3 km of a position dump1090 published.
-        let extra: Vec<_> = got.iter().filter(|g| !expected.iter().any(|e| same(g, e))).collect();
+        let extra: Vec<_> = got
+            .iter()
+            .filter(|g| !expected.iter().any(|e| same(g, e)))
+            .collect();
         for x in &extra {
-            let near = expected.iter().map(|e| ((x.0 - e.0) * 111_195.0).hypot((x.1 - e.1) * 88_800.0)).fold(f64::INFINITY, f64::min);
-            assert!(near < 3_000.0, "{file}: {x:?} is {near:.0} m from dump1090's track");
+            let near = expected
+                .iter()
+                .map(|e| ((x.0 - e.0) * 111_195.0).hypot((x.1 - e.1) * 88_800.0))
+                .fold(f64::INFINITY, f64::min);
+            assert!(
+                near < 3_000.0,
+                "{file}: {x:?} is {near:.0} m from dump1090's track"
+            );
         }
-        assert!(extra.len() <= 10, "{file}: {} positions dump1090 did not publish", extra.len());
+        assert!(
+            extra.len() <= 10,
+            "{file}: {} positions dump1090 did not publish",
+            extra.len()
+        );
     }
 }
 
@@ -61,6 +83,13 @@ fn garbage_and_truncated_beast_streams_are_survived() {
     let out = nofly(&["decode", "--format", "beast", path.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let n = String::from_utf8_lossy(&out.stdout).lines().count();
-    assert!((290..304).contains(&n), "{n} messages decoded from the damaged stream");
-    assert!(stderr(&out).contains("garbage bytes skipped"), "{}", stderr(&out));
+    assert!(
+        (290..304).contains(&n),
+        "{n} messages decoded from the damaged stream"
+    );
+    assert!(
+        stderr(&out).contains("garbage bytes skipped"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -36,16 +36,32 @@ fn replay_into_log(dir: &Path, log: &Path, key: &Path, events: &Path) -> std::pr
 
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo_file("data/samples/modes1_dump1090mut_30003.sbs"), dir.path().join("modes1.sbs")).unwrap();
+    std::fs::copy(
+        repo_file("data/samples/modes1_dump1090mut_30003.sbs"),
+        dir.path().join("modes1.sbs"),
+    )
+    .unwrap();
     let keys = nofly(&["keygen", "--dir", dir.path().to_str().unwrap()]);
     assert!(keys.status.success(), "{}", stderr(&keys));
-    let (log, key) = (dir.path().join("evidence.log"), dir.path().join("nofly.key"));
+    let (log, key) = (
+        dir.path().join("evidence.log"),
+        dir.path().join("nofly.key"),
+    );
     let out = replay_into_log(dir.path(), &log, &key, &dir.path().join("events.jsonl"));
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("signed by key"), "the run names its key");
+    assert!(
+        stderr(&out).contains("signed by key"),
+        "the run names its key"
+    );
     let events = json_lines(&std::fs::read_to_string(dir.path().join("events.jsonl")).unwrap());
     assert!(events.len() > 3);
-    Setup { public: dir.path().join("nofly.pub"), log, key, events, dir }
+    Setup {
+        public: dir.path().join("nofly.pub"),
+        log,
+        key,
+        events,
+        dir,
+    }
 }
 
 fn verify_log_ok(log: &Path, public: &Path) -> bool {
@@ -56,10 +72,18 @@ fn verify_log_ok(log: &Path, public: &Path) -> bool {
 #[test]
 fn a_run_writes_a_log_that_verifies_and_every_flipped_byte_is_caught() {
     let s = setup();
-    let out = nofly(&["verify-log", s.log.to_str().unwrap(), "--pubkey", s.public.to_str().unwrap()]);
+    let out = nofly(&[
+        "verify-log",
+        s.log.to_str().unwrap(),
+        "--pubkey",
+        s.public.to_str().unwrap(),
+    ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("extends the previous checkpoint") && text.contains("VERIFIED"), "{text}");
+    assert!(
+        text.contains("extends the previous checkpoint") && text.contains("VERIFIED"),
+        "{text}"
+    );
 
     let original = std::fs::read(&s.log).unwrap();
     let tampered = s.dir.path().join("tampered.log");
@@ -67,17 +91,30 @@ fn a_run_writes_a_log_that_verifies_and_every_flipped_byte_is_caught() {
         let mut bytes = original.clone();
         bytes[i] ^= 0x01;
         std::fs::write(&tampered, &bytes).unwrap();
-        assert!(!verify_log_ok(&tampered, &s.public), "flipping byte {i} ({:?}) went unnoticed", original[i] as char);
+        assert!(
+            !verify_log_ok(&tampered, &s.public),
+            "flipping byte {i} ({:?}) went unnoticed",
+            original[i] as char
+        );
     }
     let out = {
         let mut bytes = original.clone();
         let at = original.iter().position(|b| *b == b'Z').unwrap(); // inside the first record
         bytes[at] = b'Y';
         std::fs::write(&tampered, &bytes).unwrap();
-        nofly(&["verify-log", tampered.to_str().unwrap(), "--pubkey", s.public.to_str().unwrap()])
+        nofly(&[
+            "verify-log",
+            tampered.to_str().unwrap(),
+            "--pubkey",
+            s.public.to_str().unwrap(),
+        ])
     };
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("tampered.log:1:"), "names the line: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("tampered.log:1:"),
+        "names the line: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -85,7 +122,9 @@ fn removing_reordering_or_resigning_entries_fails() {
     let s = setup();
     let text = std::fs::read_to_string(&s.log).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    let entries: Vec<usize> = (0..lines.len()).filter(|i| lines[*i].contains("\"kind\":\"entry\"")).collect();
+    let entries: Vec<usize> = (0..lines.len())
+        .filter(|i| lines[*i].contains("\"kind\":\"entry\""))
+        .collect();
     let tampered = s.dir.path().join("t.log");
     let write = |ls: Vec<&str>| std::fs::write(&tampered, ls.join("\n") + "\n").unwrap();
 
@@ -102,18 +141,33 @@ fn removing_reordering_or_resigning_entries_fails() {
     let mut unsigned = lines.clone();
     unsigned.pop();
     write(unsigned);
-    assert!(!verify_log_ok(&tampered, &s.public), "the final checkpoint removed");
+    assert!(
+        !verify_log_ok(&tampered, &s.public),
+        "the final checkpoint removed"
+    );
 
     let other = s.dir.path().join("other");
-    assert!(nofly(&["keygen", "--dir", other.to_str().unwrap()]).status.success());
-    assert!(!verify_log_ok(&s.log, &other.join("nofly.pub")), "another key");
+    assert!(nofly(&["keygen", "--dir", other.to_str().unwrap()])
+        .status
+        .success());
+    assert!(
+        !verify_log_ok(&s.log, &other.join("nofly.pub")),
+        "another key"
+    );
 }
 
 #[test]
 fn replays_give_the_same_log_but_for_checkpoint_times_and_add_nothing_twice() {
     let s = setup();
     let second = s.dir.path().join("second.log");
-    assert!(replay_into_log(s.dir.path(), &second, &s.key, &s.dir.path().join("e2.jsonl")).status.success());
+    assert!(replay_into_log(
+        s.dir.path(),
+        &second,
+        &s.key,
+        &s.dir.path().join("e2.jsonl")
+    )
+    .status
+    .success());
     let strip = |p: &Path| -> Vec<String> {
         std::fs::read_to_string(p)
             .unwrap()
@@ -145,7 +199,16 @@ fn a_bundle_verifies_anywhere_and_every_flipped_byte_is_caught() {
     let id = event["id"].as_str().unwrap();
     let bundle = s.dir.path().join("bundle.json");
     let out = nofly(&[
-        "evidence", id, "--log", s.log.to_str().unwrap(), "--key", s.key.to_str().unwrap(), "--out", bundle.to_str().unwrap(), "--window", "1",
+        "evidence",
+        id,
+        "--log",
+        s.log.to_str().unwrap(),
+        "--key",
+        s.key.to_str().unwrap(),
+        "--out",
+        bundle.to_str().unwrap(),
+        "--window",
+        "1",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
 
@@ -154,28 +217,54 @@ fn a_bundle_verifies_anywhere_and_every_flipped_byte_is_caught() {
     let copy = elsewhere.path().join("copy.json");
     std::fs::copy(&bundle, &copy).unwrap();
     std::fs::remove_file(s.dir.path().join("modes1.sbs")).unwrap();
-    let out = nofly(&["verify", copy.to_str().unwrap(), "--pubkey", s.public.to_str().unwrap()]);
+    let out = nofly(&[
+        "verify",
+        copy.to_str().unwrap(),
+        "--pubkey",
+        s.public.to_str().unwrap(),
+    ]);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("re-run of the detection") && text.ends_with("VERIFIED: every check passed.\n"), "{text}");
+    assert!(
+        text.contains("re-run of the detection")
+            && text.ends_with("VERIFIED: every check passed.\n"),
+        "{text}"
+    );
 
     let key = nofly_evidence::keys::read_verifying_key(s.public.to_str().unwrap()).unwrap();
     let original = std::fs::read(&bundle).unwrap();
     for i in 0..original.len() {
         let mut bytes = original.clone();
         bytes[i] ^= 0x01;
-        let verified = serde_json::from_slice::<nofly_evidence::Bundle>(&bytes).map(|b| nofly_evidence::verify_bundle(&b, &key).passed()).unwrap_or(false);
-        assert!(!verified, "flipping byte {i} ({:?}) of the bundle went unnoticed", original[i] as char);
+        let verified = serde_json::from_slice::<nofly_evidence::Bundle>(&bytes)
+            .map(|b| nofly_evidence::verify_bundle(&b, &key).passed())
+            .unwrap_or(false);
+        assert!(
+            !verified,
+            "flipping byte {i} ({:?}) of the bundle went unnoticed",
+            original[i] as char
+        );
     }
 
     let other = s.dir.path().join("other");
-    assert!(nofly(&["keygen", "--dir", other.to_str().unwrap()]).status.success());
-    let out = nofly(&["verify", copy.to_str().unwrap(), "--pubkey", other.join("nofly.pub").to_str().unwrap()]);
+    assert!(nofly(&["keygen", "--dir", other.to_str().unwrap()])
+        .status
+        .success());
+    let out = nofly(&[
+        "verify",
+        copy.to_str().unwrap(),
+        "--pubkey",
+        other.join("nofly.pub").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("NOT VERIFIED: check \"checkpoint signature\" failed."));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("NOT VERIFIED: check \"checkpoint signature\" failed."));
 
     // The independent Python verifier (tests/evidence/verify_bundle.py) agrees, where its packages exist.
-    let python_ready = std::process::Command::new("python3").args(["-c", "import cryptography, shapely, pyproj"]).status().is_ok_and(|s| s.success());
+    let python_ready = std::process::Command::new("python3")
+        .args(["-c", "import cryptography, shapely, pyproj"])
+        .status()
+        .is_ok_and(|s| s.success());
     if python_ready {
         let out = std::process::Command::new("python3")
             .arg(repo_file("tests/evidence/verify_bundle.py"))
@@ -183,7 +272,11 @@ fn a_bundle_verifies_anywhere_and_every_flipped_byte_is_caught() {
             .arg(&s.public)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     } else {
         eprintln!("python3 with cryptography, shapely and pyproj not found: `make test` installs them and runs the independent verifier");
     }
@@ -192,25 +285,69 @@ fn a_bundle_verifies_anywhere_and_every_flipped_byte_is_caught() {
 #[test]
 fn a_bundle_of_a_beast_recording_re_runs_the_decoder_too() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(nofly(&["keygen", "--dir", dir.path().to_str().unwrap()]).status.success());
-    let (log, key, public) = (dir.path().join("b.log"), dir.path().join("nofly.key"), dir.path().join("nofly.pub"));
+    assert!(nofly(&["keygen", "--dir", dir.path().to_str().unwrap()])
+        .status
+        .success());
+    let (log, key, public) = (
+        dir.path().join("b.log"),
+        dir.path().join("nofly.key"),
+        dir.path().join("nofly.pub"),
+    );
     let events = dir.path().join("b.jsonl");
-    let out = replay_with_log(&repo_file("data/modes/modes1_dump1090mut_30005.beast"), &log, &key, &events);
+    let out = replay_with_log(
+        &repo_file("data/modes/modes1_dump1090mut_30005.beast"),
+        &log,
+        &key,
+        &events,
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let ev = json_lines(&std::fs::read_to_string(&events).unwrap());
-    let id = ev.iter().find(|e| e["kind"] == "enter").unwrap()["id"].as_str().unwrap().to_string();
+    let id = ev.iter().find(|e| e["kind"] == "enter").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let bundle = dir.path().join("bundle.json");
-    let out = nofly(&["evidence", &id, "--log", log.to_str().unwrap(), "--key", key.to_str().unwrap(), "--out", bundle.to_str().unwrap()]);
+    let out = nofly(&[
+        "evidence",
+        &id,
+        "--log",
+        log.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--out",
+        bundle.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = nofly(&["verify", bundle.to_str().unwrap(), "--pubkey", public.to_str().unwrap()]);
+    let out = nofly(&[
+        "verify",
+        bundle.to_str().unwrap(),
+        "--pubkey",
+        public.to_str().unwrap(),
+    ]);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success() && text.contains("raw records (beast) decoded and run through the engine give the same event"), "{text}");
+    assert!(
+        out.status.success()
+            && text.contains(
+                "raw records (beast) decoded and run through the engine give the same event"
+            ),
+        "{text}"
+    );
     // Alter one raw Beast frame: the bundle's signature no longer holds.
-    let mut b: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    let mut b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
     let first = b["raw"]["records"][0]["text"].as_str().unwrap().to_string();
-    b["raw"]["records"][0]["text"] = serde_json::json!(format!("{}{}", &first[..first.len() - 1], if first.ends_with('0') { '1' } else { '0' }));
+    b["raw"]["records"][0]["text"] = serde_json::json!(format!(
+        "{}{}",
+        &first[..first.len() - 1],
+        if first.ends_with('0') { '1' } else { '0' }
+    ));
     std::fs::write(&bundle, b.to_string()).unwrap();
-    let out = nofly(&["verify", bundle.to_str().unwrap(), "--pubkey", public.to_str().unwrap()]);
+    let out = nofly(&[
+        "verify",
+        bundle.to_str().unwrap(),
+        "--pubkey",
+        public.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("FAILED  bundle signature"));
 }

@@ -2,7 +2,9 @@
 //! column's type, and rows without a position are skipped silently.
 
 mod common;
-use arrow_array::{ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, TimestampNanosecondArray};
+use arrow_array::{
+    ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, TimestampNanosecondArray,
+};
 use common::*;
 use parquet::arrow::ArrowWriter;
 use std::sync::Arc;
@@ -22,17 +24,47 @@ const ROWS: [Row; 6] = [
 fn write_parquet(path: &std::path::Path) {
     let n = ROWS.len();
     let cols: Vec<(&str, ArrayRef)> = vec![
-        ("time", Arc::new(TimestampNanosecondArray::from(ROWS.iter().map(|r| r.0 * 1_000_000_000).collect::<Vec<_>>()).with_timezone("UTC"))),
+        (
+            "time",
+            Arc::new(
+                TimestampNanosecondArray::from(
+                    ROWS.iter().map(|r| r.0 * 1_000_000_000).collect::<Vec<_>>(),
+                )
+                .with_timezone("UTC"),
+            ),
+        ),
         ("icao24", Arc::new(StringArray::from(vec!["4d2023"; n]))),
-        ("lat", Arc::new(Float64Array::from(ROWS.iter().map(|r| r.1).collect::<Vec<_>>()))),
-        ("lon", Arc::new(Float64Array::from(ROWS.iter().map(|r| r.2).collect::<Vec<_>>()))),
-        ("callsign", Arc::new(StringArray::from(vec![Some("AMC421  "); n]))),
-        ("onground", Arc::new(BooleanArray::from(vec![Some(false); n]))),
+        (
+            "lat",
+            Arc::new(Float64Array::from(
+                ROWS.iter().map(|r| r.1).collect::<Vec<_>>(),
+            )),
+        ),
+        (
+            "lon",
+            Arc::new(Float64Array::from(
+                ROWS.iter().map(|r| r.2).collect::<Vec<_>>(),
+            )),
+        ),
+        (
+            "callsign",
+            Arc::new(StringArray::from(vec![Some("AMC421  "); n])),
+        ),
+        (
+            "onground",
+            Arc::new(BooleanArray::from(vec![Some(false); n])),
+        ),
         ("squawk", Arc::new(StringArray::from(vec![Some("1000"); n]))),
-        ("baroaltitude", Arc::new(Float64Array::from(ROWS.iter().map(|r| r.3).collect::<Vec<_>>()))),
+        (
+            "baroaltitude",
+            Arc::new(Float64Array::from(
+                ROWS.iter().map(|r| r.3).collect::<Vec<_>>(),
+            )),
+        ),
     ];
     let batch = RecordBatch::try_from_iter(cols).unwrap();
-    let mut w = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
+    let mut w =
+        ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
 }
@@ -41,13 +73,24 @@ fn write_csv(path: &std::path::Path) {
     let mut text = String::from("time,icao24,lat,lon,callsign,onground,squawk,baroaltitude\n");
     let opt = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
     for r in ROWS {
-        text.push_str(&format!("{},4d2023,{},{},AMC421,False,1000,{}\n", r.0, opt(r.1), opt(r.2), opt(r.3)));
+        text.push_str(&format!(
+            "{},4d2023,{},{},AMC421,False,1000,{}\n",
+            r.0,
+            opt(r.1),
+            opt(r.2),
+            opt(r.3)
+        ));
     }
     std::fs::write(path, text).unwrap();
 }
 
 fn events_without_source(input: &std::path::Path) -> Vec<serde_json::Value> {
-    let out = nofly(&["replay", "--zones", fixture("synthetic-sicily-zones.geojson").to_str().unwrap(), input.to_str().unwrap()]);
+    let out = nofly(&[
+        "replay",
+        "--zones",
+        fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     json_lines(&String::from_utf8(out.stdout).unwrap())
         .into_iter()
@@ -61,13 +104,25 @@ fn events_without_source(input: &std::path::Path) -> Vec<serde_json::Value> {
 #[test]
 fn parquet_and_csv_of_the_same_rows_give_the_same_events() {
     let dir = tempfile::tempdir().unwrap();
-    let (pq, csv) = (dir.path().join("synthetic.parquet"), dir.path().join("synthetic.csv"));
+    let (pq, csv) = (
+        dir.path().join("synthetic.parquet"),
+        dir.path().join("synthetic.csv"),
+    );
     write_parquet(&pq);
     write_csv(&csv);
     let from_parquet = events_without_source(&pq);
     assert_eq!(from_parquet, events_without_source(&csv));
-    let kinds: Vec<(&str, &str)> = from_parquet.iter().map(|e| (e["kind"].as_str().unwrap(), e["time"].as_str().unwrap())).collect();
+    let kinds: Vec<(&str, &str)> = from_parquet
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["time"].as_str().unwrap()))
+        .collect();
     // Enters the FL200-FL250 circle at 16:14:26 (21,325 ft), alt unknown at :28 stays inside, climbs out at :29.
-    assert_eq!(kinds, vec![("enter", "2025-11-25T16:14:26.000Z"), ("exit", "2025-11-25T16:14:29.000Z")]);
+    assert_eq!(
+        kinds,
+        vec![
+            ("enter", "2025-11-25T16:14:26.000Z"),
+            ("exit", "2025-11-25T16:14:29.000Z")
+        ]
+    );
     assert_eq!(from_parquet[0]["callsign"], "AMC421");
 }

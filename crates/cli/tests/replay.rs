@@ -13,7 +13,9 @@ fn replays_the_dated_sbs_sample_against_zones_with_holes_bands_and_activation() 
         fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
         "--events",
         events.to_str().unwrap(),
-        repo_file("data/samples/modes1_dump1090mut_30003.sbs").to_str().unwrap(),
+        repo_file("data/samples/modes1_dump1090mut_30003.sbs")
+            .to_str()
+            .unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
@@ -22,21 +24,37 @@ fn replays_the_dated_sbs_sample_against_zones_with_holes_bands_and_activation() 
     assert!(!ev.is_empty());
     for e in &ev {
         assert_eq!(e["icao24"], "4d2023");
-        assert!(e["time"].as_str().unwrap().ends_with('Z') && e["time"].as_str().unwrap().len() == 24);
+        assert!(
+            e["time"].as_str().unwrap().ends_with('Z') && e["time"].as_str().unwrap().len() == 24
+        );
         assert_eq!(e["id"].as_str().unwrap().len(), 32);
     }
     // The holed polygon activates at 16:14:25: nothing may happen in it before.
-    assert!(ev.iter().filter(|e| e["zone_id"] == "SYNTH-HOLED").all(|e| e["time"].as_str().unwrap() >= "2026-11-25T16:14:25.000Z"));
+    assert!(ev
+        .iter()
+        .filter(|e| e["zone_id"] == "SYNTH-HOLED")
+        .all(|e| e["time"].as_str().unwrap() >= "2026-11-25T16:14:25.000Z"));
     // The circle's band is FL200-FL250: every event in it is at an altitude inside the band or an exit.
-    for e in ev.iter().filter(|e| e["zone_id"] == "SYNTH-CIRCLE" && e["kind"] == "enter") {
+    for e in ev
+        .iter()
+        .filter(|e| e["zone_id"] == "SYNTH-CIRCLE" && e["kind"] == "enter")
+    {
         let alt = e["alt_ft"].as_f64().unwrap();
         assert!((20_000.0..=25_000.0).contains(&alt), "{e}");
     }
     // Entries and exits alternate per zone.
     for zone in ["SYNTH-CIRCLE", "SYNTH-HOLED"] {
-        let kinds: Vec<&str> = ev.iter().filter(|e| e["zone_id"] == zone).map(|e| e["kind"].as_str().unwrap()).collect();
+        let kinds: Vec<&str> = ev
+            .iter()
+            .filter(|e| e["zone_id"] == zone)
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
         for (i, k) in kinds.iter().enumerate() {
-            assert_eq!(*k, if i % 2 == 0 { "enter" } else { "exit" }, "{zone}: {kinds:?}");
+            assert_eq!(
+                *k,
+                if i % 2 == 0 { "enter" } else { "exit" },
+                "{zone}: {kinds:?}"
+            );
         }
     }
 }
@@ -49,13 +67,17 @@ fn two_runs_give_byte_identical_events() {
         let out = nofly(&[
             "replay",
             "--zones",
-            repo_file("data/zones/synthetic-la-demo.geojson").to_str().unwrap(),
+            repo_file("data/zones/synthetic-la-demo.geojson")
+                .to_str()
+                .unwrap(),
             "--zones",
             fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
             "--events",
             path.to_str().unwrap(),
             repo_file("data/samples/sbs1-la-msgs.sbs").to_str().unwrap(),
-            repo_file("data/samples/modes1_dump1090mut_30003.sbs").to_str().unwrap(),
+            repo_file("data/samples/modes1_dump1090mut_30003.sbs")
+                .to_str()
+                .unwrap(),
         ]);
         assert!(out.status.success(), "{}", stderr(&out));
         std::fs::read(path).unwrap()
@@ -69,7 +91,8 @@ fn two_runs_give_byte_identical_events() {
 fn malformed_lines_are_reported_with_their_place_and_the_rest_is_processed() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("mixed.sbs");
-    let good = std::fs::read_to_string(repo_file("data/samples/modes1_dump1090mut_30003.sbs")).unwrap();
+    let good =
+        std::fs::read_to_string(repo_file("data/samples/modes1_dump1090mut_30003.sbs")).unwrap();
     let lines: Vec<&str> = good.lines().collect();
     let mut text = String::new();
     for (i, l) in lines.iter().enumerate() {
@@ -87,13 +110,30 @@ fn malformed_lines_are_reported_with_their_place_and_the_rest_is_processed() {
     let with_bad = dir.path().join("bad.jsonl");
     let clean = dir.path().join("clean.jsonl");
     let zones = fixture("synthetic-sicily-zones.geojson");
-    let out = nofly(&["replay", "--zones", zones.to_str().unwrap(), "--events", with_bad.to_str().unwrap(), input.to_str().unwrap()]);
+    let out = nofly(&[
+        "replay",
+        "--zones",
+        zones.to_str().unwrap(),
+        "--events",
+        with_bad.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("mixed.sbs: line 12: truncated"), "{err}");
-    assert!(err.contains("mixed.sbs: line 23: field latitude: \"NaN\" is not a number") || err.contains("line 23: field latitude"), "{err}");
-    assert!(err.contains("mixed.sbs: line 34: field latitude: 91.0 is outside"), "{err}");
-    assert!(err.contains("mixed.sbs: line 45: field message type"), "{err}");
+    assert!(
+        err.contains("mixed.sbs: line 23: field latitude: \"NaN\" is not a number")
+            || err.contains("line 23: field latitude"),
+        "{err}"
+    );
+    assert!(
+        err.contains("mixed.sbs: line 34: field latitude: 91.0 is outside"),
+        "{err}"
+    );
+    assert!(
+        err.contains("mixed.sbs: line 45: field message type"),
+        "{err}"
+    );
     assert!(err.contains("(4 malformed"), "{err}");
     let out = nofly(&[
         "replay",
@@ -101,15 +141,20 @@ fn malformed_lines_are_reported_with_their_place_and_the_rest_is_processed() {
         zones.to_str().unwrap(),
         "--events",
         clean.to_str().unwrap(),
-        repo_file("data/samples/modes1_dump1090mut_30003.sbs").to_str().unwrap(),
+        repo_file("data/samples/modes1_dump1090mut_30003.sbs")
+            .to_str()
+            .unwrap(),
     ]);
     assert!(out.status.success());
     // Same events as the clean file, apart from the line numbers that the inserted lines moved.
     let strip = |p: &std::path::Path| -> Vec<String> {
-        json_lines(&std::fs::read_to_string(p).unwrap()).into_iter().map(|mut e| {
-            e.as_object_mut().unwrap().remove("source");
-            e.to_string()
-        }).collect()
+        json_lines(&std::fs::read_to_string(p).unwrap())
+            .into_iter()
+            .map(|mut e| {
+                e.as_object_mut().unwrap().remove("source");
+                e.to_string()
+            })
+            .collect()
     };
     assert_eq!(strip(&with_bad), strip(&clean));
 }
@@ -131,21 +176,50 @@ fn opensky_csv_with_bad_rows_keeps_the_good_ones() {
     )
     .unwrap();
     let events = dir.path().join("e.jsonl");
-    let out = nofly(&["replay", "--zones", fixture("synthetic-sicily-zones.geojson").to_str().unwrap(), "--events", events.to_str().unwrap(), input.to_str().unwrap()]);
+    let out = nofly(&[
+        "replay",
+        "--zones",
+        fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("format auto-detected as opensky-csv"), "{err}");
-    assert!(err.contains("line 4: field lat: \"NaN\" is not a finite number"), "{err}");
-    assert!(err.contains("line 5: field lat: 91 is outside -90..90"), "{err}");
+    assert!(
+        err.contains("line 4: field lat: \"NaN\" is not a finite number"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 5: field lat: 91 is outside -90..90"),
+        "{err}"
+    );
     assert!(err.contains("line 6: truncated"), "{err}");
     let ev = json_lines(&std::fs::read_to_string(&events).unwrap());
-    let summary: Vec<(String, String, String)> =
-        ev.iter().map(|e| (e["kind"].as_str().unwrap().into(), e["zone_id"].as_str().unwrap().into(), e["time"].as_str().unwrap().into())).collect();
+    let summary: Vec<(String, String, String)> = ev
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().into(),
+                e["zone_id"].as_str().unwrap().into(),
+                e["time"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
     assert_eq!(
         summary,
         vec![
-            ("enter".into(), "SYNTH-CIRCLE".into(), "2025-11-25T16:14:26.000Z".into()),
-            ("exit".into(), "SYNTH-CIRCLE".into(), "2025-11-25T16:14:31.000Z".into()),
+            (
+                "enter".into(),
+                "SYNTH-CIRCLE".into(),
+                "2025-11-25T16:14:26.000Z".into()
+            ),
+            (
+                "exit".into(),
+                "SYNTH-CIRCLE".into(),
+                "2025-11-25T16:14:31.000Z".into()
+            ),
         ]
     );
     assert_eq!(ev[0]["callsign"], "AMC421");
@@ -156,23 +230,46 @@ fn opensky_csv_with_bad_rows_keeps_the_good_ones() {
 fn broken_zone_files_are_refused_with_feature_and_field_unless_skipped() {
     let bad = fixture("synthetic-bad-zones.geojson");
     let input = repo_file("data/samples/modes1_dump1090mut_30003.sbs");
-    let out = nofly(&["replay", "--zones", bad.to_str().unwrap(), input.to_str().unwrap()]);
+    let out = nofly(&[
+        "replay",
+        "--zones",
+        bad.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("feature 0 (id \"OPEN-RING\"): geometry.coordinates[0]: ring is not closed"), "{err}");
+    assert!(
+        err.contains("feature 0 (id \"OPEN-RING\"): geometry.coordinates[0]: ring is not closed"),
+        "{err}"
+    );
     assert!(err.contains("feature 1 (id \"BAD-UNIT\"): properties.upper: altitude limit \"3000 furlongs MSL\": unknown unit"), "{err}");
     assert!(err.contains("--skip-bad-zones"), "{err}");
-    let out = nofly(&["replay", "--skip-bad-zones", "--zones", bad.to_str().unwrap(), input.to_str().unwrap()]);
+    let out = nofly(&[
+        "replay",
+        "--skip-bad-zones",
+        "--zones",
+        bad.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let ev = json_lines(&String::from_utf8(out.stdout).unwrap());
     assert!(ev.iter().all(|e| e["zone_id"] == "GOOD") && !ev.is_empty());
 
     let check = nofly(&["zones", "check", bad.to_str().unwrap()]);
     assert_eq!(check.status.code(), Some(1));
-    let good = nofly(&["zones", "check", repo_file("data/zones/kaliningrad-closures-2022.geojson").to_str().unwrap()]);
+    let good = nofly(&[
+        "zones",
+        "check",
+        repo_file("data/zones/kaliningrad-closures-2022.geojson")
+            .to_str()
+            .unwrap(),
+    ]);
     assert!(good.status.success(), "{}", stderr(&good));
     let text = String::from_utf8(good.stdout).unwrap();
-    assert!(text.contains("8 valid zone(s), 0 problem(s)") && text.contains("EE [prohibited]"), "{text}");
+    assert!(
+        text.contains("8 valid zone(s), 0 problem(s)") && text.contains("EE [prohibited]"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -182,12 +279,18 @@ fn replaying_into_the_same_database_does_not_duplicate() {
     let args = [
         "replay".to_string(),
         "--zones".to_string(),
-        fixture("synthetic-sicily-zones.geojson").to_str().unwrap().to_string(),
+        fixture("synthetic-sicily-zones.geojson")
+            .to_str()
+            .unwrap()
+            .to_string(),
         "--db".to_string(),
         db.to_str().unwrap().to_string(),
         "--events".to_string(),
         dir.path().join("e.jsonl").to_str().unwrap().to_string(),
-        repo_file("data/samples/modes1_dump1090mut_30003.sbs").to_str().unwrap().to_string(),
+        repo_file("data/samples/modes1_dump1090mut_30003.sbs")
+            .to_str()
+            .unwrap()
+            .to_string(),
     ];
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     assert!(nofly(&args).status.success());
@@ -195,8 +298,15 @@ fn replaying_into_the_same_database_does_not_duplicate() {
     let first = store.event_count().unwrap();
     drop(store);
     let again = nofly(&args);
-    assert!(stderr(&again).contains(&format!("0 new events of {first}")), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains(&format!("0 new events of {first}")),
+        "{}",
+        stderr(&again)
+    );
     let store = nofly_sinks::SqliteStore::open(&db).unwrap();
-    assert_eq!((store.event_count().unwrap(), store.run_count().unwrap()), (first, 1));
+    assert_eq!(
+        (store.event_count().unwrap(), store.run_count().unwrap()),
+        (first, 1)
+    );
     assert!(first > 0);
 }

@@ -21,40 +21,70 @@ fn live_feed_reconnects_and_ctrl_c_flushes_everything() {
     let dir = tempfile::tempdir().unwrap();
     let events = dir.path().join("live.jsonl");
     let db = dir.path().join("live.db");
-    assert!(nofly(&["keygen", "--dir", dir.path().to_str().unwrap()]).status.success());
+    assert!(nofly(&["keygen", "--dir", dir.path().to_str().unwrap()])
+        .status
+        .success());
     let log = dir.path().join("live.log");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let child = Command::new(env!("CARGO_BIN_EXE_nofly"))
-        .args(["watch", "--zones", fixture("synthetic-sicily-zones.geojson").to_str().unwrap()])
+        .args([
+            "watch",
+            "--zones",
+            fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
+        ])
         .args(["--source", &format!("sbs://127.0.0.1:{port}")])
-        .args(["--events", events.to_str().unwrap(), "--db", db.to_str().unwrap()])
-        .args(["--evidence-log", log.to_str().unwrap(), "--key", dir.path().join("nofly.key").to_str().unwrap()])
+        .args([
+            "--events",
+            events.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .args([
+            "--evidence-log",
+            log.to_str().unwrap(),
+            "--key",
+            dir.path().join("nofly.key").to_str().unwrap(),
+        ])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
 
     // In time order, so that no report is late.
-    let text = std::fs::read_to_string(repo_file("data/samples/modes1_dump1090mut_30003.sbs")).unwrap();
+    let text =
+        std::fs::read_to_string(repo_file("data/samples/modes1_dump1090mut_30003.sbs")).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
     lines.sort_by_key(|l| l.split(',').nth(7).unwrap_or("").to_string());
     let (first, second) = lines.split_at(lines.len() / 2);
 
     let (mut conn, _) = listener.accept().unwrap();
-    conn.write_all((first.join("\n") + "\nMSG,3,1,1,ZZZZZZ,broken\n").as_bytes()).unwrap();
+    conn.write_all((first.join("\n") + "\nMSG,3,1,1,ZZZZZZ,broken\n").as_bytes())
+        .unwrap();
     drop(conn); // the feed drops; nofly must come back by itself
     let (mut conn, _) = listener.accept().unwrap();
-    conn.write_all((second.join("\n") + "\n").as_bytes()).unwrap();
+    conn.write_all((second.join("\n") + "\n").as_bytes())
+        .unwrap();
     conn.flush().unwrap();
 
-    let count = || std::fs::read_to_string(&events).map(|t| t.lines().count()).unwrap_or(0);
+    let count = || {
+        std::fs::read_to_string(&events)
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    };
     wait_for("events from the second connection", || {
         std::fs::read_to_string(&events)
-            .map(|t| json_lines(&t).iter().any(|e| e["source"]["record"].as_u64().unwrap() > first.len() as u64))
+            .map(|t| {
+                json_lines(&t)
+                    .iter()
+                    .any(|e| e["source"]["record"].as_u64().unwrap() > first.len() as u64)
+            })
             .unwrap_or(false)
     });
     let seen = count();
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
     let err = stderr(&out);
@@ -65,11 +95,33 @@ fn live_feed_reconnects_and_ctrl_c_flushes_everything() {
     let written = json_lines(&std::fs::read_to_string(&events).unwrap());
     assert!(written.len() >= seen && seen > 0);
     let store = nofly_sinks::SqliteStore::open(&db).unwrap();
-    assert_eq!(store.event_count().unwrap(), written.len() as u64, "every event written is in the store");
-    let verified = nofly(&["verify-log", log.to_str().unwrap(), "--pubkey", dir.path().join("nofly.pub").to_str().unwrap()]);
-    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stdout));
-    let logged = nofly_evidence::read_log(&log).unwrap().entries.iter().filter(|e| e.record["type"] == "event").count();
-    assert_eq!(logged, written.len(), "every event written is in the signed log");
+    assert_eq!(
+        store.event_count().unwrap(),
+        written.len() as u64,
+        "every event written is in the store"
+    );
+    let verified = nofly(&[
+        "verify-log",
+        log.to_str().unwrap(),
+        "--pubkey",
+        dir.path().join("nofly.pub").to_str().unwrap(),
+    ]);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
+    let logged = nofly_evidence::read_log(&log)
+        .unwrap()
+        .entries
+        .iter()
+        .filter(|e| e.record["type"] == "event")
+        .count();
+    assert_eq!(
+        logged,
+        written.len(),
+        "every event written is in the signed log"
+    );
 }
 
 #[test]
@@ -79,8 +131,17 @@ fn live_beast_feed_is_decoded_and_survives_a_receiver_restart() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let child = Command::new(env!("CARGO_BIN_EXE_nofly"))
-        .args(["watch", "--zones", fixture("synthetic-sicily-zones.geojson").to_str().unwrap()])
-        .args(["--source", &format!("beast://127.0.0.1:{port}"), "--events", events.to_str().unwrap()])
+        .args([
+            "watch",
+            "--zones",
+            fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
+        ])
+        .args([
+            "--source",
+            &format!("beast://127.0.0.1:{port}"),
+            "--events",
+            events.to_str().unwrap(),
+        ])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -91,11 +152,22 @@ fn live_beast_feed_is_decoded_and_survives_a_receiver_restart() {
     let (mut conn, _) = listener.accept().unwrap();
     conn.write_all(&beast[beast.len() / 3..]).unwrap();
     conn.flush().unwrap();
-    wait_for("an event from the Beast feed", || std::fs::read_to_string(&events).map(|t| !t.is_empty()).unwrap_or(false));
-    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    wait_for("an event from the Beast feed", || {
+        std::fs::read_to_string(&events)
+            .map(|t| !t.is_empty())
+            .unwrap_or(false)
+    });
+    assert!(Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
     let out = child.wait_with_output().unwrap();
     let err = stderr(&out);
-    assert!(out.status.success() && err.contains("retrying in") && err.contains("stopped:"), "{err}");
+    assert!(
+        out.status.success() && err.contains("retrying in") && err.contains("stopped:"),
+        "{err}"
+    );
     let ev = json_lines(&std::fs::read_to_string(&events).unwrap());
     assert!(ev.iter().all(|e| e["icao24"] == "4d2023"), "{ev:?}");
 }

@@ -12,19 +12,35 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 fn zones() -> Vec<nofly_model::Zone> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/zones/kaliningrad-closures-2022.geojson");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/zones/kaliningrad-closures-2022.geojson"
+    );
     nofly_zones::read_geojson(path, &std::fs::read_to_string(path).unwrap()).zones
 }
 
 fn reports() -> Option<Vec<Report>> {
-    let cache = std::env::var_os("NOFLY_CACHE").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("../../.cache/nofly"));
+    let cache = std::env::var_os("NOFLY_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../../.cache/nofly"));
     let path = cache.join("opensky-kaliningrad-2022.parquet");
     if !path.exists() {
-        eprintln!("{} missing: run `make demo` first; skipping the engine benchmark", path.display());
+        eprintln!(
+            "{} missing: run `make demo` first; skipping the engine benchmark",
+            path.display()
+        );
         return None;
     }
     let mut out = Vec::new();
-    nofly_sources::read_file(&path, None, 0, Default::default(), &mut |r| out.push(r), &mut |_, _| {}).unwrap();
+    nofly_sources::read_file(
+        &path,
+        None,
+        0,
+        Default::default(),
+        &mut |r| out.push(r),
+        &mut |_, _| {},
+    )
+    .unwrap();
     sort_reports(&mut out);
     Some(out)
 }
@@ -51,15 +67,35 @@ fn engine(c: &mut Criterion) {
 fn point_in_polygon(c: &mut Criterion) {
     let zones = zones();
     let Some(reports) = reports() else { return };
-    let points: Vec<(f64, f64)> = reports.iter().filter_map(|r| r.position).take(100_000).collect();
+    let points: Vec<(f64, f64)> = reports
+        .iter()
+        .filter_map(|r| r.position)
+        .take(100_000)
+        .collect();
     let fi = zones.iter().find(|z| z.id == "FI").unwrap();
-    let Shape::Polygons(mp) = &fi.shape else { unreachable!() };
+    let Shape::Polygons(mp) = &fi.shape else {
+        unreachable!()
+    };
     let index = nofly_spatial::PolygonIndex::new(mp);
     let mut g = c.benchmark_group("point_in_finland_airspace");
     g.throughput(Throughput::Elements(points.len() as u64));
     g.sample_size(10);
-    g.bench_function("nofly_strip_index", |b| b.iter(|| points.iter().filter(|(lat, lon)| index.contains(*lon, *lat)).count()));
-    g.bench_function("geo_contains", |b| b.iter(|| points.iter().filter(|(lat, lon)| mp.contains(&geo::Point::new(*lon, *lat))).count()));
+    g.bench_function("nofly_strip_index", |b| {
+        b.iter(|| {
+            points
+                .iter()
+                .filter(|(lat, lon)| index.contains(*lon, *lat))
+                .count()
+        })
+    });
+    g.bench_function("geo_contains", |b| {
+        b.iter(|| {
+            points
+                .iter()
+                .filter(|(lat, lon)| mp.contains(&geo::Point::new(*lon, *lat)))
+                .count()
+        })
+    });
     g.finish();
 }
 

@@ -68,7 +68,10 @@ impl<'z> Engine<'z> {
     /// counted as late and ignored.
     pub fn process(&mut self, report: &Report, emit: &mut dyn FnMut(Event)) {
         self.stats.reports += 1;
-        let track = self.tracks.entry(report.icao).or_insert_with(|| Track { first_seen: report.time, ..Track::default() });
+        let track = self.tracks.entry(report.icao).or_insert_with(|| Track {
+            first_seen: report.time,
+            ..Track::default()
+        });
         if report.time < track.last_seen {
             self.stats.late += 1;
             return;
@@ -78,7 +81,9 @@ impl<'z> Engine<'z> {
         if report.callsign.is_some() {
             track.callsign = report.callsign;
         }
-        let Some((lat, lon)) = report.position else { return };
+        let Some((lat, lon)) = report.position else {
+            return;
+        };
         track.positions += 1;
         self.stats.positions += 1;
 
@@ -91,23 +96,43 @@ impl<'z> Engine<'z> {
         self.inside_now.clear();
         for &z in &self.candidates {
             let zone = &self.zones[z as usize];
-            if zone.is_active(report.time) && zone.band.contains(altitude) && self.index.shape_contains(z, lat, lon) {
+            if zone.is_active(report.time)
+                && zone.band.contains(altitude)
+                && self.index.shape_contains(z, lat, lon)
+            {
                 self.inside_now.push(z);
             }
         }
         // Compared element by element: `==` on the slices calls libc's memcmp, which measured as
         // more than half of the engine's time for these zero- to few-element lists.
-        if self.inside_now.len() == track.inside.len() && self.inside_now.iter().zip(&track.inside).all(|(a, b)| a == b) {
+        if self.inside_now.len() == track.inside.len()
+            && self
+                .inside_now
+                .iter()
+                .zip(&track.inside)
+                .all(|(a, b)| a == b)
+        {
             return;
         }
         let zones = self.zones;
         let mut raise = |kind: EventKind, z: u32, track: &mut Track| {
             let zone = &zones[z as usize];
             track.events += 1;
-            let same_instant = if track.last_event.0 == report.time && track.events > 1 { track.last_event.1 } else { 0 };
+            let same_instant = if track.last_event.0 == report.time && track.events > 1 {
+                track.last_event.1
+            } else {
+                0
+            };
             track.last_event = (report.time, same_instant + 1);
             emit(Event {
-                id: Event::derive_id(kind, report.time, report.icao, &zone.id, &zone.version, same_instant),
+                id: Event::derive_id(
+                    kind,
+                    report.time,
+                    report.icao,
+                    &zone.id,
+                    &zone.version,
+                    same_instant,
+                ),
                 kind,
                 time: report.time,
                 icao24: report.icao,
@@ -126,11 +151,18 @@ impl<'z> Engine<'z> {
         };
         let before = std::mem::take(&mut track.inside);
         let mut raised = 0;
-        for &z in before.iter().filter(|z| self.inside_now.binary_search(z).is_err()) {
+        for &z in before
+            .iter()
+            .filter(|z| self.inside_now.binary_search(z).is_err())
+        {
             raise(EventKind::Exit, z, track);
             raised += 1;
         }
-        for &z in self.inside_now.iter().filter(|z| before.binary_search(z).is_err()) {
+        for &z in self
+            .inside_now
+            .iter()
+            .filter(|z| before.binary_search(z).is_err())
+        {
             raise(EventKind::Enter, z, track);
             raised += 1;
         }
@@ -164,11 +196,26 @@ mod tests {
 
     fn square_zone(id: &str, band: VerticalBand, active: Vec<ActiveInterval>) -> Zone {
         let sq = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)];
-        Zone { id: id.into(), name: id.into(), kind: ZoneKind::Restricted, shape: Shape::Polygons(MultiPolygon(vec![sq])), band, active, version: "v".into() }
+        Zone {
+            id: id.into(),
+            name: id.into(),
+            kind: ZoneKind::Restricted,
+            shape: Shape::Polygons(MultiPolygon(vec![sq])),
+            band,
+            active,
+            version: "v".into(),
+        }
     }
 
     fn report(t: i64, lat: f64, lon: f64, alt: Option<f64>) -> Report {
-        let mut r = Report::new(EventTime::from_millis(t), Icao24(0xabcdef), SourceRef { input: 0, record: t as u64 });
+        let mut r = Report::new(
+            EventTime::from_millis(t),
+            Icao24(0xabcdef),
+            SourceRef {
+                input: 0,
+                record: t as u64,
+            },
+        );
         r.position = Some((lat, lon));
         r.alt_baro_ft = alt;
         r
@@ -178,7 +225,9 @@ mod tests {
         let mut engine = Engine::new(zones);
         let mut out = Vec::new();
         for r in reports {
-            engine.process(r, &mut |e| out.push((e.kind, e.time.millis(), e.zone_id, e.alt_unknown)));
+            engine.process(r, &mut |e| {
+                out.push((e.kind, e.time.millis(), e.zone_id, e.alt_unknown))
+            });
         }
         out
     }
@@ -186,16 +235,39 @@ mod tests {
     #[test]
     fn first_report_inside_enters_and_leaving_exits() {
         let z = [square_zone("Z", VerticalBand::everything(), vec![])];
-        let ev = run(&z, &[report(0, 0.5, 0.5, Some(1000.0)), report(1, 0.6, 0.6, Some(1000.0)), report(2, 2.0, 2.0, Some(1000.0))]);
-        assert_eq!(ev, vec![(EventKind::Enter, 0, "Z".into(), false), (EventKind::Exit, 2, "Z".into(), false)]);
+        let ev = run(
+            &z,
+            &[
+                report(0, 0.5, 0.5, Some(1000.0)),
+                report(1, 0.6, 0.6, Some(1000.0)),
+                report(2, 2.0, 2.0, Some(1000.0)),
+            ],
+        );
+        assert_eq!(
+            ev,
+            vec![
+                (EventKind::Enter, 0, "Z".into(), false),
+                (EventKind::Exit, 2, "Z".into(), false)
+            ]
+        );
     }
 
     #[test]
     fn altitude_band_is_part_of_inside() {
         let band = VerticalBand::new(Limit::Surface, Limit::FlightLevel(100));
         let z = [square_zone("Z", band, vec![])];
-        let ev = run(&z, &[report(0, 0.5, 0.5, Some(12_000.0)), report(1, 0.5, 0.5, Some(10_000.0)), report(2, 0.5, 0.5, Some(10_001.0))]);
-        assert_eq!(ev.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(), vec![(EventKind::Enter, 1), (EventKind::Exit, 2)]);
+        let ev = run(
+            &z,
+            &[
+                report(0, 0.5, 0.5, Some(12_000.0)),
+                report(1, 0.5, 0.5, Some(10_000.0)),
+                report(2, 0.5, 0.5, Some(10_001.0)),
+            ],
+        );
+        assert_eq!(
+            ev.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(),
+            vec![(EventKind::Enter, 1), (EventKind::Exit, 2)]
+        );
     }
 
     #[test]
@@ -209,9 +281,27 @@ mod tests {
     #[test]
     fn activation_starts_and_ends_inside_the_zone() {
         let t = EventTime::from_millis;
-        let z = [square_zone("Z", VerticalBand::everything(), vec![ActiveInterval { from: Some(t(10)), to: Some(t(20)) }])];
-        let ev = run(&z, &[report(5, 0.5, 0.5, None), report(10, 0.5, 0.5, None), report(15, 0.5, 0.5, None), report(20, 0.5, 0.5, None)]);
-        assert_eq!(ev.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(), vec![(EventKind::Enter, 10), (EventKind::Exit, 20)]);
+        let z = [square_zone(
+            "Z",
+            VerticalBand::everything(),
+            vec![ActiveInterval {
+                from: Some(t(10)),
+                to: Some(t(20)),
+            }],
+        )];
+        let ev = run(
+            &z,
+            &[
+                report(5, 0.5, 0.5, None),
+                report(10, 0.5, 0.5, None),
+                report(15, 0.5, 0.5, None),
+                report(20, 0.5, 0.5, None),
+            ],
+        );
+        assert_eq!(
+            ev.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(),
+            vec![(EventKind::Enter, 10), (EventKind::Exit, 20)]
+        );
     }
 
     #[test]
@@ -251,9 +341,20 @@ mod tests {
 
     #[test]
     fn overlapping_zones_give_one_event_each() {
-        let z = [square_zone("A", VerticalBand::everything(), vec![]), square_zone("B", VerticalBand::everything(), vec![])];
+        let z = [
+            square_zone("A", VerticalBand::everything(), vec![]),
+            square_zone("B", VerticalBand::everything(), vec![]),
+        ];
         let ev = run(&z, &[report(0, 0.5, 0.5, None), report(1, 5.0, 5.0, None)]);
         let names: Vec<_> = ev.iter().map(|e| (e.0, e.2.as_str())).collect();
-        assert_eq!(names, vec![(EventKind::Enter, "A"), (EventKind::Enter, "B"), (EventKind::Exit, "A"), (EventKind::Exit, "B")]);
+        assert_eq!(
+            names,
+            vec![
+                (EventKind::Enter, "A"),
+                (EventKind::Enter, "B"),
+                (EventKind::Exit, "A"),
+                (EventKind::Exit, "B")
+            ]
+        );
     }
 }

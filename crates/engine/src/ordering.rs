@@ -18,7 +18,16 @@ mod tests {
 
     #[test]
     fn ties_keep_input_order() {
-        let r = |t, rec| Report::new(EventTime::from_millis(t), Icao24(1), SourceRef { input: 0, record: rec });
+        let r = |t, rec| {
+            Report::new(
+                EventTime::from_millis(t),
+                Icao24(1),
+                SourceRef {
+                    input: 0,
+                    record: rec,
+                },
+            )
+        };
         let mut v = vec![r(5, 1), r(1, 2), r(5, 3), r(1, 4)];
         sort_reports(&mut v);
         let order: Vec<u64> = v.iter().map(|r| r.source.record).collect();

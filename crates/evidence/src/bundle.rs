@@ -63,21 +63,44 @@ impl Bundle {
 }
 
 fn proven(index: u64, record: &Value, leaves: &[Hash]) -> ProvenEntry {
-    ProvenEntry { index, record: record.clone(), proof: inclusion_proof(index as usize, leaves).iter().map(hex::encode).collect() }
+    ProvenEntry {
+        index,
+        record: record.clone(),
+        proof: inclusion_proof(index as usize, leaves)
+            .iter()
+            .map(hex::encode)
+            .collect(),
+    }
 }
 
 /// Builds the bundle of event `event_id` from the log at `log_path`, re-reading the run's input to
 /// take the raw records (its SHA-256 must still match the one in the log).
-pub fn build_bundle(log_path: &Path, event_id: &str, window_s: u64, key: &SigningKey) -> Result<Bundle, String> {
+pub fn build_bundle(
+    log_path: &Path,
+    event_id: &str,
+    window_s: u64,
+    key: &SigningKey,
+) -> Result<Bundle, String> {
     let log = read_log(log_path).map_err(|e| e.to_string())?;
-    let entry = log.event(event_id).ok_or_else(|| format!("no event {event_id} in {}", log_path.display()))?;
+    let entry = log
+        .event(event_id)
+        .ok_or_else(|| format!("no event {event_id} in {}", log_path.display()))?;
     let event = &entry.record["event"];
-    let run_index = entry.record["run"].as_u64().ok_or("the event entry names no run")?;
-    let run = log.entries.get(run_index as usize).ok_or("the event's run is not in the log")?;
+    let run_index = entry.record["run"]
+        .as_u64()
+        .ok_or("the event entry names no run")?;
+    let run = log
+        .entries
+        .get(run_index as usize)
+        .ok_or("the event's run is not in the log")?;
     let zone = log
         .entries
         .iter()
-        .find(|e| e.record["type"] == "zone" && e.record["id"] == event["zone_id"] && e.record["version"] == event["zone_version"])
+        .find(|e| {
+            e.record["type"] == "zone"
+                && e.record["id"] == event["zone_id"]
+                && e.record["version"] == event["zone_version"]
+        })
         .ok_or("the event's zone version is not in the log")?;
     let (_, checkpoint) = log
         .checkpoints
@@ -87,22 +110,57 @@ pub fn build_bundle(log_path: &Path, event_id: &str, window_s: u64, key: &Signin
         .ok_or("no signed checkpoint covers the event yet")?;
     let leaves = &log.leaves()[..checkpoint.tree_size as usize];
 
-    let input_index = event["source"]["input"].as_u64().ok_or("the event has no source input")?;
+    let input_index = event["source"]["input"]
+        .as_u64()
+        .ok_or("the event has no source input")?;
     let input = &run.record["inputs"][input_index as usize];
-    let path = Path::new(input["path"].as_str().ok_or("the run names no input path")?);
-    let hash = crate::file_sha256(path).map_err(|e| format!("{}: {e}: the raw input is needed to build the bundle", path.display()))?;
+    let path = Path::new(
+        input["path"]
+            .as_str()
+            .ok_or("the run names no input path")?,
+    );
+    let hash = crate::file_sha256(path).map_err(|e| {
+        format!(
+            "{}: {e}: the raw input is needed to build the bundle",
+            path.display()
+        )
+    })?;
     if Some(hash.as_str()) != input["sha256"].as_str() {
-        return Err(format!("{}: its SHA-256 is {hash}, not {} as when the run read it: the input was changed", path.display(), input["sha256"]));
+        return Err(format!(
+            "{}: its SHA-256 is {hash}, not {} as when the run read it: the input was changed",
+            path.display(),
+            input["sha256"]
+        ));
     }
     let format: Format = input["format"].as_str().unwrap_or("").parse()?;
     let options = decoding_options(&run.record["settings"])?;
-    let time: EventTime = event["time"].as_str().unwrap_or("").parse().map_err(|e| format!("{e}"))?;
-    let icao = event["icao24"].as_str().unwrap_or("").parse().map_err(|e| format!("{e}"))?;
+    let time: EventTime = event["time"]
+        .as_str()
+        .unwrap_or("")
+        .parse()
+        .map_err(|e| format!("{e}"))?;
+    let icao = event["icao24"]
+        .as_str()
+        .unwrap_or("")
+        .parse()
+        .map_err(|e| format!("{e}"))?;
     let w = window_s as i64 * 1000;
-    let raw = extract_raw(path, format, input_index as u16, &options, icao, EventTime::from_millis(time.millis() - w), EventTime::from_millis(time.millis() + w))
-        .map_err(|e| e.to_string())?;
+    let raw = extract_raw(
+        path,
+        format,
+        input_index as u16,
+        &options,
+        icao,
+        EventTime::from_millis(time.millis() - w),
+        EventTime::from_millis(time.millis() + w),
+    )
+    .map_err(|e| e.to_string())?;
     if nofly_model_key_id(key) != checkpoint.key_id {
-        return Err(format!("the log is signed by key {}, not by the key given ({})", checkpoint.key_id, nofly_model_key_id(key)));
+        return Err(format!(
+            "the log is signed by key {}, not by the key given ({})",
+            checkpoint.key_id,
+            nofly_model_key_id(key)
+        ));
     }
     let mut bundle = Bundle {
         format: BUNDLE_FORMAT.into(),
@@ -120,9 +178,19 @@ pub fn build_bundle(log_path: &Path, event_id: &str, window_s: u64, key: &Signin
 
 /// The decoding options a run recorded in its settings: untimed start and receiver position.
 fn decoding_options(settings: &Value) -> Result<ModesOptions, String> {
-    let start: EventTime = settings["untimed_start"].as_str().unwrap_or("1970-01-01T00:00:00Z").parse().map_err(|e| format!("{e}"))?;
-    let receiver = settings["receiver"].as_array().and_then(|a| Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?)));
-    Ok(ModesOptions { receiver, start, ..ModesOptions::default() })
+    let start: EventTime = settings["untimed_start"]
+        .as_str()
+        .unwrap_or("1970-01-01T00:00:00Z")
+        .parse()
+        .map_err(|e| format!("{e}"))?;
+    let receiver = settings["receiver"]
+        .as_array()
+        .and_then(|a| Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?)));
+    Ok(ModesOptions {
+        receiver,
+        start,
+        ..ModesOptions::default()
+    })
 }
 
 fn nofly_model_key_id(key: &SigningKey) -> String {
@@ -133,64 +201,139 @@ fn nofly_model_key_id(key: &SigningKey) -> String {
 /// zone version, and a re-run of the detection on the bundled raw records and zone.
 pub fn verify_bundle(bundle: &Bundle, key: &VerifyingKey) -> Verdict {
     let mut v = Verdict::default();
-    v.check("bundle format", if bundle.format == BUNDLE_FORMAT { Ok(bundle.format.clone()) } else { Err(format!("unknown format {:?}", bundle.format)) });
+    v.check(
+        "bundle format",
+        if bundle.format == BUNDLE_FORMAT {
+            Ok(bundle.format.clone())
+        } else {
+            Err(format!("unknown format {:?}", bundle.format))
+        },
+    );
     let c = &bundle.checkpoint;
-    v.check("checkpoint signature", c.verify(key).map(|()| format!("checkpoint of {} entries signed by key {} at {}", c.tree_size, c.key_id, c.time)));
-    let signature: Option<[u8; 64]> = hex::decode(&bundle.signature).ok().and_then(|b| b.try_into().ok());
+    v.check(
+        "checkpoint signature",
+        c.verify(key).map(|()| {
+            format!(
+                "checkpoint of {} entries signed by key {} at {}",
+                c.tree_size, c.key_id, c.time
+            )
+        }),
+    );
+    let signature: Option<[u8; 64]> = hex::decode(&bundle.signature)
+        .ok()
+        .and_then(|b| b.try_into().ok());
     let unaltered = v.check(
         "bundle signature",
         match signature {
-            Some(s) if key.verify(bundle.signed_text().as_bytes(), &Signature::from_bytes(&s)).is_ok() => Ok("the bundle, raw records included, is as the log's signer wrote it".into()),
-            _ => Err("the signature does not match the bundle's content: something in it was changed".into()),
+            Some(s)
+                if key
+                    .verify(bundle.signed_text().as_bytes(), &Signature::from_bytes(&s))
+                    .is_ok() =>
+            {
+                Ok("the bundle, raw records included, is as the log's signer wrote it".into())
+            }
+            _ => Err(
+                "the signature does not match the bundle's content: something in it was changed"
+                    .into(),
+            ),
         },
     );
-    let root: Option<Hash> = hex::decode(&c.root_hash).ok().and_then(|b| b.try_into().ok());
-    for (name, entry) in [("event", &bundle.event), ("run", &bundle.run), ("zone", &bundle.zone)] {
-        let proof: Option<Vec<Hash>> = entry.proof.iter().map(|h| hex::decode(h).ok().and_then(|b| b.try_into().ok())).collect();
+    let root: Option<Hash> = hex::decode(&c.root_hash)
+        .ok()
+        .and_then(|b| b.try_into().ok());
+    for (name, entry) in [
+        ("event", &bundle.event),
+        ("run", &bundle.run),
+        ("zone", &bundle.zone),
+    ] {
+        let proof: Option<Vec<Hash>> = entry
+            .proof
+            .iter()
+            .map(|h| hex::decode(h).ok().and_then(|b| b.try_into().ok()))
+            .collect();
         let ok = match (&root, proof) {
-            (Some(r), Some(p)) => verify_inclusion(entry.index, c.tree_size, &record_leaf(&entry.record), &p, r),
+            (Some(r), Some(p)) => {
+                verify_inclusion(entry.index, c.tree_size, &record_leaf(&entry.record), &p, r)
+            }
             _ => false,
         };
         v.check(
             format!("{name} entry in the signed log"),
-            if ok { Ok(format!("entry {} is in the tree of {} entries", entry.index, c.tree_size)) } else { Err(format!("entry {} does not lead to the checkpoint's root: record or proof altered", entry.index)) },
+            if ok {
+                Ok(format!(
+                    "entry {} is in the tree of {} entries",
+                    entry.index, c.tree_size
+                ))
+            } else {
+                Err(format!(
+                    "entry {} does not lead to the checkpoint's root: record or proof altered",
+                    entry.index
+                ))
+            },
         );
     }
     let event = &bundle.event.record["event"];
     v.check(
         "event id",
         match recompute_event_id(event) {
-            Ok(id) if Some(id.as_str()) == event["id"].as_str() => Ok(format!("{id} recomputes from the event's content")),
+            Ok(id) if Some(id.as_str()) == event["id"].as_str() => {
+                Ok(format!("{id} recomputes from the event's content"))
+            }
             Ok(id) => Err(format!("the content gives {id}, not {}", event["id"])),
             Err(why) => Err(why),
         },
     );
     v.check(
         "event belongs to its run",
-        if bundle.event.record["run"].as_u64() == Some(bundle.run.index) { Ok(format!("run entry {}", bundle.run.index)) } else { Err("the event names another run".into()) },
+        if bundle.event.record["run"].as_u64() == Some(bundle.run.index) {
+            Ok(format!("run entry {}", bundle.run.index))
+        } else {
+            Err("the event names another run".into())
+        },
     );
     let zone = &bundle.zone.record;
     let definition = &zone["definition"];
     let version = hex::encode(&Sha256::digest(canonical(definition).as_bytes())[..16]);
     v.check(
         "zone definition",
-        if zone["version"].as_str() == Some(version.as_str()) && zone["version"] == event["zone_version"] && zone["id"] == event["zone_id"] {
-            Ok(format!("zone {} version {version} is the hash of the bundled definition", zone["id"]))
+        if zone["version"].as_str() == Some(version.as_str())
+            && zone["version"] == event["zone_version"]
+            && zone["id"] == event["zone_id"]
+        {
+            Ok(format!(
+                "zone {} version {version} is the hash of the bundled definition",
+                zone["id"]
+            ))
         } else {
-            Err(format!("the definition hashes to {version}; the zone entry says {} and the event {}", zone["version"], event["zone_version"]))
+            Err(format!(
+                "the definition hashes to {version}; the zone entry says {} and the event {}",
+                zone["version"], event["zone_version"]
+            ))
         },
     );
     let trigger = event["source"]["record"].as_u64();
     v.check(
         "raw records",
         if bundle.raw.records.iter().any(|r| Some(r.record) == trigger) {
-            Ok(format!("{} records of {} around the event, the triggering record {} among them", bundle.raw.records.len(), bundle.raw.format, trigger.unwrap_or(0)))
+            Ok(format!(
+                "{} records of {} around the event, the triggering record {} among them",
+                bundle.raw.records.len(),
+                bundle.raw.format,
+                trigger.unwrap_or(0)
+            ))
         } else {
             Err("the triggering record is not in the bundle".into())
         },
     );
     // Re-running detection on altered records would prove nothing.
-    v.check("re-run of the detection", if unaltered { rerun(bundle) } else { Err("not attempted: the bundle was altered".into()) });
+    v.check(
+        "re-run of the detection",
+        if unaltered {
+            rerun(bundle)
+        } else {
+            Err("not attempted: the bundle was altered".into())
+        },
+    );
     v
 }
 
@@ -198,11 +341,16 @@ fn rerun(bundle: &Bundle) -> Result<String, String> {
     let event = &bundle.event.record["event"];
     let input = event["source"]["input"].as_u64().unwrap_or(0) as u16;
     let options = decoding_options(&bundle.run.record["settings"])?;
-    let mut reports = decode_raw(&bundle.raw, input, &options).map_err(|e| format!("a raw record does not decode: {e}"))?;
+    let mut reports = decode_raw(&bundle.raw, input, &options)
+        .map_err(|e| format!("a raw record does not decode: {e}"))?;
     sort_reports(&mut reports);
     let collection = serde_json::json!({"type": "FeatureCollection", "features": [bundle.zone.record["definition"]]});
     let read = nofly_zones::read_geojson("bundled zone", &collection.to_string());
-    if let Some(p) = read.problems.iter().find(|p| p.severity == nofly_zones::Severity::Error) {
+    if let Some(p) = read
+        .problems
+        .iter()
+        .find(|p| p.severity == nofly_zones::Severity::Error)
+    {
         return Err(format!("the bundled zone does not read: {p}"));
     }
     let mut engine = Engine::new(&read.zones);
@@ -214,11 +362,25 @@ fn rerun(bundle: &Bundle) -> Result<String, String> {
             }
         });
     }
-    let found = found.ok_or_else(|| format!("the {} raw records do not produce event {}", reports.len(), event["id"]))?;
+    let found = found.ok_or_else(|| {
+        format!(
+            "the {} raw records do not produce event {}",
+            reports.len(),
+            event["id"]
+        )
+    })?;
     let again = serde_json::to_value(&found).map_err(|e| e.to_string())?;
     if canonical(&again) == canonical(event) {
-        Ok(format!("{} raw records ({}) decoded and run through the engine give the same event", reports.len(), bundle.raw.format))
+        Ok(format!(
+            "{} raw records ({}) decoded and run through the engine give the same event",
+            reports.len(),
+            bundle.raw.format
+        ))
     } else {
-        Err(format!("the re-run gives {}, the log says {}", canonical(&again), canonical(event)))
+        Err(format!(
+            "the re-run gives {}, the log says {}",
+            canonical(&again),
+            canonical(event)
+        ))
     }
 }

@@ -30,19 +30,32 @@ impl Checkpoint {
         let root_hash = hex::encode(root);
         let id = key_id(&key.verifying_key());
         let signature = key.sign(Self::signed_text(tree_size, &root_hash, time, &id).as_bytes());
-        Checkpoint { tree_size, root_hash, time: time.to_string(), key_id: id, signature: hex::encode(signature.to_bytes()) }
+        Checkpoint {
+            tree_size,
+            root_hash,
+            time: time.to_string(),
+            key_id: id,
+            signature: hex::encode(signature.to_bytes()),
+        }
     }
 
     /// Checks the key id and the signature; says what is wrong otherwise.
     pub fn verify(&self, key: &VerifyingKey) -> Result<(), String> {
         if self.key_id != key_id(key) {
-            return Err(format!("signed by key {}, not by the given key {}", self.key_id, key_id(key)));
+            return Err(format!(
+                "signed by key {}, not by the given key {}",
+                self.key_id,
+                key_id(key)
+            ));
         }
         let bytes: [u8; 64] = hex::decode(&self.signature)
             .ok()
             .and_then(|b| b.try_into().ok())
             .ok_or("the signature is not 64 bytes of hex")?;
-        key.verify(Self::signed_text(self.tree_size, &self.root_hash, &self.time, &self.key_id).as_bytes(), &Signature::from_bytes(&bytes))
-            .map_err(|_| "the signature does not match the checkpoint".to_string())
+        key.verify(
+            Self::signed_text(self.tree_size, &self.root_hash, &self.time, &self.key_id).as_bytes(),
+            &Signature::from_bytes(&bytes),
+        )
+        .map_err(|_| "the signature does not match the checkpoint".to_string())
     }
 }

@@ -27,7 +27,10 @@ pub fn key_id(key: &VerifyingKey) -> String {
 /// Generates a key pair from the operating system's random source.
 pub fn generate() -> Result<SigningKey, KeyError> {
     let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).map_err(|e| KeyError { file: "(random source)".into(), reason: e.to_string() })?;
+    getrandom::fill(&mut seed).map_err(|e| KeyError {
+        file: "(random source)".into(),
+        reason: e.to_string(),
+    })?;
     Ok(SigningKey::from_bytes(&seed))
 }
 
@@ -35,22 +38,35 @@ pub fn generate() -> Result<SigningKey, KeyError> {
 pub fn write_pair(dir: &Path, key: &SigningKey) -> Result<(PathBuf, PathBuf), KeyError> {
     let private = dir.join("nofly.key");
     let public = dir.join("nofly.pub");
-    let err = |file: &Path, e: std::io::Error| KeyError { file: file.display().to_string(), reason: e.to_string() };
+    let err = |file: &Path, e: std::io::Error| KeyError {
+        file: file.display().to_string(),
+        reason: e.to_string(),
+    };
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut f = options.open(&private).map_err(|e| err(&private, e))?;
-    f.write_all(format!("{}\n", hex::encode(key.to_bytes())).as_bytes()).map_err(|e| err(&private, e))?;
-    std::fs::write(&public, format!("{}\n", hex::encode(key.verifying_key().as_bytes()))).map_err(|e| err(&public, e))?;
+    f.write_all(format!("{}\n", hex::encode(key.to_bytes())).as_bytes())
+        .map_err(|e| err(&private, e))?;
+    std::fs::write(
+        &public,
+        format!("{}\n", hex::encode(key.verifying_key().as_bytes())),
+    )
+    .map_err(|e| err(&public, e))?;
     Ok((private, public))
 }
 
 fn read_hex32(path: &Path) -> Result<[u8; 32], KeyError> {
-    let err = |reason: String| KeyError { file: path.display().to_string(), reason };
+    let err = |reason: String| KeyError {
+        file: path.display().to_string(),
+        reason,
+    };
     let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
     let bytes = hex::decode(text.trim()).map_err(|_| err("not a hex key".into()))?;
-    bytes.try_into().map_err(|_| err("a key is 32 bytes (64 hex digits)".into()))
+    bytes
+        .try_into()
+        .map_err(|_| err("a key is 32 bytes (64 hex digits)".into()))
 }
 
 /// Reads a private key file.
@@ -64,7 +80,10 @@ pub fn read_verifying_key(path_or_hex: &str) -> Result<VerifyingKey, KeyError> {
         Ok(b) if b.len() == 32 => b.try_into().expect("32 bytes"),
         _ => read_hex32(Path::new(path_or_hex))?,
     };
-    VerifyingKey::from_bytes(&bytes).map_err(|e| KeyError { file: path_or_hex.into(), reason: format!("not an Ed25519 public key: {e}") })
+    VerifyingKey::from_bytes(&bytes).map_err(|e| KeyError {
+        file: path_or_hex.into(),
+        reason: format!("not an Ed25519 public key: {e}"),
+    })
 }
 
 #[cfg(test)]
@@ -79,11 +98,23 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&private).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&private).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
-        assert_eq!(read_signing_key(&private).unwrap().to_bytes(), key.to_bytes());
-        assert_eq!(read_verifying_key(public.to_str().unwrap()).unwrap(), key.verifying_key());
-        assert!(write_pair(dir.path(), &key).is_err(), "never overwrites a key");
+        assert_eq!(
+            read_signing_key(&private).unwrap().to_bytes(),
+            key.to_bytes()
+        );
+        assert_eq!(
+            read_verifying_key(public.to_str().unwrap()).unwrap(),
+            key.verifying_key()
+        );
+        assert!(
+            write_pair(dir.path(), &key).is_err(),
+            "never overwrites a key"
+        );
         assert_eq!(key_id(&key.verifying_key()).len(), 16);
     }
 }

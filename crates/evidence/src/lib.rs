@@ -27,7 +27,9 @@ mod verify_log;
 
 pub use bundle::{build_bundle, verify_bundle, Bundle, ProvenEntry, BUNDLE_FORMAT};
 pub use checkpoint::Checkpoint;
-pub use log::{canonical, read_log, record_leaf, wall_clock, EvidenceLog, LogContents, LogEntry, LogError};
+pub use log::{
+    canonical, read_log, record_leaf, wall_clock, EvidenceLog, LogContents, LogEntry, LogError,
+};
 pub use verdict::{Check, Verdict};
 pub use verify_log::{recompute_event_id, verify_log};
 

@@ -62,7 +62,9 @@ impl LogContents {
 
     /// The entry of the event with this id.
     pub fn event(&self, id: &str) -> Option<&LogEntry> {
-        self.entries.iter().find(|e| e.record["type"] == "event" && e.record["event"]["id"] == id)
+        self.entries
+            .iter()
+            .find(|e| e.record["type"] == "event" && e.record["event"]["id"] == id)
     }
 }
 
@@ -70,35 +72,59 @@ impl LogContents {
 /// sequence, or whose recorded leaf hash does not match its record.
 pub fn read_log(path: &Path) -> Result<LogContents, LogError> {
     let file = path.display().to_string();
-    let err = |line: Option<usize>, reason: String| LogError { file: file.clone(), line, reason };
+    let err = |line: Option<usize>, reason: String| LogError {
+        file: file.clone(),
+        line,
+        reason,
+    };
     let f = std::fs::File::open(path).map_err(|e| err(None, e.to_string()))?;
     let mut out = LogContents::default();
     for (i, line) in BufReader::new(f).split(b'\n').enumerate() {
         let n = i + 1;
         let line = line.map_err(|e| err(Some(n), e.to_string()))?;
         let text = std::str::from_utf8(&line).map_err(|_| err(Some(n), "not UTF-8".into()))?;
-        let value: Value = serde_json::from_str(text).map_err(|e| err(Some(n), format!("not JSON: {e}")))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| err(Some(n), format!("not JSON: {e}")))?;
         if canonical(&value) != text {
-            return Err(err(Some(n), "not in canonical form (RFC 8785): the line was altered".into()));
+            return Err(err(
+                Some(n),
+                "not in canonical form (RFC 8785): the line was altered".into(),
+            ));
         }
         match value["kind"].as_str() {
             Some("entry") => {
-                let index = value["index"].as_u64().ok_or_else(|| err(Some(n), "entry without an index".into()))?;
+                let index = value["index"]
+                    .as_u64()
+                    .ok_or_else(|| err(Some(n), "entry without an index".into()))?;
                 if index != out.entries.len() as u64 {
                     return Err(err(Some(n), format!("entry index {index} where {} was expected: entries removed or reordered", out.entries.len())));
                 }
                 let record = value["record"].clone();
                 let leaf = record_leaf(&record);
                 if value["leaf_hash"].as_str() != Some(hex::encode(leaf).as_str()) {
-                    return Err(err(Some(n), "the recorded leaf hash does not match the record".into()));
+                    return Err(err(
+                        Some(n),
+                        "the recorded leaf hash does not match the record".into(),
+                    ));
                 }
-                out.entries.push(LogEntry { index, record, leaf, line: n });
+                out.entries.push(LogEntry {
+                    index,
+                    record,
+                    leaf,
+                    line: n,
+                });
             }
             Some("checkpoint") => {
-                let c: Checkpoint = serde_json::from_value(value["checkpoint"].clone()).map_err(|e| err(Some(n), format!("bad checkpoint: {e}")))?;
+                let c: Checkpoint = serde_json::from_value(value["checkpoint"].clone())
+                    .map_err(|e| err(Some(n), format!("bad checkpoint: {e}")))?;
                 out.checkpoints.push((n, c));
             }
-            _ => return Err(err(Some(n), "a line is either an entry or a checkpoint".into())),
+            _ => {
+                return Err(err(
+                    Some(n),
+                    "a line is either an entry or a checkpoint".into(),
+                ))
+            }
         }
     }
     Ok(out)
@@ -106,7 +132,9 @@ pub fn read_log(path: &Path) -> Result<LogContents, LogError> {
 
 /// The wall clock as RFC 3339 UTC, seconds precision (checkpoint times).
 pub fn wall_clock() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     nofly_model::EventTime::from_millis(now.as_secs() as i64 * 1000).to_rfc3339()
 }
 
@@ -126,10 +154,27 @@ pub struct EvidenceLog {
 impl EvidenceLog {
     /// Opens (or creates) the log at `path`, checking what is already in it; signs a checkpoint
     /// every `every` entries and when closed. `clock` gives checkpoint times.
-    pub fn open(path: &Path, key: SigningKey, every: u64, clock: fn() -> String) -> Result<Self, LogError> {
-        let existing = if path.exists() { read_log(path)? } else { LogContents::default() };
-        let err = |reason: String| LogError { file: path.display().to_string(), line: None, reason };
-        let file = std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| err(e.to_string()))?;
+    pub fn open(
+        path: &Path,
+        key: SigningKey,
+        every: u64,
+        clock: fn() -> String,
+    ) -> Result<Self, LogError> {
+        let existing = if path.exists() {
+            read_log(path)?
+        } else {
+            LogContents::default()
+        };
+        let err = |reason: String| LogError {
+            file: path.display().to_string(),
+            line: None,
+            reason,
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| err(e.to_string()))?;
         let mut log = EvidenceLog {
             path: path.to_path_buf(),
             out: std::io::BufWriter::new(file),
@@ -143,8 +188,14 @@ impl EvidenceLog {
         };
         for e in &existing.entries {
             match e.record["type"].as_str() {
-                Some("event") => drop(log.event_ids.insert(e.record["event"]["id"].as_str().unwrap_or("").to_string())),
-                Some("zone") => drop(log.zones.insert((e.record["id"].as_str().unwrap_or("").into(), e.record["version"].as_str().unwrap_or("").into()))),
+                Some("event") => drop(
+                    log.event_ids
+                        .insert(e.record["event"]["id"].as_str().unwrap_or("").to_string()),
+                ),
+                Some("zone") => drop(log.zones.insert((
+                    e.record["id"].as_str().unwrap_or("").into(),
+                    e.record["version"].as_str().unwrap_or("").into(),
+                ))),
                 _ => {}
             }
         }
@@ -154,7 +205,11 @@ impl EvidenceLog {
     }
 
     fn write_line(&mut self, value: &Value) -> Result<(), LogError> {
-        writeln!(self.out, "{}", canonical(value)).map_err(|e| LogError { file: self.path.display().to_string(), line: None, reason: e.to_string() })
+        writeln!(self.out, "{}", canonical(value)).map_err(|e| LogError {
+            file: self.path.display().to_string(),
+            line: None,
+            reason: e.to_string(),
+        })
     }
 
     /// Appends a record as the next entry and returns its index.
@@ -164,8 +219,15 @@ impl EvidenceLog {
         let leaf = leaf_hash(record_text.as_bytes());
         // The line's keys are already in canonical order and its values canonical, so the record is
         // serialised once, not twice.
-        let line = format!(r#"{{"index":{index},"kind":"entry","leaf_hash":"{}","record":{record_text}}}"#, hex::encode(leaf));
-        writeln!(self.out, "{line}").map_err(|e| LogError { file: self.path.display().to_string(), line: None, reason: e.to_string() })?;
+        let line = format!(
+            r#"{{"index":{index},"kind":"entry","leaf_hash":"{}","record":{record_text}}}"#,
+            hex::encode(leaf)
+        );
+        writeln!(self.out, "{line}").map_err(|e| LogError {
+            file: self.path.display().to_string(),
+            line: None,
+            reason: e.to_string(),
+        })?;
         self.leaves.push(leaf);
         self.since_checkpoint += 1;
         if self.since_checkpoint >= self.every {
@@ -175,16 +237,28 @@ impl EvidenceLog {
     }
 
     /// Appends a run's metadata.
-    pub fn append_run(&mut self, program_version: &str, zone_set_hash: &str, settings: Value, inputs: Value) -> Result<u64, LogError> {
+    pub fn append_run(
+        &mut self,
+        program_version: &str,
+        zone_set_hash: &str,
+        settings: Value,
+        inputs: Value,
+    ) -> Result<u64, LogError> {
         self.append(json!({"type": "run", "program_version": program_version, "zone_set_hash": zone_set_hash, "settings": settings, "inputs": inputs}))
     }
 
     /// Appends a zone definition unless this id and version are already in the log.
-    pub fn append_zone(&mut self, id: &str, version: &str, definition: Value) -> Result<Option<u64>, LogError> {
+    pub fn append_zone(
+        &mut self,
+        id: &str,
+        version: &str,
+        definition: Value,
+    ) -> Result<Option<u64>, LogError> {
         if !self.zones.insert((id.to_string(), version.to_string())) {
             return Ok(None);
         }
-        self.append(json!({"type": "zone", "id": id, "version": version, "definition": definition})).map(Some)
+        self.append(json!({"type": "zone", "id": id, "version": version, "definition": definition}))
+            .map(Some)
     }
 
     /// Appends an event found by run entry `run`, unless an event with its id is already in the log.
@@ -193,27 +267,45 @@ impl EvidenceLog {
             return Ok(None);
         }
         let value = serde_json::to_value(event).expect("events serialise");
-        self.append(json!({"type": "event", "run": run, "event": value})).map(Some)
+        self.append(json!({"type": "event", "run": run, "event": value}))
+            .map(Some)
     }
 
     /// Signs and writes a checkpoint of the whole log as it is now.
     pub fn checkpoint(&mut self) -> Result<Checkpoint, LogError> {
-        let c = Checkpoint::sign(&self.key, self.leaves.len() as u64, &root(&self.leaves), &(self.clock)());
+        let c = Checkpoint::sign(
+            &self.key,
+            self.leaves.len() as u64,
+            &root(&self.leaves),
+            &(self.clock)(),
+        );
         self.write_line(&json!({"kind": "checkpoint", "checkpoint": c}))?;
         self.since_checkpoint = 0;
-        self.out.flush().map_err(|e| LogError { file: self.path.display().to_string(), line: None, reason: e.to_string() })?;
+        self.out.flush().map_err(|e| LogError {
+            file: self.path.display().to_string(),
+            line: None,
+            reason: e.to_string(),
+        })?;
         Ok(c)
     }
 
     /// Signs a checkpoint if anything was appended since the last one.
     pub fn checkpoint_if_new(&mut self) -> Result<Option<Checkpoint>, LogError> {
-        if self.since_checkpoint > 0 { self.checkpoint().map(Some) } else { Ok(None) }
+        if self.since_checkpoint > 0 {
+            self.checkpoint().map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// Signs a final checkpoint if anything was appended since the last one, and flushes.
     pub fn close(mut self) -> Result<Option<Checkpoint>, LogError> {
         let last = self.checkpoint_if_new()?;
-        self.out.flush().map_err(|e| LogError { file: self.path.display().to_string(), line: None, reason: e.to_string() })?;
+        self.out.flush().map_err(|e| LogError {
+            file: self.path.display().to_string(),
+            line: None,
+            reason: e.to_string(),
+        })?;
         Ok(last)
     }
 

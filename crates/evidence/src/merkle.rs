@@ -52,7 +52,11 @@ pub fn root(leaves: &[Hash]) -> Hash {
 
 /// The audit path of leaf `index` in the tree of `leaves` (RFC 6962 2.1.1), bottom first.
 pub fn inclusion_proof(index: usize, leaves: &[Hash]) -> Vec<Hash> {
-    assert!(index < leaves.len(), "leaf {index} is not in a tree of {}", leaves.len());
+    assert!(
+        index < leaves.len(),
+        "leaf {index} is not in a tree of {}",
+        leaves.len()
+    );
     let mut path = Vec::new();
     path_into(index, leaves, &mut path);
     path
@@ -103,7 +107,11 @@ pub fn verify_inclusion(index: u64, size: u64, leaf: &Hash, proof: &[Hash], root
 
 /// The consistency proof between the first `m` leaves and all of `leaves` (RFC 6962 2.1.2).
 pub fn consistency_proof(m: usize, leaves: &[Hash]) -> Vec<Hash> {
-    assert!(m <= leaves.len(), "a tree of {} cannot have grown from {m}", leaves.len());
+    assert!(
+        m <= leaves.len(),
+        "a tree of {} cannot have grown from {m}",
+        leaves.len()
+    );
     let mut out = Vec::new();
     if m > 0 && m < leaves.len() {
         subproof(m, leaves, true, &mut out);
@@ -131,7 +139,13 @@ fn subproof(m: usize, leaves: &[Hash], complete: bool, out: &mut Vec<Hash>) {
 
 /// RFC 9162 2.1.4.2: whether `proof` shows that the tree of `size2` with `root2` extends the tree of
 /// `size1` with `root1`.
-pub fn verify_consistency(size1: u64, size2: u64, root1: &Hash, root2: &Hash, proof: &[Hash]) -> bool {
+pub fn verify_consistency(
+    size1: u64,
+    size2: u64,
+    root1: &Hash,
+    root2: &Hash,
+    proof: &[Hash],
+) -> bool {
     if size1 > size2 {
         return false;
     }
@@ -145,7 +159,9 @@ pub fn verify_consistency(size1: u64, size2: u64, root1: &Hash, root2: &Hash, pr
     if size1.is_power_of_two() {
         path.insert(0, *root1);
     }
-    let Some((first, rest)) = path.split_first() else { return false };
+    let Some((first, rest)) = path.split_first() else {
+        return false;
+    };
     let (mut fn_, mut sn) = (size1 - 1, size2 - 1);
     while fn_ & 1 == 1 {
         fn_ >>= 1;
@@ -180,10 +196,19 @@ mod tests {
 
     /// The eight leaves of RFC 6962's reference tests (certificate-transparency test vectors).
     fn leaves() -> Vec<Hash> {
-        ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]
-            .iter()
-            .map(|h| leaf_hash(&hex::decode(h).unwrap()))
-            .collect()
+        [
+            "",
+            "00",
+            "10",
+            "2021",
+            "3031",
+            "40414243",
+            "5051525354555657",
+            "606162636465666768696a6b6c6d6e6f",
+        ]
+        .iter()
+        .map(|h| leaf_hash(&hex::decode(h).unwrap()))
+        .collect()
     }
 
     #[test]
@@ -200,9 +225,17 @@ mod tests {
         ];
         let l = leaves();
         for (n, want) in expected.iter().enumerate() {
-            assert_eq!(hex::encode(root(&l[..=n])), *want, "root of {} leaves", n + 1);
+            assert_eq!(
+                hex::encode(root(&l[..=n])),
+                *want,
+                "root of {} leaves",
+                n + 1
+            );
         }
-        assert_eq!(hex::encode(root(&[])), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            hex::encode(root(&[])),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 
     #[test]
@@ -212,8 +245,14 @@ mod tests {
             let r = root(&l[..n]);
             for i in 0..n {
                 let p = inclusion_proof(i, &l[..n]);
-                assert!(verify_inclusion(i as u64, n as u64, &l[i], &p, &r), "leaf {i} of {n}");
-                assert!(!verify_inclusion(i as u64, n as u64, &l[(i + 1) % 8], &p, &r) || n == 1 && l[(i + 1) % 8] == l[i]);
+                assert!(
+                    verify_inclusion(i as u64, n as u64, &l[i], &p, &r),
+                    "leaf {i} of {n}"
+                );
+                assert!(
+                    !verify_inclusion(i as u64, n as u64, &l[(i + 1) % 8], &p, &r)
+                        || n == 1 && l[(i + 1) % 8] == l[i]
+                );
                 if let Some(first) = p.first() {
                     let mut bad = p.clone();
                     bad[0] = leaf_hash(first);
@@ -232,12 +271,24 @@ mod tests {
         for n in 1..=l.len() {
             for m in 1..=n {
                 let p = consistency_proof(m, &l[..n]);
-                assert!(verify_consistency(m as u64, n as u64, &root(&l[..m]), &root(&l[..n]), &p), "{m} -> {n}");
+                assert!(
+                    verify_consistency(m as u64, n as u64, &root(&l[..m]), &root(&l[..n]), &p),
+                    "{m} -> {n}"
+                );
                 if m < n {
                     let other = leaf_hash(b"rewritten history");
                     let mut changed = l[..m].to_vec();
                     changed[m - 1] = other;
-                    assert!(!verify_consistency(m as u64, n as u64, &root(&changed), &root(&l[..n]), &p), "{m} -> {n}");
+                    assert!(
+                        !verify_consistency(
+                            m as u64,
+                            n as u64,
+                            &root(&changed),
+                            &root(&l[..n]),
+                            &p
+                        ),
+                        "{m} -> {n}"
+                    );
                 }
             }
         }

@@ -22,7 +22,10 @@ impl Verdict {
     /// Records a check.
     pub fn check(&mut self, name: impl Into<String>, outcome: Result<String, String>) -> bool {
         let ok = outcome.is_ok();
-        self.checks.push(Check { name: name.into(), outcome });
+        self.checks.push(Check {
+            name: name.into(),
+            outcome,
+        });
         ok
     }
 

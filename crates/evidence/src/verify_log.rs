@@ -16,12 +16,27 @@ pub fn recompute_event_id(event: &Value) -> Result<String, String> {
         Some("exit") => EventKind::Exit,
         other => return Err(format!("unknown event kind {other:?}")),
     };
-    let time: EventTime = event["time"].as_str().unwrap_or("").parse().map_err(|e| format!("{e}"))?;
-    let icao: Icao24 = event["icao24"].as_str().unwrap_or("").parse().map_err(|e| format!("{e}"))?;
+    let time: EventTime = event["time"]
+        .as_str()
+        .unwrap_or("")
+        .parse()
+        .map_err(|e| format!("{e}"))?;
+    let icao: Icao24 = event["icao24"]
+        .as_str()
+        .unwrap_or("")
+        .parse()
+        .map_err(|e| format!("{e}"))?;
     let zone_id = event["zone_id"].as_str().ok_or("no zone_id")?;
     let version = event["zone_version"].as_str().ok_or("no zone_version")?;
     let same_instant = event["same_instant"].as_u64().unwrap_or(0) as u32;
-    Ok(Event::derive_id(kind, time, icao, zone_id, version, same_instant))
+    Ok(Event::derive_id(
+        kind,
+        time,
+        icao,
+        zone_id,
+        version,
+        same_instant,
+    ))
 }
 
 /// Checks a whole log against a public key.
@@ -45,42 +60,86 @@ pub fn verify_log(path: &Path, key: &VerifyingKey) -> Verdict {
         events += 1;
         match recompute_event_id(&e.record["event"]) {
             Ok(id) if Some(id.as_str()) == e.record["event"]["id"].as_str() => {}
-            Ok(id) => bad.push(format!("line {}: id {} should be {id}", e.line, e.record["event"]["id"])),
+            Ok(id) => bad.push(format!(
+                "line {}: id {} should be {id}",
+                e.line, e.record["event"]["id"]
+            )),
             Err(why) => bad.push(format!("line {}: {why}", e.line)),
         }
     }
-    v.check("event ids", if bad.is_empty() { Ok(format!("all {events} recompute from their content")) } else { Err(bad.join("; ")) });
+    v.check(
+        "event ids",
+        if bad.is_empty() {
+            Ok(format!("all {events} recompute from their content"))
+        } else {
+            Err(bad.join("; "))
+        },
+    );
     v
 }
 
 fn check_checkpoints(v: &mut Verdict, log: &LogContents, key: &VerifyingKey) {
     if log.checkpoints.is_empty() {
-        v.check("checkpoints", Err("the log has no signed checkpoint".into()));
+        v.check(
+            "checkpoints",
+            Err("the log has no signed checkpoint".into()),
+        );
         return;
     }
     let leaves = log.leaves();
     let mut previous: Option<(u64, String)> = None;
     for (n, (line, c)) in log.checkpoints.iter().enumerate() {
-        let name = format!("checkpoint {} (line {line}, {} entries)", n + 1, c.tree_size);
-        v.check(format!("{name}: signature"), c.verify(key).map(|()| format!("signed by key {}", c.key_id)));
+        let name = format!(
+            "checkpoint {} (line {line}, {} entries)",
+            n + 1,
+            c.tree_size
+        );
+        v.check(
+            format!("{name}: signature"),
+            c.verify(key)
+                .map(|()| format!("signed by key {}", c.key_id)),
+        );
         let before = log.entries.iter().filter(|e| e.line < *line).count() as u64;
         if c.tree_size > before {
-            v.check(format!("{name}: root hash"), Err(format!("covers {} entries but only {before} come before it", c.tree_size)));
+            v.check(
+                format!("{name}: root hash"),
+                Err(format!(
+                    "covers {} entries but only {before} come before it",
+                    c.tree_size
+                )),
+            );
             continue;
         }
         let computed = hex::encode(root(&leaves[..c.tree_size as usize]));
         v.check(
             format!("{name}: root hash"),
-            if computed == c.root_hash { Ok("equals the Merkle root of the entries it covers".into()) } else { Err(format!("is {} but the entries give {computed}", c.root_hash)) },
+            if computed == c.root_hash {
+                Ok("equals the Merkle root of the entries it covers".into())
+            } else {
+                Err(format!(
+                    "is {} but the entries give {computed}",
+                    c.root_hash
+                ))
+            },
         );
         if let Some((size, root_hash)) = &previous {
             let proof = consistency_proof(*size as usize, &leaves[..c.tree_size as usize]);
-            let parse = |h: &str| hex::decode(h).ok().and_then(|b| <[u8; 32]>::try_from(b).ok());
+            let parse = |h: &str| {
+                hex::decode(h)
+                    .ok()
+                    .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            };
             let ok = c.tree_size >= *size
                 && matches!((parse(root_hash), parse(&c.root_hash)), (Some(a), Some(b)) if verify_consistency(*size, c.tree_size, &a, &b, &proof));
             v.check(
                 format!("{name}: extends the previous checkpoint"),
-                if ok { Ok(format!("consistency proof from {size} entries holds: the log only grew")) } else { Err(format!("does not extend the checkpoint of {size} entries")) },
+                if ok {
+                    Ok(format!(
+                        "consistency proof from {size} entries holds: the log only grew"
+                    ))
+                } else {
+                    Err(format!("does not extend the checkpoint of {size} entries"))
+                },
             );
         }
         previous = Some((c.tree_size, c.root_hash.clone()));
@@ -88,6 +147,13 @@ fn check_checkpoints(v: &mut Verdict, log: &LogContents, key: &VerifyingKey) {
     let signed = previous.map_or(0, |p| p.0);
     v.check(
         "every entry signed",
-        if signed == leaves.len() as u64 { Ok("the last checkpoint covers every entry".into()) } else { Err(format!("{} entries after the last checkpoint are not signed", leaves.len() as u64 - signed)) },
+        if signed == leaves.len() as u64 {
+            Ok("the last checkpoint covers every entry".into())
+        } else {
+            Err(format!(
+                "{} entries after the last checkpoint are not signed",
+                leaves.len() as u64 - signed
+            ))
+        },
     );
 }

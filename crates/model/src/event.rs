@@ -76,8 +76,22 @@ impl Event {
     /// `kind|time_ms|icao24|zone_id|zone_version`, followed by `|n` when this is the n-th (n ≥ 1)
     /// earlier event of the same aircraft at the same millisecond (undated or coarse data can put
     /// an exit and a re-entry at one instant). Two runs on the same data give the same ids.
-    pub fn derive_id(kind: EventKind, time: EventTime, icao: Icao24, zone_id: &str, zone_version: &str, same_instant: u32) -> String {
-        let mut text = format!("{}|{}|{}|{}|{}", kind.as_str(), time.millis(), icao, zone_id, zone_version);
+    pub fn derive_id(
+        kind: EventKind,
+        time: EventTime,
+        icao: Icao24,
+        zone_id: &str,
+        zone_version: &str,
+        same_instant: u32,
+    ) -> String {
+        let mut text = format!(
+            "{}|{}|{}|{}|{}",
+            kind.as_str(),
+            time.millis(),
+            icao,
+            zone_id,
+            zone_version
+        );
         if same_instant > 0 {
             text.push_str(&format!("|{same_instant}"));
         }
@@ -93,10 +107,22 @@ mod tests {
     fn ids_depend_on_content_only() {
         let t = EventTime::from_millis(1_645_970_400_000);
         let a = Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1", 0);
-        assert_eq!(a, Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1", 0));
-        assert_ne!(a, Event::derive_id(EventKind::Exit, t, Icao24(0x155fb6), "EE", "v1", 0));
-        assert_ne!(a, Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v2", 0));
-        assert_ne!(a, Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1", 1));
+        assert_eq!(
+            a,
+            Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1", 0)
+        );
+        assert_ne!(
+            a,
+            Event::derive_id(EventKind::Exit, t, Icao24(0x155fb6), "EE", "v1", 0)
+        );
+        assert_ne!(
+            a,
+            Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v2", 0)
+        );
+        assert_ne!(
+            a,
+            Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1", 1)
+        );
         assert_eq!(a.len(), 32);
     }
 }

@@ -28,7 +28,9 @@ impl FromStr for Icao24 {
         if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(ParseIcaoError(s.to_string()));
         }
-        u32::from_str_radix(hex, 16).map(Icao24).map_err(|_| ParseIcaoError(s.to_string()))
+        u32::from_str_radix(hex, 16)
+            .map(Icao24)
+            .map_err(|_| ParseIcaoError(s.to_string()))
     }
 }
 
@@ -62,7 +64,10 @@ impl Callsign {
         let mut bytes = [0u8; 8];
         let len = t.len().min(8);
         bytes[..len].copy_from_slice(&t.as_bytes()[..len]);
-        Some(Callsign { bytes, len: len as u8 })
+        Some(Callsign {
+            bytes,
+            len: len as u8,
+        })
     }
 
     /// The callsign text.

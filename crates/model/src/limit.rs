@@ -76,7 +76,10 @@ impl FromStr for Limit {
     /// Reads `SFC`, `GND`, `UNL`, `FL<n>` (also `FL 95`), and `<n> ft|m MSL|AMSL|AGL`
     /// (case-insensitive, the space between number and unit optional).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let err = |reason| ParseLimitError { text: text.to_string(), reason };
+        let err = |reason| ParseLimitError {
+            text: text.to_string(),
+            reason,
+        };
         let upper = text.trim().to_ascii_uppercase();
         match upper.as_str() {
             "SFC" | "GND" => return Ok(Limit::Surface),
@@ -87,14 +90,22 @@ impl FromStr for Limit {
         if let Some(rest) = upper.strip_prefix("FL") {
             let n = rest.trim();
             if n.is_empty() || n.len() > 3 || !n.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(err("a flight level is FL followed by up to three digits, e.g. FL95"));
+                return Err(err(
+                    "a flight level is FL followed by up to three digits, e.g. FL95",
+                ));
             }
-            return n.parse().map(Limit::FlightLevel).map_err(|_| err("bad flight level"));
+            return n
+                .parse()
+                .map(Limit::FlightLevel)
+                .map_err(|_| err("bad flight level"));
         }
         let split = upper
             .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
             .ok_or_else(|| err("missing unit (ft or m) and reference (MSL, AMSL or AGL)"))?;
-        let value: f64 = upper[..split].trim().parse().map_err(|_| err("the number cannot be read"))?;
+        let value: f64 = upper[..split]
+            .trim()
+            .parse()
+            .map_err(|_| err("the number cannot be read"))?;
         if !value.is_finite() {
             return Err(err("the number is not finite"));
         }
@@ -102,7 +113,9 @@ impl FromStr for Limit {
         let unit = words.next().unwrap_or("");
         let reference = words.next();
         if words.next().is_some() {
-            return Err(err("expected `<number> <unit> <reference>`, e.g. 2500 ft MSL"));
+            return Err(err(
+                "expected `<number> <unit> <reference>`, e.g. 2500 ft MSL",
+            ));
         }
         let feet = match unit {
             "FT" | "F" => value,
@@ -131,7 +144,11 @@ impl fmt::Display for Limit {
 }
 
 fn trim_float(v: f64) -> String {
-    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
 }
 
 /// A vertical band `lower ≤ altitude ≤ upper`, both ends inclusive.
@@ -151,7 +168,10 @@ impl VerticalBand {
 
     /// From the surface up without limit.
     pub const fn everything() -> Self {
-        VerticalBand { lower: Limit::Surface, upper: Limit::Unlimited }
+        VerticalBand {
+            lower: Limit::Surface,
+            upper: Limit::Unlimited,
+        }
     }
 
     /// Whether an altitude is inside the band. Unknown altitude is inside; an aircraft on the ground
@@ -193,9 +213,20 @@ mod tests {
 
     #[test]
     fn refuses_with_a_reason() {
-        assert_eq!("2500 yd MSL".parse::<Limit>().unwrap_err().reason, "unknown unit: use ft or m");
-        assert!("2500".parse::<Limit>().unwrap_err().reason.contains("missing unit"));
-        assert!("2500 ft".parse::<Limit>().unwrap_err().reason.contains("missing reference"));
+        assert_eq!(
+            "2500 yd MSL".parse::<Limit>().unwrap_err().reason,
+            "unknown unit: use ft or m"
+        );
+        assert!("2500"
+            .parse::<Limit>()
+            .unwrap_err()
+            .reason
+            .contains("missing unit"));
+        assert!("2500 ft"
+            .parse::<Limit>()
+            .unwrap_err()
+            .reason
+            .contains("missing reference"));
         assert!("FL".parse::<Limit>().is_err());
         assert!("FL1000".parse::<Limit>().is_err());
         assert!("".parse::<Limit>().is_err());

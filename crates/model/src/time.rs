@@ -51,7 +51,8 @@ impl EventTime {
 
     /// RFC 3339 in UTC with exactly three fractional digits, e.g. `2022-02-27T14:00:00.000Z`.
     pub fn to_rfc3339(self) -> String {
-        self.to_datetime().to_rfc3339_opts(SecondsFormat::Millis, true)
+        self.to_datetime()
+            .to_rfc3339_opts(SecondsFormat::Millis, true)
     }
 }
 
@@ -85,7 +86,12 @@ mod tests {
     fn formats_with_milliseconds_in_utc() {
         let t: EventTime = "2022-02-27T15:00:00+01:00".parse().unwrap();
         assert_eq!(t.to_rfc3339(), "2022-02-27T14:00:00.000Z");
-        assert_eq!(EventTime::from_unix_seconds(1645970400.1234).unwrap().to_rfc3339(), "2022-02-27T14:00:00.123Z");
+        assert_eq!(
+            EventTime::from_unix_seconds(1645970400.1234)
+                .unwrap()
+                .to_rfc3339(),
+            "2022-02-27T14:00:00.123Z"
+        );
     }
 
     #[test]

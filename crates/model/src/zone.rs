@@ -59,7 +59,10 @@ impl fmt::Display for ZoneKind {
 impl FromStr for ZoneKind {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {
-        ZoneKind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(s.trim())).ok_or(())
+        ZoneKind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or(())
     }
 }
 
@@ -128,11 +131,17 @@ mod tests {
     #[test]
     fn intervals_are_half_open() {
         let t = |s: &str| s.parse::<EventTime>().unwrap();
-        let i = ActiveInterval { from: Some(t("2022-02-27T14:00:00Z")), to: Some(t("2022-02-28T00:00:00Z")) };
+        let i = ActiveInterval {
+            from: Some(t("2022-02-27T14:00:00Z")),
+            to: Some(t("2022-02-28T00:00:00Z")),
+        };
         assert!(!i.contains(t("2022-02-27T13:59:59.999Z")));
         assert!(i.contains(t("2022-02-27T14:00:00Z")));
         assert!(!i.contains(t("2022-02-28T00:00:00Z")));
-        let open = ActiveInterval { from: None, to: None };
+        let open = ActiveInterval {
+            from: None,
+            to: None,
+        };
         assert!(open.contains(t("1970-01-01T00:00:00Z")));
     }
 

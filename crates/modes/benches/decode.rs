@@ -9,13 +9,23 @@ use std::io::Read;
 fn frames(name: &str) -> Vec<(i64, Vec<u8>)> {
     let path = format!("{}/../../data/modes/{name}", env!("CARGO_MANIFEST_DIR"));
     let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_string(&mut text).unwrap();
-    let hex = |s: &str| (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect::<Vec<u8>>();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let hex = |s: &str| {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect::<Vec<u8>>()
+    };
     text.lines()
         .enumerate()
         .filter_map(|(i, l)| match l.split_once(',') {
             Some((t, h)) => Some(((t.parse::<f64>().ok()? * 1000.0) as i64, hex(&h[18..]))),
-            None => Some((i as i64 * 10, hex(l.trim().trim_start_matches('*').trim_end_matches(';')))),
+            None => Some((
+                i as i64 * 10,
+                hex(l.trim().trim_start_matches('*').trim_end_matches(';')),
+            )),
         })
         .filter(|(_, f)| f.len() == 7 || f.len() == 14)
         .collect()
@@ -27,8 +37,20 @@ fn bench(c: &mut Criterion) {
         let mut g = c.benchmark_group(name.split('.').next().unwrap().to_string());
         g.throughput(Throughput::Elements(data.len() as u64));
         g.sample_size(20);
-        g.bench_function("crc_only", |b| b.iter(|| data.iter().map(|(_, f)| syndrome(f)).fold(0u32, |a, s| a ^ s)));
-        g.bench_function("decode", |b| b.iter(|| data.iter().filter(|(_, f)| decode(f, Repair::ExtendedSquitter).is_ok()).count()));
+        g.bench_function("crc_only", |b| {
+            b.iter(|| {
+                data.iter()
+                    .map(|(_, f)| syndrome(f))
+                    .fold(0u32, |a, s| a ^ s)
+            })
+        });
+        g.bench_function("decode", |b| {
+            b.iter(|| {
+                data.iter()
+                    .filter(|(_, f)| decode(f, Repair::ExtendedSquitter).is_ok())
+                    .count()
+            })
+        });
         g.bench_function("decode_and_track", |b| {
             b.iter(|| {
                 let mut tracker = Tracker::new(Some((43.63, 1.37)));

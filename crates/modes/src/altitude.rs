@@ -20,7 +20,9 @@ pub fn id13_to_mode_a_nibbles(id13: u16) -> u16 {
         (0x0002, 0x0400),
         (0x0001, 0x0004),
     ];
-    MAP.iter().filter(|(f, _)| id13 & f != 0).fold(0, |acc, (_, n)| acc | n)
+    MAP.iter()
+        .filter(|(f, _)| id13 & f != 0)
+        .fold(0, |acc, (_, n)| acc | n)
 }
 
 /// The squawk of a 13-bit identity field, as four octal digits read as a number (7700 → 0o7700).
@@ -49,7 +51,16 @@ pub fn gillham_hundreds(nibbles: u16) -> Option<i32> {
         return None;
     }
     let mut five_hundreds: i32 = 0;
-    for (bit, flip) in [(0x0002, 0xFF), (0x0004, 0x7F), (0x1000, 0x3F), (0x2000, 0x1F), (0x4000, 0x0F), (0x0100, 0x07), (0x0200, 0x03), (0x0400, 0x01)] {
+    for (bit, flip) in [
+        (0x0002, 0xFF),
+        (0x0004, 0x7F),
+        (0x1000, 0x3F),
+        (0x2000, 0x1F),
+        (0x4000, 0x0F),
+        (0x0100, 0x07),
+        (0x0200, 0x03),
+        (0x0400, 0x01),
+    ] {
         if nibbles & bit != 0 {
             five_hundreds ^= flip;
         }
@@ -115,7 +126,10 @@ mod tests {
         assert_eq!(seen.keys().last(), Some(&1267));
         assert_eq!(seen.len(), 1280);
         assert!(gillham_hundreds(0x0000).is_none());
-        assert!(gillham_hundreds(0x0001 | 0x0010).is_none(), "D1 is never used");
+        assert!(
+            gillham_hundreds(0x0001 | 0x0010).is_none(),
+            "D1 is never used"
+        );
     }
 
     #[test]

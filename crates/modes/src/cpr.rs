@@ -40,7 +40,11 @@ fn modulo(a: f64, b: f64) -> f64 {
 
 fn normalise_lon(lon: f64) -> f64 {
     let l = modulo(lon + 180.0, 360.0) - 180.0;
-    if l >= 180.0 { l - 360.0 } else { l }
+    if l >= 180.0 {
+        l - 360.0
+    } else {
+        l
+    }
 }
 
 /// One CPR-encoded position: 17-bit latitude and longitude and the odd/even flag.
@@ -62,11 +66,22 @@ pub fn global_airborne(even: Cpr, odd: Cpr, latest_odd: bool) -> Option<(f64, f6
 
 /// Global surface decode; the result is ambiguous by 90° and resolved with `reference` (receiver or
 /// last known position).
-pub fn global_surface(even: Cpr, odd: Cpr, latest_odd: bool, reference: (f64, f64)) -> Option<(f64, f64)> {
+pub fn global_surface(
+    even: Cpr,
+    odd: Cpr,
+    latest_odd: bool,
+    reference: (f64, f64),
+) -> Option<(f64, f64)> {
     global(even, odd, latest_odd, 90.0, Some(reference))
 }
 
-fn global(even: Cpr, odd: Cpr, latest_odd: bool, span: f64, reference: Option<(f64, f64)>) -> Option<(f64, f64)> {
+fn global(
+    even: Cpr,
+    odd: Cpr,
+    latest_odd: bool,
+    span: f64,
+    reference: Option<(f64, f64)>,
+) -> Option<(f64, f64)> {
     let (lat_e, lat_o) = (f64::from(even.lat) / CPR_MAX, f64::from(odd.lat) / CPR_MAX);
     let (lon_e, lon_o) = (f64::from(even.lon) / CPR_MAX, f64::from(odd.lon) / CPR_MAX);
     let (d_lat_e, d_lat_o) = (span / 60.0, span / 59.0);
@@ -89,10 +104,17 @@ fn global(even: Cpr, odd: Cpr, latest_odd: bool, span: f64, reference: Option<(f
             r_lat_o -= 360.0;
         }
     }
-    if !(-90.0..=90.0).contains(&r_lat_e) || !(-90.0..=90.0).contains(&r_lat_o) || nl(r_lat_e) != nl(r_lat_o) {
+    if !(-90.0..=90.0).contains(&r_lat_e)
+        || !(-90.0..=90.0).contains(&r_lat_o)
+        || nl(r_lat_e) != nl(r_lat_o)
+    {
         return None;
     }
-    let (lat, cpr_lon, i) = if latest_odd { (r_lat_o, lon_o, 1) } else { (r_lat_e, lon_e, 0) };
+    let (lat, cpr_lon, i) = if latest_odd {
+        (r_lat_o, lon_o, 1)
+    } else {
+        (r_lat_e, lon_e, 0)
+    };
     let nl_lat = nl(lat);
     let ni = (nl_lat - i).max(1);
     let m = (lon_e * f64::from(nl_lat - 1) - lon_o * f64::from(nl_lat) + 0.5).floor();
@@ -100,11 +122,13 @@ fn global(even: Cpr, odd: Cpr, latest_odd: bool, span: f64, reference: Option<(f
     let mut lon = d_lon * (modulo(m, f64::from(ni)) + cpr_lon);
     if let Some((_, ref_lon)) = reference {
         // Four candidates 90° apart: take the one nearest the reference.
-        lon = (0..4).map(|k| normalise_lon(lon + 90.0 * f64::from(k))).min_by(|a, b| {
-            let da = (normalise_lon(a - ref_lon)).abs();
-            let db = (normalise_lon(b - ref_lon)).abs();
-            da.total_cmp(&db)
-        })?;
+        lon = (0..4)
+            .map(|k| normalise_lon(lon + 90.0 * f64::from(k)))
+            .min_by(|a, b| {
+                let da = (normalise_lon(a - ref_lon)).abs();
+                let db = (normalise_lon(b - ref_lon)).abs();
+                da.total_cmp(&db)
+            })?;
     }
     Some((lat, normalise_lon(lon)))
 }
@@ -140,10 +164,21 @@ mod tests {
     fn global_and_local_decode_of_the_textbook_pair() {
         // The worked example of "The 1090 MHz Riddle": 8D40621D58C382D690C8AC2863A7 (even) and
         // 8D40621D58C386435CC412692AD6 (odd), position 52.2572, 3.9194 (even last).
-        let even = Cpr { lat: 93000, lon: 51372, odd: false };
-        let odd = Cpr { lat: 74158, lon: 50194, odd: true };
+        let even = Cpr {
+            lat: 93000,
+            lon: 51372,
+            odd: false,
+        };
+        let odd = Cpr {
+            lat: 74158,
+            lon: 50194,
+            odd: true,
+        };
         let (lat, lon) = global_airborne(even, odd, false).unwrap();
-        assert!((lat - 52.25720).abs() < 1e-4 && (lon - 3.91937).abs() < 1e-4, "{lat} {lon}");
+        assert!(
+            (lat - 52.25720).abs() < 1e-4 && (lon - 3.91937).abs() < 1e-4,
+            "{lat} {lon}"
+        );
         let (llat, llon) = local(even, (52.258, 3.918), false);
         assert!((llat - lat).abs() < 1e-9 && (llon - lon).abs() < 1e-9);
     }

@@ -11,7 +11,11 @@ const TABLE: [u32; 256] = {
         let mut c = (i as u32) << 16;
         let mut bit = 0;
         while bit < 8 {
-            c = if c & 0x80_0000 != 0 { (c << 1) ^ GENERATOR } else { c << 1 };
+            c = if c & 0x80_0000 != 0 {
+                (c << 1) ^ GENERATOR
+            } else {
+                c << 1
+            };
             bit += 1;
         }
         table[i] = c & 0xFF_FFFF;
@@ -36,7 +40,8 @@ pub fn crc24(data: &[u8]) -> u32 {
 #[inline]
 pub fn syndrome(frame: &[u8]) -> u32 {
     let n = frame.len();
-    let parity = (u32::from(frame[n - 3]) << 16) | (u32::from(frame[n - 2]) << 8) | u32::from(frame[n - 1]);
+    let parity =
+        (u32::from(frame[n - 3]) << 16) | (u32::from(frame[n - 2]) << 8) | u32::from(frame[n - 1]);
     crc24(&frame[..n - 3]) ^ parity
 }
 
@@ -76,7 +81,10 @@ mod tests {
     use super::*;
 
     fn hex(s: &str) -> Vec<u8> {
-        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
     }
 
     #[test]

@@ -143,14 +143,20 @@ pub fn decode(frame: &[u8], repair: Repair) -> Result<Message, DecodeError> {
     if (frame.len() == 14) != long {
         return Err(DecodeError::BadLength);
     }
-    let mut m = Message { df, ..Message::default() };
+    let mut m = Message {
+        df,
+        ..Message::default()
+    };
     match df {
         17 | 18 => {
             let mut f = [0u8; 14];
             f.copy_from_slice(frame);
             if syndrome(&f) != 0 {
                 match repair {
-                    Repair::ExtendedSquitter => m.repaired_bit = Some(fix_single_bit(&mut f).ok_or(DecodeError::BadCrc)? as u8),
+                    Repair::ExtendedSquitter => {
+                        m.repaired_bit =
+                            Some(fix_single_bit(&mut f).ok_or(DecodeError::BadCrc)? as u8)
+                    }
                     Repair::None => return Err(DecodeError::BadCrc),
                 }
             }
@@ -216,7 +222,10 @@ fn extended_squitter(f: &[u8], m: &mut Message) {
             for (i, c) in text.iter_mut().enumerate() {
                 *c = CHARSET[bits(f, 41 + 6 * i, 46 + 6 * i) as usize];
             }
-            m.callsign = std::str::from_utf8(&text).ok().map(|s| s.replace('#', "")).and_then(|s| Callsign::new(&s));
+            m.callsign = std::str::from_utf8(&text)
+                .ok()
+                .map(|s| s.replace('#', ""))
+                .and_then(|s| Callsign::new(&s));
         }
         5..=8 => {
             m.on_ground = Some(true);
@@ -283,7 +292,11 @@ fn extended_squitter(f: &[u8], m: &mut Message) {
 }
 
 fn position(f: &[u8], m: &mut Message, surface: bool) {
-    let cpr = Cpr { lat: bits(f, 55, 71), lon: bits(f, 72, 88), odd: bits(f, 54, 54) == 1 };
+    let cpr = Cpr {
+        lat: bits(f, 55, 71),
+        lon: bits(f, 72, 88),
+        odd: bits(f, 54, 54) == 1,
+    };
     m.cpr = Some((cpr, surface));
     m.cpr_lat = Some(cpr.lat);
     m.cpr_lon = Some(cpr.lon);
@@ -308,7 +321,11 @@ fn surface_speed(movement: u32) -> Option<f64> {
 
 fn velocity(f: &[u8], m: &mut Message) {
     let subtype = bits(f, 38, 40);
-    let factor = if subtype == 2 || subtype == 4 { 4.0 } else { 1.0 };
+    let factor = if subtype == 2 || subtype == 4 {
+        4.0
+    } else {
+        1.0
+    };
     match subtype {
         1 | 2 => {
             let (ew, ns) = (bits(f, 47, 56), bits(f, 58, 67));
@@ -343,26 +360,54 @@ mod tests {
     use super::*;
 
     fn hex(s: &str) -> Vec<u8> {
-        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
     }
 
     #[test]
     fn identification_position_and_velocity_of_textbook_frames() {
         let m = decode(&hex("8D4840D6202CC371C32CE0576098"), Repair::None).unwrap();
-        assert_eq!((m.df, m.icao24, m.tc), (17, Some(Icao24(0x4840D6)), Some(4)));
+        assert_eq!(
+            (m.df, m.icao24, m.tc),
+            (17, Some(Icao24(0x4840D6)), Some(4))
+        );
         assert_eq!(m.callsign.unwrap().as_str(), "KLM1023");
         let m = decode(&hex("8D40621D58C382D690C8AC2863A7"), Repair::None).unwrap();
-        assert_eq!((m.altitude, m.cpr_lat, m.cpr_lon, m.cpr_odd), (Some(38000), Some(93000), Some(51372), Some(false)));
+        assert_eq!(
+            (m.altitude, m.cpr_lat, m.cpr_lon, m.cpr_odd),
+            (Some(38000), Some(93000), Some(51372), Some(false))
+        );
         let m = decode(&hex("8D485020994409940838175B284F"), Repair::None).unwrap();
-        assert!((m.groundspeed.unwrap() - 159.2).abs() < 0.1 && (m.track.unwrap() - 182.88).abs() < 0.01);
-        assert_eq!((m.vertical_rate, m.vertical_rate_baro), (Some(-832), Some(false)));
+        assert!(
+            (m.groundspeed.unwrap() - 159.2).abs() < 0.1
+                && (m.track.unwrap() - 182.88).abs() < 0.01
+        );
+        assert_eq!(
+            (m.vertical_rate, m.vertical_rate_baro),
+            (Some(-832), Some(false))
+        );
     }
 
     #[test]
     fn bad_parity_and_lengths_are_refused() {
-        assert_eq!(decode(&hex("8D4840D6202CC371C32CE0576099"), Repair::None), Err(DecodeError::BadCrc));
-        assert!(decode(&hex("8D4840D6202CC371C32CE0576099"), Repair::ExtendedSquitter).is_ok());
-        assert_eq!(decode(&hex("8D4840D6"), Repair::None), Err(DecodeError::BadLength));
-        assert_eq!(decode(&hex("5D4840D6202CC3"), Repair::None).map(|m| m.df), Err(DecodeError::BadCrc));
+        assert_eq!(
+            decode(&hex("8D4840D6202CC371C32CE0576099"), Repair::None),
+            Err(DecodeError::BadCrc)
+        );
+        assert!(decode(
+            &hex("8D4840D6202CC371C32CE0576099"),
+            Repair::ExtendedSquitter
+        )
+        .is_ok());
+        assert_eq!(
+            decode(&hex("8D4840D6"), Repair::None),
+            Err(DecodeError::BadLength)
+        );
+        assert_eq!(
+            decode(&hex("5D4840D6202CC3"), Repair::None).map(|m| m.df),
+            Err(DecodeError::BadCrc)
+        );
     }
 }

@@ -46,8 +46,14 @@ pub struct Tracker {
 }
 
 fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1, la2, lo2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
     2.0 * 6_371_008.8 * h.sqrt().asin()
 }
 
@@ -55,7 +61,10 @@ impl Tracker {
     /// A tracker; `receiver` is the receiver's position, the reference for surface positions and for
     /// airborne positions before any even/odd pair.
     pub fn new(receiver: Option<(f64, f64)>) -> Self {
-        Tracker { receiver, ..Tracker::default() }
+        Tracker {
+            receiver,
+            ..Tracker::default()
+        }
     }
 
     /// Number of aircraft with state.
@@ -65,7 +74,9 @@ impl Tracker {
 
     /// Takes one decoded message received at `t_ms`.
     pub fn update(&mut self, t_ms: i64, m: &Message) -> Tracked {
-        let Some(addr) = m.icao24.map(|a| a.0) else { return Tracked::Accepted { position: None } };
+        let Some(addr) = m.icao24.map(|a| a.0) else {
+            return Tracked::Accepted { position: None };
+        };
         if m.address_from_parity {
             if !self.announced.contains(&addr) {
                 return Tracked::UnknownAddress;
@@ -73,11 +84,17 @@ impl Tracker {
         } else if m.df == 11 || m.df == 17 || m.df == 18 {
             self.announced.insert(addr);
         }
-        let Some((cpr, surface)) = m.cpr else { return Tracked::Accepted { position: None } };
+        let Some((cpr, surface)) = m.cpr else {
+            return Tracked::Accepted { position: None };
+        };
         let receiver = self.receiver;
         let a = self.aircraft.entry(addr).or_default();
         let slot = (cpr, t_ms, surface);
-        if cpr.odd { a.odd = Some(slot) } else { a.even = Some(slot) }
+        if cpr.odd {
+            a.odd = Some(slot)
+        } else {
+            a.even = Some(slot)
+        }
         let last = a.last.filter(|l| t_ms - l.2 <= REFERENCE_MS);
         let reference = last.map(|l| (l.0, l.1)).or(receiver);
 
@@ -93,18 +110,28 @@ impl Tracker {
         }
         if candidate.is_none() {
             // Local decode: relative to the last position, or to the receiver for surface positions.
-            let local_ref = last.map(|l| (l.0, l.1)).or(if surface { receiver } else { None });
+            let local_ref = last
+                .map(|l| (l.0, l.1))
+                .or(if surface { receiver } else { None });
             candidate = local_ref.map(|r| local(cpr, r, surface));
         }
-        let Some(pos) = candidate else { return Tracked::Accepted { position: None } };
+        let Some(pos) = candidate else {
+            return Tracked::Accepted { position: None };
+        };
         if let Some((lat, lon, t)) = last {
-            let max_kt = if surface { MAX_SURFACE_KT } else { MAX_AIRBORNE_KT };
+            let max_kt = if surface {
+                MAX_SURFACE_KT
+            } else {
+                MAX_AIRBORNE_KT
+            };
             let allowed = max_kt * 1852.0 / 3600.0 * ((t_ms - t).abs() as f64 / 1000.0) + SLACK_M;
             if distance_m((lat, lon), pos) > allowed {
                 return Tracked::Implausible;
             }
         }
         a.last = Some((pos.0, pos.1, t_ms));
-        Tracked::Accepted { position: Some(pos) }
+        Tracked::Accepted {
+            position: Some(pos),
+        }
     }
 }

@@ -4,23 +4,40 @@
 use nofly_modes::{decode, Repair};
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 #[test]
 fn every_field_of_the_golden_lax_messages() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/modes/golden_lax_df17_agreed.jsonl");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/modes/golden_lax_df17_agreed.jsonl"
+    );
     let mut checked = 0;
     let mut fields = 0;
     for line in std::fs::read_to_string(path).unwrap().lines() {
         let g: serde_json::Value = serde_json::from_str(line).unwrap();
-        let m = decode(&hex(g["hex"].as_str().unwrap()), Repair::None).unwrap_or_else(|e| panic!("{line}: {e:?}"));
+        let m = decode(&hex(g["hex"].as_str().unwrap()), Repair::None)
+            .unwrap_or_else(|e| panic!("{line}: {e:?}"));
         let ctx = || format!("{line}\n  nofly: {}", serde_json::to_string(&m).unwrap());
         assert_eq!(u64::from(m.df), g["df"].as_u64().unwrap(), "{}", ctx());
-        assert_eq!(m.icao24.unwrap().to_string(), g["icao"].as_str().unwrap(), "{}", ctx());
+        assert_eq!(
+            m.icao24.unwrap().to_string(),
+            g["icao"].as_str().unwrap(),
+            "{}",
+            ctx()
+        );
         assert_eq!(m.tc.map(u64::from), g["tc"].as_u64(), "{}", ctx());
         if let Some(c) = g["callsign"].as_str() {
-            assert_eq!(m.callsign.map(|c| c.to_string()).unwrap_or_default(), c.trim_end_matches('_').trim(), "{}", ctx());
+            assert_eq!(
+                m.callsign.map(|c| c.to_string()).unwrap_or_default(),
+                c.trim_end_matches('_').trim(),
+                "{}",
+                ctx()
+            );
             fields += 1;
         }
         if let Some(a) = g["altitude"].as_i64() {
@@ -28,7 +45,12 @@ fn every_field_of_the_golden_lax_messages() {
             fields += 1;
         }
         if let Some(v) = g["cpr_lat"].as_u64() {
-            assert_eq!((m.cpr_lat.map(u64::from), m.cpr_lon.map(u64::from)), (Some(v), g["cpr_lon"].as_u64()), "{}", ctx());
+            assert_eq!(
+                (m.cpr_lat.map(u64::from), m.cpr_lon.map(u64::from)),
+                (Some(v), g["cpr_lon"].as_u64()),
+                "{}",
+                ctx()
+            );
             fields += 2;
         }
         if let Some(gs) = g["groundspeed"].as_f64() {

@@ -55,7 +55,10 @@ mod tests {
             alt_ft: None,
             alt_unknown: true,
             on_ground: false,
-            source: SourceRef { input: 0, record: 7 },
+            source: SourceRef {
+                input: 0,
+                record: 7,
+            },
             same_instant: 0,
         };
         let mut buf = Vec::new();

@@ -133,15 +133,24 @@ impl SqliteStore {
     /// Opens or creates the database at `path` and its tables.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let file = path.display().to_string();
-        let err = |source| StoreError { file: file.clone(), error: source };
+        let err = |source| StoreError {
+            file: file.clone(),
+            error: source,
+        };
         let conn = Connection::open(path).map_err(err)?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(err)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
         Ok(SqliteStore { conn, file })
     }
 
     fn err(&self, source: rusqlite::Error) -> StoreError {
-        StoreError { file: self.file.clone(), error: source }
+        StoreError {
+            file: self.file.clone(),
+            error: source,
+        }
     }
 
     /// Records the run, its zones, events and tracks in one transaction. Returns the run id and
@@ -156,7 +165,10 @@ impl SqliteStore {
         let run_id = run.id();
         let inputs = serde_json::to_string(&run.inputs).expect("input records serialise");
         let file = self.file.clone();
-        let err = |source| StoreError { file: file.clone(), error: source };
+        let err = |source| StoreError {
+            file: file.clone(),
+            error: source,
+        };
         let tx = self.conn.transaction().map_err(err)?;
         let result = (|| -> rusqlite::Result<u64> {
             tx.execute(
@@ -164,7 +176,9 @@ impl SqliteStore {
                  ON CONFLICT (id) DO UPDATE SET times_run = times_run + 1, summary = excluded.summary",
                 params![run_id, run.program_version, run.zone_set_hash, run.settings, inputs, run.summary],
             )?;
-            let mut zone_stmt = tx.prepare("INSERT OR IGNORE INTO zones (zone_id, version, definition) VALUES (?1, ?2, ?3)")?;
+            let mut zone_stmt = tx.prepare(
+                "INSERT OR IGNORE INTO zones (zone_id, version, definition) VALUES (?1, ?2, ?3)",
+            )?;
             for (id, version, definition) in zones {
                 zone_stmt.execute(params![id, version, definition])?;
             }
@@ -196,7 +210,16 @@ impl SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for t in tracks {
-                tr.execute(params![run_id, t.icao24, t.callsign, t.first_seen, t.last_seen, t.reports as i64, t.positions as i64, t.events as i64])?;
+                tr.execute(params![
+                    run_id,
+                    t.icao24,
+                    t.callsign,
+                    t.first_seen,
+                    t.last_seen,
+                    t.reports as i64,
+                    t.positions as i64,
+                    t.events as i64
+                ])?;
             }
             Ok(inserted)
         })();
@@ -207,12 +230,18 @@ impl SqliteStore {
 
     /// Number of events stored.
     pub fn event_count(&self) -> Result<u64, StoreError> {
-        self.conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0)).map(|n| n as u64).map_err(|e| self.err(e))
+        self.conn
+            .query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| self.err(e))
     }
 
     /// Number of runs stored.
     pub fn run_count(&self) -> Result<u64, StoreError> {
-        self.conn.query_row("SELECT COUNT(*) FROM runs", [], |r| r.get::<_, i64>(0)).map(|n| n as u64).map_err(|e| self.err(e))
+        self.conn
+            .query_row("SELECT COUNT(*) FROM runs", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| self.err(e))
     }
 }
 
@@ -250,13 +279,24 @@ mod tests {
             program_version: "0".into(),
             zone_set_hash: "h".into(),
             settings: "{}".into(),
-            inputs: vec![InputRecord { path: "a".into(), sha256: "s".into(), format: "sbs".into() }],
+            inputs: vec![InputRecord {
+                path: "a".into(),
+                sha256: "s".into(),
+                format: "sbs".into(),
+            }],
             summary: "{}".into(),
         };
         let zones = [("Z".to_string(), "v".to_string(), "{}".to_string())];
-        let (id1, n1) = store.record_run(&run, &zones, &[event(1), event(2)], &[]).unwrap();
-        let (id2, n2) = store.record_run(&run, &zones, &[event(1), event(2)], &[]).unwrap();
+        let (id1, n1) = store
+            .record_run(&run, &zones, &[event(1), event(2)], &[])
+            .unwrap();
+        let (id2, n2) = store
+            .record_run(&run, &zones, &[event(1), event(2)], &[])
+            .unwrap();
         assert_eq!((id1 == id2, n1, n2), (true, 2, 0));
-        assert_eq!((store.event_count().unwrap(), store.run_count().unwrap()), (2, 1));
+        assert_eq!(
+            (store.event_count().unwrap(), store.run_count().unwrap()),
+            (2, 1)
+        );
     }
 }

@@ -41,7 +41,10 @@ pub fn read_file(
     emit: &mut dyn FnMut(Report),
     on_progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(Format, ReadStats), FileError> {
-    let options = crate::ModesOptions { start: untimed_start, ..crate::ModesOptions::default() };
+    let options = crate::ModesOptions {
+        start: untimed_start,
+        ..crate::ModesOptions::default()
+    };
     read_file_with(path, format, input_index, &options, emit, on_progress)
 }
 
@@ -56,25 +59,43 @@ pub fn read_file_with(
     on_progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(Format, ReadStats), FileError> {
     let name = path.display().to_string();
-    let io = |error| FileError::Io { file: name.clone(), error };
+    let io = |error| FileError::Io {
+        file: name.clone(),
+        error,
+    };
     let mut file = File::open(path).map_err(io)?;
     let total = file.metadata().map_err(io)?.len();
     let mut head = Vec::with_capacity(4096);
     (&mut file).take(4096).read_to_end(&mut head).map_err(io)?;
     let format = match format {
         Some(f) => f,
-        None => sniff(&head).map_err(|reason| FileError::Format { file: name.clone(), reason: format!("{reason}; name the format with --format") })?,
+        None => sniff(&head).map_err(|reason| FileError::Format {
+            file: name.clone(),
+            reason: format!("{reason}; name the format with --format"),
+        })?,
     };
     let file = File::open(path).map_err(io)?;
     let mut stats = ReadStats::default();
-    let fail = |reason| FileError::Format { file: name.clone(), reason };
+    let fail = |reason| FileError::Format {
+        file: name.clone(),
+        reason,
+    };
     if format == Format::OpenSkyParquet {
-        opensky_parquet::read(file, &name, input_index, &mut stats, emit, on_progress).map_err(fail)?;
+        opensky_parquet::read(file, &name, input_index, &mut stats, emit, on_progress)
+            .map_err(fail)?;
         return Ok((format, stats));
     }
-    let counted = Counting { inner: file, done: 0, total, on_progress };
-    let text: Box<dyn Read + '_> =
-        if head.starts_with(&[0x1f, 0x8b]) { Box::new(flate2::read::MultiGzDecoder::new(counted)) } else { Box::new(counted) };
+    let counted = Counting {
+        inner: file,
+        done: 0,
+        total,
+        on_progress,
+    };
+    let text: Box<dyn Read + '_> = if head.starts_with(&[0x1f, 0x8b]) {
+        Box::new(flate2::read::MultiGzDecoder::new(counted))
+    } else {
+        Box::new(counted)
+    };
     read_text_with(text, format, &name, input_index, options, &mut stats, emit)?;
     Ok((format, stats))
 }
@@ -90,7 +111,10 @@ pub fn read_text(
     stats: &mut ReadStats,
     emit: &mut dyn FnMut(Report),
 ) -> Result<(), FileError> {
-    let options = crate::ModesOptions { start: untimed_start, ..crate::ModesOptions::default() };
+    let options = crate::ModesOptions {
+        start: untimed_start,
+        ..crate::ModesOptions::default()
+    };
     read_text_with(input, format, name, input_index, &options, stats, emit)
 }
 
@@ -104,23 +128,57 @@ fn read_text_with(
     emit: &mut dyn FnMut(Report),
 ) -> Result<(), FileError> {
     let untimed_start = options.start;
-    let fail = |reason| FileError::Format { file: name.to_string(), reason };
+    let fail = |reason| FileError::Format {
+        file: name.to_string(),
+        reason,
+    };
     match format {
-        Format::Sbs => read_sbs(BufReader::with_capacity(1 << 16, input), name, input_index, untimed_start, stats, emit)
-            .map_err(|error| FileError::Io { file: name.to_string(), error }),
-        Format::OpenSkyCsv => opensky_csv::read(input, name, input_index, stats, emit).map_err(fail),
+        Format::Sbs => read_sbs(
+            BufReader::with_capacity(1 << 16, input),
+            name,
+            input_index,
+            untimed_start,
+            stats,
+            emit,
+        )
+        .map_err(|error| FileError::Io {
+            file: name.to_string(),
+            error,
+        }),
+        Format::OpenSkyCsv => {
+            opensky_csv::read(input, name, input_index, stats, emit).map_err(fail)
+        }
         Format::OpenSkyParquet => Err(fail("Parquet is read from files, not streams".into())),
         Format::Beast | Format::Avr | Format::ModesHex => {
             crate::modes_feed::read_modes(input, format, name, input_index, options, stats, emit)
-                .map_err(|error| FileError::Io { file: name.to_string(), error })
+                .map_err(|error| FileError::Io {
+                    file: name.to_string(),
+                    error,
+                })
         }
     }
 }
 
 /// Reads OpenSky Parquet from bytes in memory; `name` is only used in messages.
-pub fn read_parquet_bytes(bytes: Vec<u8>, name: &str, input_index: u16, stats: &mut ReadStats, emit: &mut dyn FnMut(Report)) -> Result<(), FileError> {
-    opensky_parquet::read(bytes::Bytes::from(bytes), name, input_index, stats, emit, &mut |_, _| {})
-        .map_err(|reason| FileError::Format { file: name.to_string(), reason })
+pub fn read_parquet_bytes(
+    bytes: Vec<u8>,
+    name: &str,
+    input_index: u16,
+    stats: &mut ReadStats,
+    emit: &mut dyn FnMut(Report),
+) -> Result<(), FileError> {
+    opensky_parquet::read(
+        bytes::Bytes::from(bytes),
+        name,
+        input_index,
+        stats,
+        emit,
+        &mut |_, _| {},
+    )
+    .map_err(|reason| FileError::Format {
+        file: name.to_string(),
+        reason,
+    })
 }
 
 fn read_sbs(
@@ -131,7 +189,9 @@ fn read_sbs(
     stats: &mut ReadStats,
     emit: &mut dyn FnMut(Report),
 ) -> std::io::Result<()> {
-    let mut parser = SbsParser::new(SbsClock::CarryForward { start: untimed_start });
+    let mut parser = SbsParser::new(SbsClock::CarryForward {
+        start: untimed_start,
+    });
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     loop {
@@ -142,14 +202,26 @@ fn read_sbs(
         line_no += 1;
         let Ok(line) = std::str::from_utf8(&buf) else {
             stats.records += 1;
-            stats.malformed(crate::RecordError { file: name.into(), record: line_no, unit: "line", field: None, reason: "not UTF-8 text".into() });
+            stats.malformed(crate::RecordError {
+                file: name.into(),
+                record: line_no,
+                unit: "line",
+                field: None,
+                reason: "not UTF-8 text".into(),
+            });
             continue;
         };
         if line.trim().is_empty() {
             continue;
         }
         stats.records += 1;
-        match parser.parse_line(line, SourceRef { input: input_index, record: line_no }) {
+        match parser.parse_line(
+            line,
+            SourceRef {
+                input: input_index,
+                record: line_no,
+            },
+        ) {
             Ok(Some(r)) => {
                 if parser.last_was_untimed() {
                     stats.untimed += 1;

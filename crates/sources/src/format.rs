@@ -66,7 +66,9 @@ pub fn sniff(head: &[u8]) -> Result<Format, String> {
     }
     if head.starts_with(&[0x1f, 0x8b]) {
         let mut inner = Vec::new();
-        let _ = flate2::read::GzDecoder::new(head).take(64 * 1024).read_to_end(&mut inner);
+        let _ = flate2::read::GzDecoder::new(head)
+            .take(64 * 1024)
+            .read_to_end(&mut inner);
         return sniff(&inner).map_err(|e| format!("gzip-compressed, and inside: {e}"));
     }
     if head.len() >= 2 && head[0] == 0x1a && (0x31..=0x33).contains(&head[1]) {
@@ -83,12 +85,22 @@ pub fn sniff(head: &[u8]) -> Result<Format, String> {
         return Ok(Format::Avr);
     }
     if let Some((ts, hex)) = first.split_once(',') {
-        if !ts.is_empty() && ts.parse::<f64>().is_ok() && !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !ts.is_empty()
+            && ts.parse::<f64>().is_ok()
+            && !hex.is_empty()
+            && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        {
             return Ok(Format::ModesHex);
         }
     }
-    let columns: Vec<&str> = first.split(',').map(|c| c.trim().trim_matches('"')).collect();
-    if ["time", "icao24", "lat", "lon"].iter().all(|c| columns.contains(c)) {
+    let columns: Vec<&str> = first
+        .split(',')
+        .map(|c| c.trim().trim_matches('"'))
+        .collect();
+    if ["time", "icao24", "lat", "lon"]
+        .iter()
+        .all(|c| columns.contains(c))
+    {
         return Ok(Format::OpenSkyCsv);
     }
     let shown: String = first.chars().take(60).collect();
@@ -105,11 +117,20 @@ mod tests {
     fn sniffs_each_format() {
         assert_eq!(sniff(b"MSG,3,,,4B1908,,,,,,,2525"), Ok(Format::Sbs));
         assert_eq!(sniff(b"\n\nMSG,5,,"), Ok(Format::Sbs));
-        assert_eq!(sniff(b"time,icao24,lat,lon,velocity\n"), Ok(Format::OpenSkyCsv));
-        assert_eq!(sniff(b"\xef\xbb\xbf\"time\",\"icao24\",\"lat\",\"lon\"\n"), Ok(Format::OpenSkyCsv));
+        assert_eq!(
+            sniff(b"time,icao24,lat,lon,velocity\n"),
+            Ok(Format::OpenSkyCsv)
+        );
+        assert_eq!(
+            sniff(b"\xef\xbb\xbf\"time\",\"icao24\",\"lat\",\"lon\"\n"),
+            Ok(Format::OpenSkyCsv)
+        );
         assert_eq!(sniff(b"PAR1...."), Ok(Format::OpenSkyParquet));
         assert_eq!(sniff(b"*8D4840D6202CC371C32CE0576098;\n"), Ok(Format::Avr));
-        assert_eq!(sniff(b"1698140962.119813,1a32000023b1dda011210000bd6b441a\n"), Ok(Format::ModesHex));
+        assert_eq!(
+            sniff(b"1698140962.119813,1a32000023b1dda011210000bd6b441a\n"),
+            Ok(Format::ModesHex)
+        );
         assert_eq!(sniff(b"\x1a\x33\x00\x00"), Ok(Format::Beast));
         assert!(sniff(b"hello world").unwrap_err().contains("none of"));
         assert!(sniff(b"").is_err());

@@ -32,9 +32,12 @@ mod sbs_live;
 
 pub use file_input::{read_file, read_file_with, read_parquet_bytes, read_text, FileError};
 pub use format::{sniff, Format};
-pub use modes_feed::{avr_line, hex_line, read_modes_messages, BeastFramer, BeastStats, FrameDecoder, ModesOptions, RawFrame};
-pub use nofly_modes::{Message, Repair};
+pub use modes_feed::{
+    avr_line, hex_line, read_modes_messages, BeastFramer, BeastStats, FrameDecoder, ModesOptions,
+    RawFrame,
+};
 pub use nofly_model::Report;
+pub use nofly_modes::{Message, Repair};
 pub use raw_records::{decode_raw, extract_raw, RawExtract, RawRecord};
 pub use record_error::{ReadStats, RecordError};
 pub use sbs::{SbsClock, SbsParser};

@@ -114,8 +114,16 @@ impl BeastFramer {
                 self.stats.mode_ac += 1;
             } else {
                 self.stats.frames += 1;
-                let clock = unescaped[..6].iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
-                frame(RawFrame { bytes: &unescaped[7..want], clock_12mhz: Some(clock), time: None, record: start, raw_len: j - i });
+                let clock = unescaped[..6]
+                    .iter()
+                    .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+                frame(RawFrame {
+                    bytes: &unescaped[7..want],
+                    clock_12mhz: Some(clock),
+                    time: None,
+                    record: start,
+                    raw_len: j - i,
+                });
             }
             i = j;
         }
@@ -138,7 +146,11 @@ fn hex_bytes(text: &str, out: &mut [u8; 14]) -> Option<usize> {
 }
 
 /// Parses one AVR line (`*HEX;` or `@` + 12 hex digits of clock + HEX + `;`).
-pub fn avr_line<'b>(line: &str, record: u64, buf: &'b mut [u8; 14]) -> Result<Option<RawFrame<'b>>, &'static str> {
+pub fn avr_line<'b>(
+    line: &str,
+    record: u64,
+    buf: &'b mut [u8; 14],
+) -> Result<Option<RawFrame<'b>>, &'static str> {
     let line = line.trim();
     if line.is_empty() {
         return Ok(None);
@@ -146,24 +158,39 @@ pub fn avr_line<'b>(line: &str, record: u64, buf: &'b mut [u8; 14]) -> Result<Op
     let body = line.strip_suffix(';').ok_or("an AVR line ends with ';'")?;
     let (clock, hex) = match body.as_bytes().first() {
         Some(b'*') => (None, &body[1..]),
-        Some(b'@') if body.len() > 13 => (Some(u64::from_str_radix(&body[1..13], 16).map_err(|_| "bad clock digits")?), &body[13..]),
+        Some(b'@') if body.len() > 13 => (
+            Some(u64::from_str_radix(&body[1..13], 16).map_err(|_| "bad clock digits")?),
+            &body[13..],
+        ),
         _ => return Err("an AVR line starts with '*' or '@'"),
     };
     let n = hex_bytes(hex, buf).ok_or("the frame is not 14 or 28 hex digits")?;
     if n != 7 && n != 14 {
         return Err("the frame is not 14 or 28 hex digits");
     }
-    Ok(Some(RawFrame { bytes: &buf[..n], clock_12mhz: clock, time: None, record, raw_len: 0 }))
+    Ok(Some(RawFrame {
+        bytes: &buf[..n],
+        clock_12mhz: clock,
+        time: None,
+        record,
+        raw_len: 0,
+    }))
 }
 
 /// Parses one `<unix seconds>,<hex>` line; the hex may start with a Beast header (`1a32`/`1a33`,
 /// clock and signal), which is skipped.
-pub fn hex_line<'b>(line: &str, record: u64, buf: &'b mut [u8; 14]) -> Result<Option<RawFrame<'b>>, &'static str> {
+pub fn hex_line<'b>(
+    line: &str,
+    record: u64,
+    buf: &'b mut [u8; 14],
+) -> Result<Option<RawFrame<'b>>, &'static str> {
     let line = line.trim();
     if line.is_empty() {
         return Ok(None);
     }
-    let (ts, hex) = line.split_once(',').ok_or("expected <unix seconds>,<hex>")?;
+    let (ts, hex) = line
+        .split_once(',')
+        .ok_or("expected <unix seconds>,<hex>")?;
     let seconds: f64 = ts.trim().parse().map_err(|_| "the time is not a number")?;
     let time = EventTime::from_unix_seconds(seconds).ok_or("the time is out of range")?;
     let hex = hex.trim();
@@ -177,7 +204,13 @@ pub fn hex_line<'b>(line: &str, record: u64, buf: &'b mut [u8; 14]) -> Result<Op
     if n != 7 && n != 14 {
         return Err("the frame is not 14 or 28 hex digits");
     }
-    Ok(Some(RawFrame { bytes: &buf[..n], clock_12mhz: clock, time: Some(time), record, raw_len: 0 }))
+    Ok(Some(RawFrame {
+        bytes: &buf[..n],
+        clock_12mhz: clock,
+        time: Some(time),
+        record,
+        raw_len: 0,
+    }))
 }
 
 /// Turns raw frames into reports: decodes, tracks, and keeps event time.
@@ -195,7 +228,14 @@ impl FrameDecoder {
     /// A decoder; `receiver` is the reference for surface and first positions, `start` the time of
     /// the first frame of a recording that has only a receiver clock.
     pub fn new(receiver: Option<(f64, f64)>, repair: Repair, start: EventTime) -> Self {
-        FrameDecoder { tracker: Tracker::new(receiver), repair, start, first_clock: None, last_time: start, refused: [0; 5] }
+        FrameDecoder {
+            tracker: Tracker::new(receiver),
+            repair,
+            start,
+            first_clock: None,
+            last_time: start,
+            refused: [0; 5],
+        }
     }
 
     /// The event time of a frame.
@@ -204,7 +244,9 @@ impl FrameDecoder {
             (Some(t), _) => t,
             (None, Some(clock)) => {
                 let first = *self.first_clock.get_or_insert(clock);
-                EventTime::from_millis(self.start.millis() + (clock.wrapping_sub(first) / 12_000) as i64)
+                EventTime::from_millis(
+                    self.start.millis() + (clock.wrapping_sub(first) / 12_000) as i64,
+                )
             }
             (None, None) => self.last_time,
         };
@@ -237,7 +279,14 @@ impl FrameDecoder {
             }
             Tracked::Accepted { position } => position,
         };
-        let mut r = Report::new(time, m.icao24?, SourceRef { input, record: f.record });
+        let mut r = Report::new(
+            time,
+            m.icao24?,
+            SourceRef {
+                input,
+                record: f.record,
+            },
+        );
         r.callsign = m.callsign;
         r.squawk = m.squawk;
         r.position = position;
@@ -254,7 +303,13 @@ impl FrameDecoder {
 
     /// The refusal counts as (reason, count) pairs.
     pub fn refusals(&self) -> [(&'static str, u64); 5] {
-        let names = ["bad length", "bad CRC", "unsupported downlink format", "address never announced", "implausible position"];
+        let names = [
+            "bad length",
+            "bad CRC",
+            "unsupported downlink format",
+            "address never announced",
+            "implausible position",
+        ];
         [0, 1, 2, 3, 4].map(|i| (names[i], self.refused[i]))
     }
 }
@@ -272,7 +327,11 @@ pub struct ModesOptions {
 
 impl Default for ModesOptions {
     fn default() -> Self {
-        ModesOptions { receiver: None, repair: Repair::ExtendedSquitter, start: EventTime::default() }
+        ModesOptions {
+            receiver: None,
+            repair: Repair::ExtendedSquitter,
+            start: EventTime::default(),
+        }
     }
 }
 
@@ -286,7 +345,15 @@ pub(crate) fn read_modes(
     stats: &mut crate::ReadStats,
     emit: &mut dyn FnMut(Report),
 ) -> std::io::Result<()> {
-    read_modes_messages(input, format, name, input_index, options, stats, &mut |_, r| emit(r))
+    read_modes_messages(
+        input,
+        format,
+        name,
+        input_index,
+        options,
+        stats,
+        &mut |_, r| emit(r),
+    )
 }
 
 /// Reads a raw Mode S stream and calls `emit` with each accepted message and the report made of it
@@ -330,7 +397,10 @@ pub fn read_modes_messages(
                     record: 0,
                     unit: "stream",
                     field: None,
-                    reason: format!("{} Beast frames cut short by an unescaped 0x1a", s.bad_escapes),
+                    reason: format!(
+                        "{} Beast frames cut short by an unescaped 0x1a",
+                        s.bad_escapes
+                    ),
                 });
             }
         }
@@ -341,20 +411,37 @@ pub fn read_modes_messages(
         for (i, line) in std::io::BufRead::lines(reader).enumerate() {
             let line = line?;
             let record = i as u64 + 1;
-            let parsed = if format == crate::Format::Avr { avr_line(&line, record, &mut buf) } else { hex_line(&line, record, &mut buf) };
+            let parsed = if format == crate::Format::Avr {
+                avr_line(&line, record, &mut buf)
+            } else {
+                hex_line(&line, record, &mut buf)
+            };
             match parsed {
                 Ok(Some(f)) => take(&mut decoder, &f, stats),
                 Ok(None) => {}
                 Err(reason) => {
                     stats.records += 1;
-                    stats.malformed(RecordError { file: name.to_string(), record, unit: "line", field: None, reason: reason.to_string() });
+                    stats.malformed(RecordError {
+                        file: name.to_string(),
+                        record,
+                        unit: "line",
+                        field: None,
+                        reason: reason.to_string(),
+                    });
                 }
             }
         }
     }
-    let refused: Vec<String> = decoder.refusals().iter().filter(|(_, n)| *n > 0).map(|(why, n)| format!("{n} {why}")).collect();
+    let refused: Vec<String> = decoder
+        .refusals()
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(why, n)| format!("{n} {why}"))
+        .collect();
     if !refused.is_empty() {
-        stats.notes.push(format!("{name}: frames not used: {}", refused.join(", ")));
+        stats
+            .notes
+            .push(format!("{name}: frames not used: {}", refused.join(", ")));
     }
     Ok(())
 }
@@ -365,7 +452,9 @@ mod tests {
 
     #[test]
     fn beast_frames_with_escapes_garbage_and_splits() {
-        let frame = [0x8D, 0x1a, 0x40, 0xD6, 0x20, 0x2C, 0xC3, 0x71, 0xC3, 0x2C, 0xE0, 0x57, 0x60, 0x98];
+        let frame = [
+            0x8D, 0x1a, 0x40, 0xD6, 0x20, 0x2C, 0xC3, 0x71, 0xC3, 0x2C, 0xE0, 0x57, 0x60, 0x98,
+        ];
         let mut stream = vec![0xff, 0x00, 0x1a]; // garbage, then a lone 0x1a before a real start
         stream.extend([0x1a, 0x33, 0, 0, 0, 0, 0x1a, 0x1a, 0x01, 0x80]);
         for b in frame {
@@ -389,13 +478,26 @@ mod tests {
     #[test]
     fn avr_and_hex_lines() {
         let mut buf = [0u8; 14];
-        let f = avr_line("*8D4840D6202CC371C32CE0576098;", 1, &mut buf).unwrap().unwrap();
+        let f = avr_line("*8D4840D6202CC371C32CE0576098;", 1, &mut buf)
+            .unwrap()
+            .unwrap();
         assert_eq!((f.bytes.len(), f.clock_12mhz), (14, None));
-        let f = avr_line("@0000000012348D4840D6202CC371C32CE0576098;", 2, &mut buf).unwrap().unwrap();
+        let f = avr_line("@0000000012348D4840D6202CC371C32CE0576098;", 2, &mut buf)
+            .unwrap()
+            .unwrap();
         assert_eq!(f.clock_12mhz, Some(0x1234));
         assert!(avr_line("*8D4840D6202CC371C32CE05760;", 3, &mut buf).is_err());
         assert!(avr_line("8D4840D6202CC371C32CE0576098", 3, &mut buf).is_err());
-        let f = hex_line("1698140962.171425,1a33000023bb50f025903907dbc1b50fca1ad701efd570", 4, &mut buf).unwrap().unwrap();
-        assert_eq!((f.bytes[0], f.time.unwrap().millis()), (0x90, 1_698_140_962_171));
+        let f = hex_line(
+            "1698140962.171425,1a33000023bb50f025903907dbc1b50fca1ad701efd570",
+            4,
+            &mut buf,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (f.bytes[0], f.time.unwrap().millis()),
+            (0x90, 1_698_140_962_171)
+        );
     }
 }

@@ -36,11 +36,28 @@ pub(crate) fn read(
     stats: &mut ReadStats,
     emit: &mut dyn FnMut(Report),
 ) -> Result<(), String> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
-    let headers = reader.headers().map_err(|e| format!("cannot read the CSV header: {e}"))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(input);
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("cannot read the CSV header: {e}"))?
+        .clone();
     // Header names are matched without surrounding quotes, spaces or a UTF-8 byte-order mark.
-    let find = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim().trim_matches('"') == name);
-    let need = |name: &str| find(name).ok_or_else(|| format!("the CSV header has no `{name}` column (header: {:?})", headers.iter().collect::<Vec<_>>()));
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}').trim().trim_matches('"') == name)
+    };
+    let need = |name: &str| {
+        find(name).ok_or_else(|| {
+            format!(
+                "the CSV header has no `{name}` column (header: {:?})",
+                headers.iter().collect::<Vec<_>>()
+            )
+        })
+    };
     let cols = Columns {
         time: need("time")?,
         icao24: need("icao24")?,
@@ -63,7 +80,13 @@ pub(crate) fn read(
             Ok(true) => {}
             Err(e) => {
                 stats.records += 1;
-                stats.malformed(RecordError { file: file.into(), record: line, unit: "line", field: None, reason: e.to_string() });
+                stats.malformed(RecordError {
+                    file: file.into(),
+                    record: line,
+                    unit: "line",
+                    field: None,
+                    reason: e.to_string(),
+                });
                 if e.is_io_error() {
                     break;
                 }
@@ -72,7 +95,14 @@ pub(crate) fn read(
         }
         let line = record.position().map_or(line, |p| p.line());
         stats.records += 1;
-        match row(&record, &cols, SourceRef { input: input_index, record: line }) {
+        match row(
+            &record,
+            &cols,
+            SourceRef {
+                input: input_index,
+                record: line,
+            },
+        ) {
             Ok(Some(r)) => {
                 stats.reports += 1;
                 emit(r);
@@ -80,7 +110,13 @@ pub(crate) fn read(
             Ok(None) => stats.ignored += 1,
             Err((field, reason)) => {
                 let field = (!field.is_empty()).then_some(field);
-                stats.malformed(RecordError { file: file.into(), record: line, unit: "line", field, reason });
+                stats.malformed(RecordError {
+                    file: file.into(),
+                    record: line,
+                    unit: "line",
+                    field,
+                    reason,
+                });
             }
         }
     }
@@ -89,11 +125,22 @@ pub(crate) fn read(
 
 type RowError = (&'static str, String);
 
-fn row(rec: &csv::StringRecord, c: &Columns, source: SourceRef) -> Result<Option<Report>, RowError> {
+fn row(
+    rec: &csv::StringRecord,
+    c: &Columns,
+    source: SourceRef,
+) -> Result<Option<Report>, RowError> {
     let text = |i: usize| rec.get(i).map(str::trim);
-    let opt = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(str::trim).filter(|s| !s.is_empty());
+    let opt = |i: Option<usize>| {
+        i.and_then(|i| rec.get(i))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
     if c.lon.max(c.lat).max(c.icao24).max(c.time) >= rec.len() {
-        return Err(("", format!("truncated: {} fields, the header has more", rec.len())));
+        return Err((
+            "",
+            format!("truncated: {} fields, the header has more", rec.len()),
+        ));
     }
     let lat = number(text(c.lat), "lat")?;
     let lon = number(text(c.lon), "lon")?;
@@ -104,9 +151,12 @@ fn row(rec: &csv::StringRecord, c: &Columns, source: SourceRef) -> Result<Option
     };
     check_position(lat, lon)?;
     let seconds = number(text(c.time), "time")?.ok_or(("time", "empty".to_string()))?;
-    let time = EventTime::from_unix_seconds(seconds).ok_or(("time", format!("{seconds} is not a usable time")))?;
+    let time = EventTime::from_unix_seconds(seconds)
+        .ok_or(("time", format!("{seconds} is not a usable time")))?;
     let icao_text = text(c.icao24).unwrap_or("");
-    let icao: Icao24 = icao_text.parse().map_err(|_| ("icao24", format!("{icao_text:?} is not 6 hex digits")))?;
+    let icao: Icao24 = icao_text
+        .parse()
+        .map_err(|_| ("icao24", format!("{icao_text:?} is not 6 hex digits")))?;
     let mut r = Report::new(time, icao, source);
     r.position = Some((lat, lon));
     r.ground_speed_kt = number(opt(c.velocity), "velocity")?.map(|v| (v * KNOTS_PER_MPS) as f32);
@@ -119,7 +169,8 @@ fn row(rec: &csv::StringRecord, c: &Columns, source: SourceRef) -> Result<Option
     };
     // pandas writes an all-numeric squawk column as floats ("1000.0"): the digits are the code.
     let squawk_text = opt(c.squawk).unwrap_or("");
-    r.squawk = squawk(squawk_text.strip_suffix(".0").unwrap_or(squawk_text)).map_err(|e| ("squawk", e.reason))?;
+    r.squawk = squawk(squawk_text.strip_suffix(".0").unwrap_or(squawk_text))
+        .map_err(|e| ("squawk", e.reason))?;
     r.alt_baro_ft = number(opt(c.baroaltitude), "baroaltitude")?.map(|m| m * FEET_PER_METRE);
     r.alt_geo_ft = number(opt(c.geoaltitude), "geoaltitude")?.map(|m| m * FEET_PER_METRE);
     Ok(Some(r))
@@ -163,7 +214,14 @@ mod tests {
     fn read_str(body: &str) -> (Vec<Report>, ReadStats) {
         let mut out = Vec::new();
         let mut stats = ReadStats::default();
-        read(format!("{HEADER}{body}").as_bytes(), "t.csv", 0, &mut stats, &mut |r| out.push(r)).unwrap();
+        read(
+            format!("{HEADER}{body}").as_bytes(),
+            "t.csv",
+            0,
+            &mut stats,
+            &mut |r| out.push(r),
+        )
+        .unwrap();
         (out, stats)
     }
 
@@ -181,7 +239,10 @@ mod tests {
         let (r, _) = read_str("1645970400,155fb6,55.1,20.2,,,,,,,,7700.0,,,,\n");
         assert_eq!(r[0].squawk, Some(0o7700));
         let (r, s) = read_str("1645970400,155fb6,55.1,20.2,,,,,,,,,,,,\n");
-        assert_eq!((s.reports, r[0].alt_baro_ft, r[0].callsign), (1, None, None));
+        assert_eq!(
+            (s.reports, r[0].alt_baro_ft, r[0].callsign),
+            (1, None, None)
+        );
     }
 
     #[test]
@@ -196,7 +257,13 @@ mod tests {
         assert_eq!(r[0].source.record, 6);
         let msgs: Vec<String> = s.first_errors.iter().map(ToString::to_string).collect();
         assert_eq!(msgs[0], "t.csv: line 3: field lat: 91 is outside -90..90");
-        assert_eq!(msgs[1], "t.csv: line 4: field lat: \"NaN\" is not a finite number");
-        assert!(msgs[2].starts_with("t.csv: line 5:") && msgs[2].contains("truncated"), "{msgs:?}");
+        assert_eq!(
+            msgs[1],
+            "t.csv: line 4: field lat: \"NaN\" is not a finite number"
+        );
+        assert!(
+            msgs[2].starts_with("t.csv: line 5:") && msgs[2].contains("truncated"),
+            "{msgs:?}"
+        );
     }
 }

@@ -6,7 +6,10 @@
 use crate::opensky_csv::{check_position, FPM_PER_MPS, KNOTS_PER_MPS};
 use crate::{ReadStats, RecordError};
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType};
+use arrow_array::types::{
+    Float32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
+};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
 use nofly_model::{Callsign, EventTime, Icao24, Report, SourceRef, FEET_PER_METRE};
@@ -14,8 +17,20 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
 use parquet::file::reader::ChunkReader;
 
-const COLUMNS: [&str; 12] =
-    ["time", "icao24", "lat", "lon", "velocity", "heading", "vertrate", "callsign", "onground", "squawk", "baroaltitude", "geoaltitude"];
+const COLUMNS: [&str; 12] = [
+    "time",
+    "icao24",
+    "lat",
+    "lon",
+    "velocity",
+    "heading",
+    "vertrate",
+    "callsign",
+    "onground",
+    "squawk",
+    "baroaltitude",
+    "geoaltitude",
+];
 
 /// Reads a Parquet file; `on_rows(done, total)` reports progress in rows.
 pub(crate) fn read<R: ChunkReader + 'static>(
@@ -26,7 +41,8 @@ pub(crate) fn read<R: ChunkReader + 'static>(
     emit: &mut dyn FnMut(Report),
     on_rows: &mut dyn FnMut(u64, u64),
 ) -> Result<(), String> {
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format!("not a readable Parquet file: {e}"))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| format!("not a readable Parquet file: {e}"))?;
     let total = builder.metadata().file_metadata().num_rows().max(0) as u64;
     let schema = builder.schema().clone();
     for required in ["time", "icao24", "lat", "lon"] {
@@ -34,9 +50,16 @@ pub(crate) fn read<R: ChunkReader + 'static>(
             return Err(format!("the Parquet schema has no `{required}` column"));
         }
     }
-    let roots: Vec<usize> = COLUMNS.iter().filter_map(|c| schema.index_of(c).ok()).collect();
+    let roots: Vec<usize> = COLUMNS
+        .iter()
+        .filter_map(|c| schema.index_of(c).ok())
+        .collect();
     let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-    let reader = builder.with_projection(mask).with_batch_size(64 * 1024).build().map_err(|e| e.to_string())?;
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(64 * 1024)
+        .build()
+        .map_err(|e| e.to_string())?;
     let mut row: u64 = 0;
     for batch in reader {
         let batch = batch.map_err(|e| format!("row {row}: cannot decode: {e}"))?;
@@ -62,7 +85,9 @@ enum Col<'a> {
 
 impl<'a> Col<'a> {
     fn of(batch: &'a RecordBatch, name: &str) -> Result<Self, String> {
-        let Some(a) = batch.column_by_name(name) else { return Ok(Col::Absent) };
+        let Some(a) = batch.column_by_name(name) else {
+            return Ok(Col::Absent);
+        };
         Ok(match a.data_type() {
             DataType::Float64 => Col::F64(a.as_primitive::<Float64Type>()),
             DataType::Float32 => Col::F32(a.as_primitive::<Float32Type>()),
@@ -82,7 +107,11 @@ impl<'a> Col<'a> {
                 Col::Str(Box::new(move |i| s.is_valid(i).then(|| s.value(i))))
             }
             DataType::Boolean => Col::Bool(a.as_boolean()),
-            other => return Err(format!("column `{name}` has type {other}, which nofly does not read")),
+            other => {
+                return Err(format!(
+                    "column `{name}` has type {other}, which nofly does not read"
+                ))
+            }
         })
     }
 
@@ -104,8 +133,12 @@ impl<'a> Col<'a> {
 
     fn millis(&self, i: usize) -> Option<EventTime> {
         match self {
-            Col::Timestamp(a, values, per_second) => a.is_valid(i).then(|| EventTime::from_millis(scale_to_millis(values[i], *per_second))),
-            Col::I64(a) => a.is_valid(i).then(|| EventTime::from_millis(a.value(i).saturating_mul(1000))),
+            Col::Timestamp(a, values, per_second) => a
+                .is_valid(i)
+                .then(|| EventTime::from_millis(scale_to_millis(values[i], *per_second))),
+            Col::I64(a) => a
+                .is_valid(i)
+                .then(|| EventTime::from_millis(a.value(i).saturating_mul(1000))),
             _ => self.f64(i).and_then(EventTime::from_unix_seconds),
         }
     }
@@ -128,12 +161,23 @@ impl<'a> Col<'a> {
 /// The named columns of the chosen rows as canonical JSON objects (RFC 8785), in row order: the
 /// Parquet counterpart of a text line, for evidence bundles. `time` is written as Unix seconds with
 /// millisecond precision, floats NaN as null, absent columns are left out.
-pub(crate) fn rows_as_json<R: ChunkReader + 'static>(file: R, rows: &std::collections::BTreeSet<u64>) -> Result<Vec<(u64, String)>, String> {
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format!("not a readable Parquet file: {e}"))?;
+pub(crate) fn rows_as_json<R: ChunkReader + 'static>(
+    file: R,
+    rows: &std::collections::BTreeSet<u64>,
+) -> Result<Vec<(u64, String)>, String> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| format!("not a readable Parquet file: {e}"))?;
     let schema = builder.schema().clone();
-    let roots: Vec<usize> = COLUMNS.iter().filter_map(|c| schema.index_of(c).ok()).collect();
+    let roots: Vec<usize> = COLUMNS
+        .iter()
+        .filter_map(|c| schema.index_of(c).ok())
+        .collect();
     let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-    let reader = builder.with_projection(mask).with_batch_size(64 * 1024).build().map_err(|e| e.to_string())?;
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(64 * 1024)
+        .build()
+        .map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     let mut first_row = 0u64;
     for batch in reader {
@@ -141,13 +185,19 @@ pub(crate) fn rows_as_json<R: ChunkReader + 'static>(file: R, rows: &std::collec
         let n = batch.num_rows() as u64;
         let wanted: Vec<u64> = rows.range(first_row..first_row + n).copied().collect();
         if !wanted.is_empty() {
-            let cols: Vec<(&str, Col)> = COLUMNS.iter().filter(|c| batch.column_by_name(c).is_some()).map(|c| Ok((*c, Col::of(&batch, c)?))).collect::<Result<_, String>>()?;
+            let cols: Vec<(&str, Col)> = COLUMNS
+                .iter()
+                .filter(|c| batch.column_by_name(c).is_some())
+                .map(|c| Ok((*c, Col::of(&batch, c)?)))
+                .collect::<Result<_, String>>()?;
             for row in wanted {
                 let i = (row - first_row) as usize;
                 let mut obj = serde_json::Map::new();
                 for (name, col) in &cols {
                     let v = match (*name, col) {
-                        ("time", c) => c.millis(i).map(|t| serde_json::json!(t.millis() as f64 / 1000.0)),
+                        ("time", c) => c
+                            .millis(i)
+                            .map(|t| serde_json::json!(t.millis() as f64 / 1000.0)),
                         (_, Col::Str(_)) => col.str(i).map(|s| serde_json::json!(s)),
                         (_, Col::Bool(_)) => col.bool(i).map(|b| serde_json::json!(b)),
                         (_, c) => c.f64(i).map(|f| serde_json::json!(f)),
@@ -166,14 +216,24 @@ fn timestamp<'a>(a: &'a ArrayRef, unit: &TimeUnit) -> Col<'a> {
     let (values, per_second): (&'a [i64], i64) = match unit {
         TimeUnit::Second => (a.as_primitive::<TimestampSecondType>().values(), 1),
         TimeUnit::Millisecond => (a.as_primitive::<TimestampMillisecondType>().values(), 1_000),
-        TimeUnit::Microsecond => (a.as_primitive::<TimestampMicrosecondType>().values(), 1_000_000),
-        TimeUnit::Nanosecond => (a.as_primitive::<TimestampNanosecondType>().values(), 1_000_000_000),
+        TimeUnit::Microsecond => (
+            a.as_primitive::<TimestampMicrosecondType>().values(),
+            1_000_000,
+        ),
+        TimeUnit::Nanosecond => (
+            a.as_primitive::<TimestampNanosecondType>().values(),
+            1_000_000_000,
+        ),
     };
     Col::Timestamp(a.as_ref(), values, per_second)
 }
 
 fn scale_to_millis(v: i64, per_second: i64) -> i64 {
-    if per_second >= 1000 { v.div_euclid(per_second / 1000) } else { v.saturating_mul(1000 / per_second) }
+    if per_second >= 1000 {
+        v.div_euclid(per_second / 1000)
+    } else {
+        v.saturating_mul(1000 / per_second)
+    }
 }
 
 fn read_batch(
@@ -193,7 +253,13 @@ fn read_batch(
         stats.records += 1;
         let record = first_row + i as u64;
         let fail = |stats: &mut ReadStats, field: &'static str, reason: String| {
-            stats.malformed(RecordError { file: file.into(), record, unit: "row", field: Some(field), reason });
+            stats.malformed(RecordError {
+                file: file.into(),
+                record,
+                unit: "row",
+                field: Some(field),
+                reason,
+            });
         };
         let (Some(la), Some(lo)) = (lat.f64(i), lon.f64(i)) else {
             stats.ignored += 1;
@@ -208,22 +274,47 @@ fn read_batch(
             continue;
         };
         let Some(icao) = icao24.str(i).and_then(|s| s.parse::<Icao24>().ok()) else {
-            fail(stats, "icao24", format!("{:?} is not 6 hex digits", icao24.str(i)));
+            fail(
+                stats,
+                "icao24",
+                format!("{:?} is not 6 hex digits", icao24.str(i)),
+            );
             continue;
         };
-        let mut r = Report::new(t, icao, SourceRef { input: input_index, record });
+        let mut r = Report::new(
+            t,
+            icao,
+            SourceRef {
+                input: input_index,
+                record,
+            },
+        );
         r.position = Some((la, lo));
-        r.ground_speed_kt = velocity.f64(i).filter(|v| v.is_finite()).map(|v| (v * KNOTS_PER_MPS) as f32);
+        r.ground_speed_kt = velocity
+            .f64(i)
+            .filter(|v| v.is_finite())
+            .map(|v| (v * KNOTS_PER_MPS) as f32);
         r.track_deg = heading.f64(i).filter(|v| v.is_finite()).map(|v| v as f32);
-        r.vertical_rate_fpm = vertrate.f64(i).filter(|v| v.is_finite()).map(|v| (v * FPM_PER_MPS) as f32);
+        r.vertical_rate_fpm = vertrate
+            .f64(i)
+            .filter(|v| v.is_finite())
+            .map(|v| (v * FPM_PER_MPS) as f32);
         r.callsign = callsign.str(i).and_then(Callsign::new);
         r.on_ground = onground.bool(i);
         r.squawk = match squawk.str(i) {
             Some(s) => crate::sbs::squawk(s.trim()).unwrap_or(None),
-            None => squawk.f64(i).and_then(|v| crate::sbs::squawk(&format!("{v:04}")).unwrap_or(None)),
+            None => squawk
+                .f64(i)
+                .and_then(|v| crate::sbs::squawk(&format!("{v:04}")).unwrap_or(None)),
         };
-        r.alt_baro_ft = baro.f64(i).filter(|v| v.is_finite()).map(|m| m * FEET_PER_METRE);
-        r.alt_geo_ft = geo.f64(i).filter(|v| v.is_finite()).map(|m| m * FEET_PER_METRE);
+        r.alt_baro_ft = baro
+            .f64(i)
+            .filter(|v| v.is_finite())
+            .map(|m| m * FEET_PER_METRE);
+        r.alt_geo_ft = geo
+            .f64(i)
+            .filter(|v| v.is_finite())
+            .map(|m| m * FEET_PER_METRE);
         stats.reports += 1;
         emit(r);
     }

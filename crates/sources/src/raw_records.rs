@@ -53,33 +53,63 @@ pub fn extract_raw(
     let mut carried = std::collections::BTreeMap::new();
     let mut last_callsign: Option<u64> = None;
     let untimed_start = options.start;
-    crate::file_input::read_file_with(path, Some(format), input_index, options, &mut |r| {
-        if r.icao != icao {
-            return;
-        }
-        if r.time < from {
-            if r.callsign.is_some() {
-                last_callsign = Some(r.source.record);
+    crate::file_input::read_file_with(
+        path,
+        Some(format),
+        input_index,
+        options,
+        &mut |r| {
+            if r.icao != icao {
+                return;
             }
-        } else if r.time <= to {
-            wanted.insert(r.source.record);
-            carried.insert(r.source.record, r.time.millis());
-        }
-    }, &mut |_, _| {})?;
+            if r.time < from {
+                if r.callsign.is_some() {
+                    last_callsign = Some(r.source.record);
+                }
+            } else if r.time <= to {
+                wanted.insert(r.source.record);
+                carried.insert(r.source.record, r.time.millis());
+            }
+        },
+        &mut |_, _| {},
+    )?;
     wanted.extend(last_callsign);
     let name = path.display().to_string();
-    let fail = |reason: String| FileError::Format { file: name.clone(), reason };
-    let io = |error| FileError::Io { file: name.clone(), error };
+    let fail = |reason: String| FileError::Format {
+        file: name.clone(),
+        reason,
+    };
+    let io = |error| FileError::Io {
+        file: name.clone(),
+        error,
+    };
     if format == Format::OpenSkyParquet {
-        let rows = opensky_parquet::rows_as_json(std::fs::File::open(path).map_err(io)?, &wanted).map_err(fail)?;
-        let records = rows.into_iter().map(|(record, text)| RawRecord { record, text, carried_time_ms: None }).collect();
-        return Ok(RawExtract { format: format.as_str().into(), header: None, records });
+        let rows = opensky_parquet::rows_as_json(std::fs::File::open(path).map_err(io)?, &wanted)
+            .map_err(fail)?;
+        let records = rows
+            .into_iter()
+            .map(|(record, text)| RawRecord {
+                record,
+                text,
+                carried_time_ms: None,
+            })
+            .collect();
+        return Ok(RawExtract {
+            format: format.as_str().into(),
+            header: None,
+            records,
+        });
     }
     let mut bytes = Vec::new();
-    std::fs::File::open(path).map_err(io)?.read_to_end(&mut bytes).map_err(io)?;
+    std::fs::File::open(path)
+        .map_err(io)?
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut plain = Vec::new();
-        flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut plain).map_err(io)?;
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut plain)
+            .map_err(io)?;
         bytes = plain;
     }
     if format == Format::Beast {
@@ -89,16 +119,29 @@ pub fn extract_raw(
         framer.push(&bytes, &mut |f| {
             if wanted.contains(&f.record) {
                 let start = f.record as usize;
-                let text: String = bytes[start..start + f.raw_len].iter().map(|b| format!("{b:02x}")).collect();
-                records.push(RawRecord { record: f.record, text, carried_time_ms: carried.get(&f.record).copied() });
+                let text: String = bytes[start..start + f.raw_len]
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                records.push(RawRecord {
+                    record: f.record,
+                    text,
+                    carried_time_ms: carried.get(&f.record).copied(),
+                });
             }
         });
-        return Ok(RawExtract { format: format.as_str().into(), header: None, records });
+        return Ok(RawExtract {
+            format: format.as_str().into(),
+            header: None,
+            records,
+        });
     }
     let text = String::from_utf8_lossy(&bytes);
     let mut header = None;
     let mut records = Vec::new();
-    let mut sbs = SbsParser::new(SbsClock::CarryForward { start: untimed_start });
+    let mut sbs = SbsParser::new(SbsClock::CarryForward {
+        start: untimed_start,
+    });
     for (i, line) in text.split('\n').enumerate() {
         let line_no = i as u64 + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -115,39 +158,64 @@ pub fn extract_raw(
         let carried_time_ms = match format {
             Format::Sbs => {
                 let _ = sbs.parse_line(line, SourceRef::default());
-                sbs.last_was_untimed().then(|| carried.get(&line_no).copied()).flatten()
+                sbs.last_was_untimed()
+                    .then(|| carried.get(&line_no).copied())
+                    .flatten()
             }
             // AVR lines carry at most a receiver clock: keep the time nofly gave them.
             Format::Avr => carried.get(&line_no).copied(),
             _ => None,
         };
-        records.push(RawRecord { record: line_no, text: line.to_string(), carried_time_ms });
+        records.push(RawRecord {
+            record: line_no,
+            text: line.to_string(),
+            carried_time_ms,
+        });
     }
-    Ok(RawExtract { format: format.as_str().into(), header, records })
+    Ok(RawExtract {
+        format: format.as_str().into(),
+        header,
+        records,
+    })
 }
 
 /// Decodes raw records back into reports, with `input_index` and each record's number as source.
 /// Fails on a record that does not decode: evidence must not silently lose data.
-pub fn decode_raw(extract: &RawExtract, input_index: u16, options: &crate::ModesOptions) -> Result<Vec<Report>, String> {
+pub fn decode_raw(
+    extract: &RawExtract,
+    input_index: u16,
+    options: &crate::ModesOptions,
+) -> Result<Vec<Report>, String> {
     let format: Format = extract.format.parse()?;
     let mut out = Vec::with_capacity(extract.records.len());
     let mut frames = crate::FrameDecoder::new(options.receiver, options.repair, options.start);
     for raw in &extract.records {
-        let source = SourceRef { input: input_index, record: raw.record };
+        let source = SourceRef {
+            input: input_index,
+            record: raw.record,
+        };
         let fail = |why: String| format!("record {}: {why}", raw.record);
         let report = match format {
             Format::Sbs => {
                 let start = EventTime::from_millis(raw.carried_time_ms.unwrap_or_default());
-                SbsParser::new(SbsClock::CarryForward { start }).parse_line(&raw.text, source).map_err(|p| fail(p.reason))?
+                SbsParser::new(SbsClock::CarryForward { start })
+                    .parse_line(&raw.text, source)
+                    .map_err(|p| fail(p.reason))?
             }
             Format::OpenSkyCsv => {
-                let header = extract.header.as_deref().ok_or_else(|| fail("no CSV header in the extract".into()))?;
+                let header = extract
+                    .header
+                    .as_deref()
+                    .ok_or_else(|| fail("no CSV header in the extract".into()))?;
                 decode_csv_line(header, &raw.text, source).map_err(fail)?
             }
             Format::OpenSkyParquet => {
-                let row: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&raw.text).map_err(|e| fail(e.to_string()))?;
+                let row: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(&raw.text).map_err(|e| fail(e.to_string()))?;
                 let header: Vec<&str> = row.keys().map(String::as_str).collect();
-                let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+                let mut writer = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(Vec::new());
                 let values: Vec<String> = row
                     .values()
                     .map(|v| match v {
@@ -156,23 +224,39 @@ pub fn decode_raw(extract: &RawExtract, input_index: u16, options: &crate::Modes
                         other => other.to_string(),
                     })
                     .collect();
-                writer.write_record(&values).map_err(|e| fail(e.to_string()))?;
-                let line = String::from_utf8(writer.into_inner().map_err(|e| fail(e.to_string()))?).map_err(|e| fail(e.to_string()))?;
+                writer
+                    .write_record(&values)
+                    .map_err(|e| fail(e.to_string()))?;
+                let line = String::from_utf8(writer.into_inner().map_err(|e| fail(e.to_string()))?)
+                    .map_err(|e| fail(e.to_string()))?;
                 decode_csv_line(&header.join(","), line.trim_end(), source).map_err(fail)?
             }
             Format::Beast | Format::Avr | Format::ModesHex => {
                 let mut buf = [0u8; 14];
-                let bytes: Vec<u8> = (0..raw.text.len() / 2).filter_map(|i| u8::from_str_radix(raw.text.get(2 * i..2 * i + 2)?, 16).ok()).collect();
+                let bytes: Vec<u8> = (0..raw.text.len() / 2)
+                    .filter_map(|i| u8::from_str_radix(raw.text.get(2 * i..2 * i + 2)?, 16).ok())
+                    .collect();
                 let mut one: Option<(Vec<u8>, Option<u64>)> = None;
                 let parsed = match format {
                     Format::Beast => {
-                        crate::BeastFramer::default().push(&bytes, &mut |f| one = Some((f.bytes.to_vec(), f.clock_12mhz)));
-                        one.as_ref().map(|(b, c)| crate::RawFrame { bytes: b, clock_12mhz: *c, time: None, record: raw.record, raw_len: 0 })
+                        crate::BeastFramer::default().push(&bytes, &mut |f| {
+                            one = Some((f.bytes.to_vec(), f.clock_12mhz))
+                        });
+                        one.as_ref().map(|(b, c)| crate::RawFrame {
+                            bytes: b,
+                            clock_12mhz: *c,
+                            time: None,
+                            record: raw.record,
+                            raw_len: 0,
+                        })
                     }
-                    Format::Avr => crate::avr_line(&raw.text, raw.record, &mut buf).map_err(|e| fail(e.into()))?,
-                    _ => crate::hex_line(&raw.text, raw.record, &mut buf).map_err(|e| fail(e.into()))?,
+                    Format::Avr => crate::avr_line(&raw.text, raw.record, &mut buf)
+                        .map_err(|e| fail(e.into()))?,
+                    _ => crate::hex_line(&raw.text, raw.record, &mut buf)
+                        .map_err(|e| fail(e.into()))?,
                 };
-                let mut frame = parsed.ok_or_else(|| fail("no Mode S frame in the record".into()))?;
+                let mut frame =
+                    parsed.ok_or_else(|| fail("no Mode S frame in the record".into()))?;
                 if let Some(ms) = raw.carried_time_ms {
                     frame.time = Some(EventTime::from_millis(ms));
                 }
@@ -187,10 +271,16 @@ pub fn decode_raw(extract: &RawExtract, input_index: u16, options: &crate::Modes
 fn decode_csv_line(header: &str, line: &str, source: SourceRef) -> Result<Option<Report>, String> {
     let mut stats = ReadStats::default();
     let mut out = None;
-    opensky_csv::read(format!("{header}\n{line}\n").as_bytes(), "raw", source.input, &mut stats, &mut |mut r| {
-        r.source = source;
-        out = Some(r);
-    })?;
+    opensky_csv::read(
+        format!("{header}\n{line}\n").as_bytes(),
+        "raw",
+        source.input,
+        &mut stats,
+        &mut |mut r| {
+            r.source = source;
+            out = Some(r);
+        },
+    )?;
     if let Some(e) = stats.first_errors.first() {
         return Err(e.to_string());
     }

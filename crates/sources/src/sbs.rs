@@ -39,12 +39,21 @@ pub struct LineProblem {
 impl LineProblem {
     /// Attaches the place of the line.
     pub fn at(self, file: &str, line: u64) -> RecordError {
-        RecordError { file: file.to_string(), record: line, unit: "line", field: self.field, reason: self.reason }
+        RecordError {
+            file: file.to_string(),
+            record: line,
+            unit: "line",
+            field: self.field,
+            reason: self.reason,
+        }
     }
 }
 
 fn bad(field: &'static str, reason: impl Into<String>) -> LineProblem {
-    LineProblem { field: Some(field), reason: reason.into() }
+    LineProblem {
+        field: Some(field),
+        reason: reason.into(),
+    }
 }
 
 /// Outcome of one line.
@@ -53,7 +62,11 @@ pub type LineResult = Result<Option<Report>, LineProblem>;
 impl SbsParser {
     /// A parser with the given clock policy.
     pub fn new(clock: SbsClock) -> Self {
-        SbsParser { clock, last_time: None, untimed: false }
+        SbsParser {
+            clock,
+            last_time: None,
+            untimed: false,
+        }
     }
 
     /// Parses one line of a recorded file. `Ok(None)` for blank lines and non-`MSG` messages.
@@ -67,7 +80,12 @@ impl SbsParser {
     }
 
     /// Parses one line; `received` is the arrival time used by [`SbsClock::Received`].
-    pub fn parse_line_received(&mut self, line: &str, source: SourceRef, received: EventTime) -> LineResult {
+    pub fn parse_line_received(
+        &mut self,
+        line: &str,
+        source: SourceRef,
+        received: EventTime,
+    ) -> LineResult {
         let line = line.trim_end_matches(['\r', '\n']);
         if line.trim().is_empty() {
             return Ok(None);
@@ -76,18 +94,33 @@ impl SbsParser {
         match f[0] {
             "MSG" => {}
             "SEL" | "ID" | "AIR" | "STA" | "CLK" => return Ok(None),
-            other => return Err(bad("message type", format!("{other:?} is not an SBS message type (MSG, SEL, ID, AIR, STA, CLK)"))),
+            other => {
+                return Err(bad(
+                    "message type",
+                    format!("{other:?} is not an SBS message type (MSG, SEL, ID, AIR, STA, CLK)"),
+                ))
+            }
         }
         if f.len() < 11 {
-            return Err(LineProblem { field: None, reason: format!("truncated: {} fields, a MSG line has 22", f.len()) });
+            return Err(LineProblem {
+                field: None,
+                reason: format!("truncated: {} fields, a MSG line has 22", f.len()),
+            });
         }
         // Fields beyond the 22 of BaseStation (some feeders append their own) are ignored.
         let get = |i: usize| f.get(i).map_or("", |s| s.trim());
-        let kind: u8 = get(1).parse().map_err(|_| bad("transmission type", format!("{:?} is not a number 1-8", get(1))))?;
+        let kind: u8 = get(1).parse().map_err(|_| {
+            bad(
+                "transmission type",
+                format!("{:?} is not a number 1-8", get(1)),
+            )
+        })?;
         if !(1..=8).contains(&kind) {
             return Err(bad("transmission type", format!("{kind} is not in 1-8")));
         }
-        let icao: Icao24 = get(4).parse().map_err(|_| bad("hex ident", format!("{:?} is not 6 hex digits", get(4))))?;
+        let icao: Icao24 = get(4)
+            .parse()
+            .map_err(|_| bad("hex ident", format!("{:?} is not 6 hex digits", get(4))))?;
         let time = match parse_datetime(get(6), get(7)).or_else(|| parse_datetime(get(8), get(9))) {
             Some(t) => {
                 self.last_time = Some(t);
@@ -95,7 +128,10 @@ impl SbsParser {
                 t
             }
             None if !(get(6).is_empty() && get(8).is_empty()) => {
-                return Err(bad("date/time generated", format!("{:?} {:?} is not YYYY/MM/DD HH:MM:SS.sss", get(6), get(7))));
+                return Err(bad(
+                    "date/time generated",
+                    format!("{:?} {:?} is not YYYY/MM/DD HH:MM:SS.sss", get(6), get(7)),
+                ));
             }
             None => {
                 self.untimed = true;
@@ -115,9 +151,15 @@ impl SbsParser {
         r.position = match (lat, lon) {
             (Some(lat), Some(lon)) => Some((lat, lon)),
             (None, None) => None,
-            _ => return Err(bad("latitude/longitude", "one of latitude and longitude is missing")),
+            _ => {
+                return Err(bad(
+                    "latitude/longitude",
+                    "one of latitude and longitude is missing",
+                ))
+            }
         };
-        r.vertical_rate_fpm = number(get(16), "vertical rate", -100_000.0, 100_000.0)?.map(|v| v as f32);
+        r.vertical_rate_fpm =
+            number(get(16), "vertical rate", -100_000.0, 100_000.0)?.map(|v| v as f32);
         r.squawk = squawk(get(17))?;
         r.on_ground = flag(get(21), "is on ground")?;
         Ok(Some(r))
@@ -129,16 +171,22 @@ fn parse_datetime(date: &str, time: &str) -> Option<EventTime> {
     if date.is_empty() || time.is_empty() {
         return None;
     }
-    let d = NaiveDate::parse_from_str(date, "%Y/%m/%d").or_else(|_| NaiveDate::parse_from_str(date, "%Y-%m-%d")).ok()?;
+    let d = NaiveDate::parse_from_str(date, "%Y/%m/%d")
+        .or_else(|_| NaiveDate::parse_from_str(date, "%Y-%m-%d"))
+        .ok()?;
     let t = NaiveTime::parse_from_str(time, "%H:%M:%S%.f").ok()?;
-    Some(EventTime::from_millis(NaiveDateTime::new(d, t).and_utc().timestamp_millis()))
+    Some(EventTime::from_millis(
+        NaiveDateTime::new(d, t).and_utc().timestamp_millis(),
+    ))
 }
 
 fn number(text: &str, field: &'static str, min: f64, max: f64) -> Result<Option<f64>, LineProblem> {
     if text.is_empty() {
         return Ok(None);
     }
-    let v: f64 = text.parse().map_err(|_| bad(field, format!("{text:?} is not a number")))?;
+    let v: f64 = text
+        .parse()
+        .map_err(|_| bad(field, format!("{text:?} is not a number")))?;
     if !v.is_finite() || v < min || v > max {
         return Err(bad(field, format!("{text} is outside {min}..{max}")));
     }
@@ -175,30 +223,56 @@ mod tests {
 
     #[test]
     fn undated_lines_carry_the_previous_time() {
-        let mut p = SbsParser::new(SbsClock::CarryForward { start: EventTime::from_millis(5) });
-        let r = parse(&mut p, "MSG,3,,,4B1908,,,,,,,2525,,,33.96693,-118.25598,,,0,0,0,0").unwrap().unwrap();
+        let mut p = SbsParser::new(SbsClock::CarryForward {
+            start: EventTime::from_millis(5),
+        });
+        let r = parse(
+            &mut p,
+            "MSG,3,,,4B1908,,,,,,,2525,,,33.96693,-118.25598,,,0,0,0,0",
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(r.time, EventTime::from_millis(5));
         assert_eq!(r.alt_baro_ft, Some(2525.0));
         assert_eq!(r.on_ground, Some(false));
-        parse(&mut p, "MSG,5,1,1,4D2023,1,2026/11/25,16:14:24.942,2026/11/25,16:14:26.921,,23375,,,,,,,0,,0,").unwrap();
-        let r = parse(&mut p, "MSG,8,,,4B1908,,,,,,,,,,,,,,,,,").unwrap().unwrap();
+        parse(
+            &mut p,
+            "MSG,5,1,1,4D2023,1,2026/11/25,16:14:24.942,2026/11/25,16:14:26.921,,23375,,,,,,,0,,0,",
+        )
+        .unwrap();
+        let r = parse(&mut p, "MSG,8,,,4B1908,,,,,,,,,,,,,,,,,")
+            .unwrap()
+            .unwrap();
         assert_eq!(r.time.to_rfc3339(), "2026-11-25T16:14:24.942Z");
     }
 
     #[test]
     fn reads_callsign_squawk_velocity() {
-        let mut p = SbsParser::new(SbsClock::CarryForward { start: EventTime::default() });
-        let r = parse(&mut p, "MSG,1,,,A8430D,,,,,,UAL123  ,,,,,,,,,,,").unwrap().unwrap();
+        let mut p = SbsParser::new(SbsClock::CarryForward {
+            start: EventTime::default(),
+        });
+        let r = parse(&mut p, "MSG,1,,,A8430D,,,,,,UAL123  ,,,,,,,,,,,")
+            .unwrap()
+            .unwrap();
         assert_eq!(r.callsign.unwrap().as_str(), "UAL123");
-        let r = parse(&mut p, "MSG,6,,,A8430D,,,,,,,,,,,,,7700,0,1,0,0").unwrap().unwrap();
+        let r = parse(&mut p, "MSG,6,,,A8430D,,,,,,,,,,,,,7700,0,1,0,0")
+            .unwrap()
+            .unwrap();
         assert_eq!(r.squawk, Some(0o7700));
-        let r = parse(&mut p, "MSG,4,,,A8430D,,,,,,,,412,271.3,,,-1344,,,,,").unwrap().unwrap();
-        assert_eq!((r.ground_speed_kt, r.track_deg, r.vertical_rate_fpm), (Some(412.0), Some(271.3), Some(-1344.0)));
+        let r = parse(&mut p, "MSG,4,,,A8430D,,,,,,,,412,271.3,,,-1344,,,,,")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (r.ground_speed_kt, r.track_deg, r.vertical_rate_fpm),
+            (Some(412.0), Some(271.3), Some(-1344.0))
+        );
     }
 
     #[test]
     fn malformed_lines_name_the_field() {
-        let mut p = SbsParser::new(SbsClock::CarryForward { start: EventTime::default() });
+        let mut p = SbsParser::new(SbsClock::CarryForward {
+            start: EventTime::default(),
+        });
         let e = parse(&mut p, "MSG,3,,,4B1908,,,,,,,2525,,,91.0,-118.2,,,0,0,0,0").unwrap_err();
         assert_eq!(e.field, Some("latitude"));
         let e = parse(&mut p, "MSG,3,,,4B1908,,,,,,,2525,,,NaN,-118.2,,,0,0,0,0").unwrap_err();
@@ -207,6 +281,12 @@ mod tests {
         assert!(e.reason.contains("truncated"));
         let e = parse(&mut p, "MSG,3,,,4B19XX,,,,,,,2525,,,33.9,-118.2,,,0,0,0,0").unwrap_err();
         assert_eq!(e.field, Some("hex ident"));
-        assert_eq!(parse(&mut p, "STA,,5,179,400AE7,10103,2008/11/28,14:58:51.153,2008/11/28,14:58:51.153,RM"), Ok(None));
+        assert_eq!(
+            parse(
+                &mut p,
+                "STA,,5,179,400AE7,10103,2008/11/28,14:58:51.153,2008/11/28,14:58:51.153,RM"
+            ),
+            Ok(None)
+        );
     }
 }

@@ -42,16 +42,24 @@ pub enum LiveProtocol {
 
 /// Splits `sbs://HOST:PORT`, `beast://HOST:PORT` or `avr://HOST:PORT`.
 pub fn parse_live_url(url: &str) -> Result<(LiveProtocol, String), String> {
-    let (scheme, rest) = url.split_once("://").ok_or_else(|| format!("{url:?}: expected sbs://HOST:PORT, beast://HOST:PORT or avr://HOST:PORT"))?;
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        format!("{url:?}: expected sbs://HOST:PORT, beast://HOST:PORT or avr://HOST:PORT")
+    })?;
     let protocol = match scheme {
         "sbs" => LiveProtocol::Sbs,
         "beast" => LiveProtocol::Beast,
         "avr" => LiveProtocol::Avr,
-        other => return Err(format!("{url:?}: unknown protocol {other:?}: use sbs, beast or avr")),
+        other => {
+            return Err(format!(
+                "{url:?}: unknown protocol {other:?}: use sbs, beast or avr"
+            ))
+        }
     };
     let addr = rest.trim_end_matches('/');
     if !addr.contains(':') {
-        return Err(format!("{url:?}: give the port too, e.g. {scheme}://127.0.0.1:30005"));
+        return Err(format!(
+            "{url:?}: give the port too, e.g. {scheme}://127.0.0.1:30005"
+        ));
     }
     Ok((protocol, addr.to_string()))
 }
@@ -59,8 +67,16 @@ pub fn parse_live_url(url: &str) -> Result<(LiveProtocol, String), String> {
 /// Connects to the feed at `url` and sends every outcome to `tx` until the receiver is dropped.
 /// Reconnects after failures with exponential backoff from 0.5 s up to 30 s, reset by every
 /// successful connection; decoding state (CPR pairs, known addresses) survives reconnections.
-pub async fn live_feed(url: String, input_index: u16, options: ModesOptions, tx: mpsc::Sender<LiveEvent>, now: fn() -> EventTime) {
-    let Ok((protocol, addr)) = parse_live_url(&url) else { return };
+pub async fn live_feed(
+    url: String,
+    input_index: u16,
+    options: ModesOptions,
+    tx: mpsc::Sender<LiveEvent>,
+    now: fn() -> EventTime,
+) {
+    let Ok((protocol, addr)) = parse_live_url(&url) else {
+        return;
+    };
     let mut backoff = Duration::from_millis(500);
     let mut sbs = SbsParser::new(SbsClock::Received);
     let mut decoder = FrameDecoder::new(options.receiver, options.repair, options.start);
@@ -106,7 +122,10 @@ pub async fn live_feed(url: String, input_index: u16, options: ModesOptions, tx:
                             match lines.next_line().await {
                                 Ok(Some(line)) => {
                                     record += 1;
-                                    let source = SourceRef { input: input_index, record };
+                                    let source = SourceRef {
+                                        input: input_index,
+                                        record,
+                                    };
                                     let event = if protocol == LiveProtocol::Sbs {
                                         match sbs.parse_line_received(&line, source, now()) {
                                             Ok(Some(r)) => LiveEvent::Report(r),
@@ -115,12 +134,24 @@ pub async fn live_feed(url: String, input_index: u16, options: ModesOptions, tx:
                                         }
                                     } else {
                                         match avr_line(&line, record, &mut frame_buf) {
-                                            Ok(Some(f)) => match decoder.frame(&RawFrame { time: Some(now()), ..f }, input_index) {
+                                            Ok(Some(f)) => match decoder.frame(
+                                                &RawFrame {
+                                                    time: Some(now()),
+                                                    ..f
+                                                },
+                                                input_index,
+                                            ) {
                                                 Some((_, r)) => LiveEvent::Report(r),
                                                 None => continue,
                                             },
                                             Ok(None) => continue,
-                                            Err(reason) => LiveEvent::Malformed(RecordError { file: url.clone(), record, unit: "line", field: None, reason: reason.into() }),
+                                            Err(reason) => LiveEvent::Malformed(RecordError {
+                                                file: url.clone(),
+                                                record,
+                                                unit: "line",
+                                                field: None,
+                                                reason: reason.into(),
+                                            }),
                                         }
                                     };
                                     if tx.send(event).await.is_err() {
@@ -137,7 +168,14 @@ pub async fn live_feed(url: String, input_index: u16, options: ModesOptions, tx:
             }
             Err(e) => e.to_string(),
         };
-        if tx.send(LiveEvent::Disconnected { reason: failure, retry_in: backoff }).await.is_err() {
+        if tx
+            .send(LiveEvent::Disconnected {
+                reason: failure,
+                retry_in: backoff,
+            })
+            .await
+            .is_err()
+        {
             return;
         }
         tokio::time::sleep(backoff).await;

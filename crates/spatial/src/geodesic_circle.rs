@@ -16,7 +16,10 @@ pub struct GeodesicCircle {
 impl GeodesicCircle {
     /// A circle of `radius_m` metres around `(lat, lon)`.
     pub fn new(lat: f64, lon: f64, radius_m: f64) -> Self {
-        GeodesicCircle { centre: Point::new(lon, lat), radius_m }
+        GeodesicCircle {
+            centre: Point::new(lon, lat),
+            radius_m,
+        }
     }
 
     /// Whether `(lat, lon)` is within the radius (boundary included). A cheap spherical distance
@@ -43,13 +46,22 @@ impl GeodesicCircle {
     pub fn bounding_boxes(&self) -> Vec<[f64; 4]> {
         let clon = self.centre.x();
         let r = self.radius_m;
-        let reaches = |pole_lat: f64| Geodesic.distance(self.centre, Point::new(clon, pole_lat)) <= r;
+        let reaches =
+            |pole_lat: f64| Geodesic.distance(self.centre, Point::new(clon, pole_lat)) <= r;
         let north = Geodesic.destination(self.centre, 0.0, r).y();
         let south = Geodesic.destination(self.centre, 180.0, r).y();
         const LAT_MARGIN: f64 = 1e-4;
         if reaches(90.0) || reaches(-90.0) {
-            let max_lat = if reaches(90.0) { 90.0 } else { (north + LAT_MARGIN).min(90.0) };
-            let min_lat = if reaches(-90.0) { -90.0 } else { (south - LAT_MARGIN).max(-90.0) };
+            let max_lat = if reaches(90.0) {
+                90.0
+            } else {
+                (north + LAT_MARGIN).min(90.0)
+            };
+            let min_lat = if reaches(-90.0) {
+                -90.0
+            } else {
+                (south - LAT_MARGIN).max(-90.0)
+            };
             return vec![[-180.0, min_lat, 180.0, max_lat]];
         }
         // Widest longitude offset: sample the rim every degree of azimuth, then pad generously
@@ -61,15 +73,24 @@ impl GeodesicCircle {
             half_width = half_width.max(d.abs());
         }
         let half_width = half_width * 1.01 + LAT_MARGIN;
-        let (min_lat, max_lat) = ((south - LAT_MARGIN).max(-90.0), (north + LAT_MARGIN).min(90.0));
+        let (min_lat, max_lat) = (
+            (south - LAT_MARGIN).max(-90.0),
+            (north + LAT_MARGIN).min(90.0),
+        );
         if half_width >= 180.0 {
             return vec![[-180.0, min_lat, 180.0, max_lat]];
         }
         let (west, east) = (clon - half_width, clon + half_width);
         if west < -180.0 {
-            vec![[west + 360.0, min_lat, 180.0, max_lat], [-180.0, min_lat, east, max_lat]]
+            vec![
+                [west + 360.0, min_lat, 180.0, max_lat],
+                [-180.0, min_lat, east, max_lat],
+            ]
         } else if east > 180.0 {
-            vec![[west, min_lat, 180.0, max_lat], [-180.0, min_lat, east - 360.0, max_lat]]
+            vec![
+                [west, min_lat, 180.0, max_lat],
+                [-180.0, min_lat, east - 360.0, max_lat],
+            ]
         } else {
             vec![[west, min_lat, east, max_lat]]
         }
@@ -97,14 +118,22 @@ mod tests {
         for az in (0..360).step_by(7) {
             let p = Geodesic.destination(Point::new(179.9, -16.0), f64::from(az), 49_999.0);
             assert!(c.contains(p.y(), p.x()));
-            assert!(boxes.iter().any(|b| p.x() >= b[0] && p.x() <= b[2] && p.y() >= b[1] && p.y() <= b[3]), "{p:?} outside {boxes:?}");
+            assert!(
+                boxes
+                    .iter()
+                    .any(|b| p.x() >= b[0] && p.x() <= b[2] && p.y() >= b[1] && p.y() <= b[3]),
+                "{p:?} outside {boxes:?}"
+            );
         }
     }
 
     #[test]
     fn polar_circle_covers_all_longitudes() {
         let c = GeodesicCircle::new(89.5, 0.0, 100_000.0);
-        assert_eq!(c.bounding_boxes(), vec![[-180.0, c.bounding_boxes()[0][1], 180.0, 90.0]]);
+        assert_eq!(
+            c.bounding_boxes(),
+            vec![[-180.0, c.bounding_boxes()[0][1], 180.0, 90.0]]
+        );
         assert!(c.contains(89.9, 179.0));
     }
 }

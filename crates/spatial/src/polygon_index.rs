@@ -41,9 +41,11 @@ impl PolygonIndex {
                 push_ring_edges(ring, p as u32, &mut all);
             }
         }
-        let (min_y, max_y) = all.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), e| {
-            (lo.min(e.y1.min(e.y2)), hi.max(e.y1.max(e.y2)))
-        });
+        let (min_y, max_y) = all
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), e| {
+                (lo.min(e.y1.min(e.y2)), hi.max(e.y1.max(e.y2)))
+            });
         let strip_count = all.len().clamp(1, 1 << 16);
         let height = (max_y - min_y).max(f64::MIN_POSITIVE);
         let strips_per_degree = strip_count as f64 / height;
@@ -60,14 +62,30 @@ impl PolygonIndex {
         }
         let offsets = counts;
         let mut fill = offsets.clone();
-        let mut edges = vec![all.first().copied().unwrap_or(Edge { x1: 0.0, y1: 0.0, x2: 0.0, y2: 0.0, polygon: 0 }); offsets[strip_count] as usize];
+        let mut edges = vec![
+            all.first().copied().unwrap_or(Edge {
+                x1: 0.0,
+                y1: 0.0,
+                x2: 0.0,
+                y2: 0.0,
+                polygon: 0
+            });
+            offsets[strip_count] as usize
+        ];
         for e in &all {
             for s in strip_of(e.y1.min(e.y2))..=strip_of(e.y1.max(e.y2)) {
                 edges[fill[s] as usize] = *e;
                 fill[s] += 1;
             }
         }
-        PolygonIndex { min_y, max_y, strips_per_degree, offsets, edges, polygon_count: shape.0.len() }
+        PolygonIndex {
+            min_y,
+            max_y,
+            strips_per_degree,
+            offsets,
+            edges,
+            polygon_count: shape.0.len(),
+        }
     }
 
     /// Whether the point `(x, y)` = `(lon, lat)` is inside or on the boundary.
@@ -75,7 +93,8 @@ impl PolygonIndex {
         if !(y >= self.min_y && y <= self.max_y) {
             return false;
         }
-        let strip = (((y - self.min_y) * self.strips_per_degree) as usize).min(self.offsets.len() - 2);
+        let strip =
+            (((y - self.min_y) * self.strips_per_degree) as usize).min(self.offsets.len() - 2);
         let edges = &self.edges[self.offsets[strip] as usize..self.offsets[strip + 1] as usize];
         if self.polygon_count == 1 {
             let mut inside = false;
@@ -98,7 +117,9 @@ impl PolygonIndex {
             }
         }
         crossed.sort_unstable();
-        crossed.chunk_by(|a, b| a == b).any(|run| run.len() % 2 == 1)
+        crossed
+            .chunk_by(|a, b| a == b)
+            .any(|run| run.len() % 2 == 1)
     }
 
     /// Number of edge entries stored (edges spanning several strips count once per strip).
@@ -113,11 +134,23 @@ fn push_ring_edges(ring: &LineString<f64>, polygon: u32, out: &mut Vec<Edge>) {
         return;
     }
     for w in pts.windows(2) {
-        out.push(Edge { x1: w[0].x, y1: w[0].y, x2: w[1].x, y2: w[1].y, polygon });
+        out.push(Edge {
+            x1: w[0].x,
+            y1: w[0].y,
+            x2: w[1].x,
+            y2: w[1].y,
+            polygon,
+        });
     }
     let (first, last) = (pts[0], pts[pts.len() - 1]);
     if first != last {
-        out.push(Edge { x1: last.x, y1: last.y, x2: first.x, y2: first.y, polygon });
+        out.push(Edge {
+            x1: last.x,
+            y1: last.y,
+            x2: first.x,
+            y2: first.y,
+            polygon,
+        });
     }
 }
 
@@ -138,7 +171,11 @@ fn crossing(e: &Edge, x: f64, y: f64) -> Crossing {
         if cross == 0.0 {
             return Crossing::OnBoundary;
         }
-        if (cross > 0.0) == (e.y2 > e.y1) { Crossing::Right } else { Crossing::None }
+        if (cross > 0.0) == (e.y2 > e.y1) {
+            Crossing::Right
+        } else {
+            Crossing::None
+        }
     } else if (e.y1 == y || e.y2 == y) && on_segment(e, x, y) {
         Crossing::OnBoundary
     } else {
@@ -148,7 +185,11 @@ fn crossing(e: &Edge, x: f64, y: f64) -> Crossing {
 
 fn on_segment(e: &Edge, x: f64, y: f64) -> bool {
     let cross = (e.x2 - e.x1) * (y - e.y1) - (e.y2 - e.y1) * (x - e.x1);
-    cross == 0.0 && x >= e.x1.min(e.x2) && x <= e.x1.max(e.x2) && y >= e.y1.min(e.y2) && y <= e.y1.max(e.y2)
+    cross == 0.0
+        && x >= e.x1.min(e.x2)
+        && x <= e.x1.max(e.x2)
+        && y >= e.y1.min(e.y2)
+        && y <= e.y1.max(e.y2)
 }
 
 #[cfg(test)]
@@ -172,7 +213,11 @@ mod tests {
 
     #[test]
     fn multipolygon_parts_and_overlaps() {
-        let idx = PolygonIndex::new(&MultiPolygon(vec![square(0.0, 0.0, 10.0), square(5.0, 5.0, 10.0), square(30.0, 0.0, 1.0)]));
+        let idx = PolygonIndex::new(&MultiPolygon(vec![
+            square(0.0, 0.0, 10.0),
+            square(5.0, 5.0, 10.0),
+            square(30.0, 0.0, 1.0),
+        ]));
         assert!(idx.contains(7.0, 7.0), "overlap of two parts stays inside");
         assert!(idx.contains(12.0, 12.0));
         assert!(idx.contains(30.5, 0.5));
@@ -181,7 +226,11 @@ mod tests {
 
     #[test]
     fn unclosed_ring_is_closed_implicitly() {
-        let ring = LineString(vec![coord! {x: 0.0, y: 0.0}, coord! {x: 4.0, y: 0.0}, coord! {x: 0.0, y: 4.0}]);
+        let ring = LineString(vec![
+            coord! {x: 0.0, y: 0.0},
+            coord! {x: 4.0, y: 0.0},
+            coord! {x: 0.0, y: 4.0},
+        ]);
         let idx = PolygonIndex::new(&MultiPolygon(vec![Polygon::new(ring, vec![])]));
         assert!(idx.contains(1.0, 1.0));
         assert!(!idx.contains(3.0, 3.0));
@@ -197,17 +246,32 @@ mod tests {
             let r = if i % 2 == 0 { 10.0 } else { 4.0 };
             ring.push(coord! {x: r * a.cos(), y: r * a.sin()});
         }
-        let poly = Polygon::new(LineString(ring), vec![LineString::from(vec![(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0)])]);
+        let poly = Polygon::new(
+            LineString(ring),
+            vec![LineString::from(vec![
+                (-1.0, -1.0),
+                (1.0, -1.0),
+                (1.0, 1.0),
+                (-1.0, 1.0),
+                (-1.0, -1.0),
+            ])],
+        );
         let mp = MultiPolygon(vec![poly.clone()]);
         let idx = PolygonIndex::new(&mp);
         let mut state = 12345u64;
         let mut rand = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 11) as f64 / (1u64 << 53) as f64) * 24.0 - 12.0
         };
         for _ in 0..20_000 {
             let (x, y) = (rand(), rand());
-            assert_eq!(idx.contains(x, y), poly.contains(&geo_types::Point::new(x, y)), "at {x},{y}");
+            assert_eq!(
+                idx.contains(x, y),
+                poly.contains(&geo_types::Point::new(x, y)),
+                "at {x},{y}"
+            );
         }
     }
 }

@@ -33,12 +33,11 @@ impl ZoneIndex {
             let (prepared, zone_boxes) = match &zone.shape {
                 Shape::Polygons(mp) => {
                     // One box per polygon, so that far-apart islands do not make one huge box.
-                    let b: Vec<BoundingBox> = mp
-                        .0
-                        .iter()
-                        .filter_map(|p| p.bounding_rect())
-                        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
-                        .collect();
+                    let b: Vec<BoundingBox> =
+                        mp.0.iter()
+                            .filter_map(|p| p.bounding_rect())
+                            .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
+                            .collect();
                     (PreparedShape::Polygons(PolygonIndex::new(mp)), b)
                 }
                 Shape::Circle { lat, lon, radius_m } => {
@@ -47,12 +46,19 @@ impl ZoneIndex {
                 }
             };
             for b in &zone_boxes {
-                entries.push(GeomWithData::new(Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]), i as u32));
+                entries.push(GeomWithData::new(
+                    Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]),
+                    i as u32,
+                ));
             }
             shapes.push(prepared);
             boxes.push(zone_boxes);
         }
-        ZoneIndex { tree: RTree::bulk_load(entries), shapes, boxes }
+        ZoneIndex {
+            tree: RTree::bulk_load(entries),
+            shapes,
+            boxes,
+        }
     }
 
     /// Writes into `out` (cleared first) the sorted, distinct indices of zones whose bounding boxes
@@ -97,7 +103,15 @@ mod tests {
     use nofly_model::{VerticalBand, ZoneKind};
 
     fn zone(id: &str, shape: Shape) -> Zone {
-        Zone { id: id.into(), name: id.into(), kind: ZoneKind::Custom, shape, band: VerticalBand::everything(), active: vec![], version: "v".into() }
+        Zone {
+            id: id.into(),
+            name: id.into(),
+            kind: ZoneKind::Custom,
+            shape,
+            band: VerticalBand::everything(),
+            active: vec![],
+            version: "v".into(),
+        }
     }
 
     #[test]
@@ -105,13 +119,23 @@ mod tests {
         let tri = polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 0.0, y: 10.0)];
         let zones = vec![
             zone("tri", Shape::Polygons(MultiPolygon(vec![tri]))),
-            zone("circle", Shape::Circle { lat: 50.0, lon: 5.0, radius_m: 1000.0 }),
+            zone(
+                "circle",
+                Shape::Circle {
+                    lat: 50.0,
+                    lon: 5.0,
+                    radius_m: 1000.0,
+                },
+            ),
         ];
         let idx = ZoneIndex::new(&zones);
         let mut c = Vec::new();
         idx.candidates_into(9.0, 9.0, &mut c);
         assert_eq!(c, vec![0], "inside the box of the triangle");
-        assert!(!idx.shape_contains(0, 9.0, 9.0), "but not inside the triangle");
+        assert!(
+            !idx.shape_contains(0, 9.0, 9.0),
+            "but not inside the triangle"
+        );
         idx.candidates_into(50.0, 5.0, &mut c);
         assert_eq!(c, vec![1]);
         assert!(idx.shape_contains(1, 50.0, 5.0));

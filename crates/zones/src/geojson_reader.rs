@@ -44,20 +44,40 @@ pub fn read_geojson(file: &str, text: &str) -> ReadZones {
     let root: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            out.problems.push(problem(Some(e.line()), format!("not valid JSON: {e}")));
+            out.problems
+                .push(problem(Some(e.line()), format!("not valid JSON: {e}")));
             return out;
         }
     };
     if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
-        out.problems.push(problem(None, "the top level must be a GeoJSON FeatureCollection".into()));
+        out.problems.push(problem(
+            None,
+            "the top level must be a GeoJSON FeatureCollection".into(),
+        ));
         return out;
     }
     let Some(features) = root.get("features").and_then(Value::as_array) else {
-        out.problems.push(problem(None, "`features` must be an array".into()));
+        out.problems
+            .push(problem(None, "`features` must be an array".into()));
         return out;
     };
+    let mut read = read_features(file, features);
+    out.problems.append(&mut read.problems);
+    read.problems = out.problems;
+    read
+}
+
+/// Reads zones from GeoJSON features of nofly's schema (also used by the other format readers,
+/// which translate into such features).
+pub(crate) fn read_features(file: &str, features: &[Value]) -> ReadZones {
+    let mut out = ReadZones::default();
     for (index, feature) in features.iter().enumerate() {
-        let mut reader = FeatureReader { file, index, id: None, problems: Vec::new() };
+        let mut reader = FeatureReader {
+            file,
+            index,
+            id: None,
+            problems: Vec::new(),
+        };
         let zone = reader.read(feature);
         out.problems.append(&mut reader.problems);
         if let Some(zone) = zone {
@@ -117,7 +137,10 @@ impl FeatureReader<'_> {
             _ => None,
         };
         if self.id.is_none() {
-            self.error("properties.id", "required: a non-empty string that identifies the zone");
+            self.error(
+                "properties.id",
+                "required: a non-empty string that identifies the zone",
+            );
         }
         let errors_before = self.problems.len();
         let name = match props.get("name") {
@@ -144,7 +167,10 @@ impl FeatureReader<'_> {
         let band = VerticalBand::new(lower, upper);
         let comparable = matches!(lower, Limit::Agl(_)) == matches!(upper, Limit::Agl(_));
         if comparable && lower.feet() > upper.feet() {
-            self.error("properties.lower", format!("lower limit {lower} is above upper limit {upper}"));
+            self.error(
+                "properties.lower",
+                format!("lower limit {lower} is above upper limit {upper}"),
+            );
         }
         if band.uses_agl() {
             self.report(
@@ -155,26 +181,43 @@ impl FeatureReader<'_> {
         }
         let active = self.active(props.get("active"));
         let shape = self.shape(feature.get("geometry"), props);
-        if self.problems[errors_before..].iter().any(|p| p.severity == Severity::Error) || self.id.is_none() {
+        if self.problems[errors_before..]
+            .iter()
+            .any(|p| p.severity == Severity::Error)
+            || self.id.is_none()
+        {
             return None;
         }
         let id = self.id.clone()?;
         let mut h = Sha256::new();
         h.update(canonical_json(feature).as_bytes());
         let version = hex::encode(&h.finalize()[..16]);
-        Some(Zone { name: name.unwrap_or_else(|| id.clone()), id, kind, shape: shape?, band, active, version })
+        Some(Zone {
+            name: name.unwrap_or_else(|| id.clone()),
+            id,
+            kind,
+            shape: shape?,
+            band,
+            active,
+            version,
+        })
     }
 
     fn limit(&mut self, props: &Map<String, Value>, key: &str, default: Limit) -> Limit {
         let field = format!("properties.{key}");
         match props.get(key) {
             None | Some(Value::Null) => default,
-            Some(Value::String(s)) => s.parse().unwrap_or_else(|e: nofly_model::ParseLimitError| {
-                self.error(&field, e.to_string());
-                default
-            }),
+            Some(Value::String(s)) => {
+                s.parse().unwrap_or_else(|e: nofly_model::ParseLimitError| {
+                    self.error(&field, e.to_string());
+                    default
+                })
+            }
             Some(other) => {
-                self.error(&field, format!("must be a string such as \"FL95\" or \"2500 ft MSL\", found {other}"));
+                self.error(
+                    &field,
+                    format!("must be a string such as \"FL95\" or \"2500 ft MSL\", found {other}"),
+                );
                 default
             }
         }
@@ -185,17 +228,26 @@ impl FeatureReader<'_> {
             None | Some(Value::Null) => return Vec::new(),
             Some(Value::Array(a)) => a,
             Some(_) => {
-                self.error("properties.active", "must be a list of {\"from\": time, \"to\": time}");
+                self.error(
+                    "properties.active",
+                    "must be a list of {\"from\": time, \"to\": time}",
+                );
                 return Vec::new();
             }
         };
         if items.is_empty() {
-            self.error("properties.active", "an empty list would never be active: leave `active` out for always");
+            self.error(
+                "properties.active",
+                "an empty list would never be active: leave `active` out for always",
+            );
         }
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let Some(obj) = item.as_object() else {
-                self.error(&format!("properties.active[{i}]"), "must be an object with `from` and/or `to`");
+                self.error(
+                    &format!("properties.active[{i}]"),
+                    "must be an object with `from` and/or `to`",
+                );
                 continue;
             };
             let mut end = |key: &str| match obj.get(key) {
@@ -208,14 +260,20 @@ impl FeatureReader<'_> {
                     Some,
                 ),
                 Some(_) => {
-                    self.error(&format!("properties.active[{i}].{key}"), "must be an RFC 3339 string");
+                    self.error(
+                        &format!("properties.active[{i}].{key}"),
+                        "must be an RFC 3339 string",
+                    );
                     None
                 }
             };
             let (from, to) = (end("from"), end("to"));
             if let (Some(f), Some(t)) = (from, to) {
                 if f >= t {
-                    self.error(&format!("properties.active[{i}]"), format!("`from` {f} is not before `to` {t}"));
+                    self.error(
+                        &format!("properties.active[{i}]"),
+                        format!("`from` {f} is not before `to` {t}"),
+                    );
                 }
             }
             out.push(ActiveInterval { from, to });
@@ -237,7 +295,10 @@ impl FeatureReader<'_> {
             }
             "MultiPolygon" => {
                 let Some(parts) = coords.and_then(Value::as_array).filter(|a| !a.is_empty()) else {
-                    self.error("geometry.coordinates", "a MultiPolygon needs a non-empty array of polygons");
+                    self.error(
+                        "geometry.coordinates",
+                        "a MultiPolygon needs a non-empty array of polygons",
+                    );
                     return None;
                 };
                 let polys: Vec<Option<Polygon<f64>>> = parts
@@ -245,7 +306,10 @@ impl FeatureReader<'_> {
                     .enumerate()
                     .map(|(i, p)| self.polygon(Some(p), &format!("geometry.coordinates[{i}]")))
                     .collect();
-                polys.into_iter().collect::<Option<Vec<_>>>().map(|v| Shape::Polygons(MultiPolygon(v)))
+                polys
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .map(|v| Shape::Polygons(MultiPolygon(v)))
             }
             "Point" => {
                 let c = self.position(coords, "geometry.coordinates")?;
@@ -254,10 +318,17 @@ impl FeatureReader<'_> {
                     _ => None,
                 };
                 let Some(radius_m) = radius else {
-                    self.error("properties.radius_m", "a Point zone needs `radius_m`, a positive number of metres");
+                    self.error(
+                        "properties.radius_m",
+                        "a Point zone needs `radius_m`, a positive number of metres",
+                    );
                     return None;
                 };
-                Some(Shape::Circle { lat: c.y, lon: c.x, radius_m })
+                Some(Shape::Circle {
+                    lat: c.y,
+                    lon: c.x,
+                    radius_m,
+                })
             }
             "" => {
                 self.error("geometry.type", "missing");
@@ -288,21 +359,35 @@ impl FeatureReader<'_> {
                 .map(|(i, p)| self.position(Some(p), &format!("{field}[{i}]")))
                 .collect::<Option<_>>()?;
             if coords.len() < 4 {
-                self.error(&field, format!("a ring needs at least 4 positions (a closed triangle), found {}", coords.len()));
+                self.error(
+                    &field,
+                    format!(
+                        "a ring needs at least 4 positions (a closed triangle), found {}",
+                        coords.len()
+                    ),
+                );
                 return None;
             }
             let (first, last) = (coords[0], coords[coords.len() - 1]);
             if first != last {
                 self.error(
                     &field,
-                    format!("ring is not closed: first position [{}, {}] differs from last [{}, {}]", first.x, first.y, last.x, last.y),
+                    format!(
+                        "ring is not closed: first position [{}, {}] differs from last [{}, {}]",
+                        first.x, first.y, last.x, last.y
+                    ),
                 );
                 return None;
             }
             out.push(LineString(coords));
         }
         let exterior = out.remove(0);
-        let (west, east) = exterior.0.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), c| (w.min(c.x), e.max(c.x)));
+        let (west, east) = exterior
+            .0
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), c| {
+                (w.min(c.x), e.max(c.x))
+            });
         if east - west > 180.0 {
             self.report(
                 Severity::Warning,
@@ -323,7 +408,10 @@ impl FeatureReader<'_> {
         };
         let nums: Vec<Option<f64>> = arr.iter().map(Value::as_f64).collect();
         let (Some(Some(lon)), Some(Some(lat))) = (nums.first(), nums.get(1)) else {
-            self.error(field, "a position must start with two numbers [longitude, latitude]");
+            self.error(
+                field,
+                "a position must start with two numbers [longitude, latitude]",
+            );
             return None;
         };
         if !(-180.0..=180.0).contains(lon) {
@@ -343,7 +431,10 @@ mod tests {
     use super::*;
 
     fn collection(features: &[&str]) -> String {
-        format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","))
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        )
     }
 
     const SQUARE: &str = r#"{"type":"Feature","properties":{"id":"SQ","name":"Square","kind":"prohibited","lower":"SFC","upper":"FL95","active":[{"from":"2022-02-27T14:00:00Z"}]},
@@ -354,7 +445,10 @@ mod tests {
         let r = read_geojson("t.geojson", &collection(&[SQUARE]));
         assert!(r.problems.is_empty(), "{:?}", r.problems);
         let z = &r.zones[0];
-        assert_eq!((z.id.as_str(), z.name.as_str(), z.kind), ("SQ", "Square", ZoneKind::Prohibited));
+        assert_eq!(
+            (z.id.as_str(), z.name.as_str(), z.kind),
+            ("SQ", "Square", ZoneKind::Prohibited)
+        );
         assert_eq!(z.band.upper, Limit::FlightLevel(95));
         assert_eq!(z.active.len(), 1);
         assert_eq!(z.version.len(), 32);
@@ -365,18 +459,33 @@ mod tests {
         let open_ring = r#"{"type":"Feature","properties":{"id":"OPEN"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}}"#;
         let bad_unit = r#"{"type":"Feature","properties":{"id":"UNIT","upper":"3000 yd MSL"},"geometry":{"type":"Point","coordinates":[0,0]},"radius_m":5}"#;
         let bad_lat = r#"{"type":"Feature","properties":{"id":"LAT"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,91],[1,1],[0,0]]]}}"#;
-        let r = read_geojson("z.geojson", &collection(&[open_ring, SQUARE, bad_unit, bad_lat]));
+        let r = read_geojson(
+            "z.geojson",
+            &collection(&[open_ring, SQUARE, bad_unit, bad_lat]),
+        );
         assert_eq!(r.zones.len(), 1);
         assert_eq!(r.zones[0].id, "SQ");
         let msgs: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
         assert!(msgs[0].starts_with("error: z.geojson: feature 0 (id \"OPEN\"): geometry.coordinates[0]: ring is not closed"), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("feature 2 (id \"UNIT\"): properties.upper") && m.contains("unknown unit")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("feature 3") && m.contains("latitude 91 is outside")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("feature 2 (id \"UNIT\"): properties.upper")
+                    && m.contains("unknown unit")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("feature 3") && m.contains("latitude 91 is outside")),
+            "{msgs:?}"
+        );
     }
 
     #[test]
     fn syntax_errors_give_the_line() {
-        let r = read_geojson("s.geojson", "{\n\"type\": \"FeatureCollection\",\n\"features\": [\n}");
+        let r = read_geojson(
+            "s.geojson",
+            "{\n\"type\": \"FeatureCollection\",\n\"features\": [\n}",
+        );
         assert_eq!(r.problems[0].line, Some(4));
     }
 
@@ -388,7 +497,9 @@ mod tests {
         let r = read_geojson("c.geojson", &collection(&[circle, multi]));
         assert!(r.problems.is_empty(), "{:?}", r.problems);
         assert!(matches!(r.zones[0].shape, Shape::Circle { radius_m, .. } if radius_m == 5000.0));
-        let Shape::Polygons(mp) = &r.zones[1].shape else { panic!() };
+        let Shape::Polygons(mp) = &r.zones[1].shape else {
+            panic!()
+        };
         assert_eq!((mp.0.len(), mp.0[0].interiors().len()), (2, 1));
     }
 
@@ -397,7 +508,11 @@ mod tests {
         let wide = r#"{"type":"Feature","properties":{"id":"W"},"geometry":{"type":"Polygon","coordinates":[[[170,-10],[-170,-10],[-170,10],[170,10],[170,-10]]]}}"#;
         let r = read_geojson("w.geojson", &collection(&[wide]));
         assert_eq!(r.zones.len(), 1);
-        assert!(r.problems[0].message.contains("antimeridian"), "{:?}", r.problems);
+        assert!(
+            r.problems[0].message.contains("antimeridian"),
+            "{:?}",
+            r.problems
+        );
     }
 
     #[test]

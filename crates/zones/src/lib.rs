@@ -2,6 +2,8 @@
 //!
 //! - [`read_geojson`]: a GeoJSON FeatureCollection (schema in `docs/zones.md`) into [`Zone`]s,
 //!   with every problem found listed as a [`ZoneProblem`] instead of stopping at the first.
+//! - [`read_openair`]: OpenAIR v1/v2 airspace files, translated into the same zones (geodesic arcs
+//!   densified to within [`ARC_TOLERANCE_M`], circles kept exact), problems with file and line.
 //! - [`ZoneSet`]: the zones of one run, from one or more files, with ids checked for uniqueness
 //!   and a content hash that every run records.
 //!
@@ -16,10 +18,12 @@
 #![deny(missing_docs)]
 
 mod geojson_reader;
+mod openair_reader;
 mod problem;
 mod zone_set;
 
 pub use geojson_reader::{read_geojson, ReadZones};
 pub use nofly_model::Zone;
+pub use openair_reader::{looks_like_openair, read_openair, ARC_TOLERANCE_M};
 pub use problem::{Severity, ZoneProblem};
 pub use zone_set::{ZoneSet, ZoneSetError};

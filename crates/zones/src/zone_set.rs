@@ -34,7 +34,11 @@ impl ZoneSet {
         for (file, read) in files {
             for (zone, definition) in read.zones.into_iter().zip(read.definitions) {
                 if let Some(first) = seen.insert(zone.id.clone(), file.clone()) {
-                    return Err(ZoneSetError { id: zone.id, first, second: file });
+                    return Err(ZoneSetError {
+                        id: zone.id,
+                        first,
+                        second: file,
+                    });
                 }
                 set.zones.push(zone);
                 set.definitions.push(definition);
@@ -46,7 +50,11 @@ impl ZoneSet {
     /// SHA-256 (hex) over the sorted `id:version` lines of every zone: the same zones give the same
     /// hash whatever the file order or formatting.
     pub fn content_hash(&self) -> String {
-        let mut lines: Vec<String> = self.zones.iter().map(|z| format!("{}:{}\n", z.id, z.version)).collect();
+        let mut lines: Vec<String> = self
+            .zones
+            .iter()
+            .map(|z| format!("{}:{}\n", z.id, z.version))
+            .collect();
         lines.sort();
         let mut h = Sha256::new();
         for l in &lines {

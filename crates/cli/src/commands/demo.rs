@@ -6,7 +6,9 @@
 //! embedded in the binary). The story compares every entry into each state's airspace with the time
 //! its closure took effect.
 
-use crate::pipeline::{detect, print_summary, replay_files, settings_json, sha256_file, write_outputs};
+use crate::pipeline::{
+    detect, print_summary, replay_files, settings_json, sha256_file, write_outputs,
+};
 use crate::zone_loading::load_zones;
 use crate::{DemoArgs, OutputArgs};
 use anyhow::{bail, Context, Result};
@@ -16,7 +18,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const KALININGRAD_ZONES: &str = include_str!("../../../../data/zones/kaliningrad-closures-2022.geojson");
+const KALININGRAD_ZONES: &str =
+    include_str!("../../../../data/zones/kaliningrad-closures-2022.geojson");
 const FALLBACK_ZONES: &str = include_str!("../../../../data/zones/synthetic-la-demo.geojson");
 const FALLBACK_SAMPLE: &str = include_str!("../../../../data/samples/sbs1-la-msgs.sbs");
 
@@ -28,10 +31,23 @@ const PARQUET_NAME: &str = "opensky-kaliningrad-2022.parquet";
 /// Runs the demo.
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let cache = cache_dir(args.cache.clone());
-    std::fs::create_dir_all(&cache).with_context(|| format!("{}: cannot create cache directory", cache.display()))?;
-    let fetched = if args.offline { Err("--offline was given".to_string()) } else { fetch_opensky_sample(&cache) };
+    std::fs::create_dir_all(&cache)
+        .with_context(|| format!("{}: cannot create cache directory", cache.display()))?;
+    let fetched = if args.offline {
+        Err("--offline was given".to_string())
+    } else {
+        fetch_opensky_sample(&cache)
+    };
     let (inputs, zone_file, real) = match fetched {
-        Ok(parquet) => (vec![parquet], write_file(&cache, "kaliningrad-closures-2022.geojson", KALININGRAD_ZONES)?, true),
+        Ok(parquet) => (
+            vec![parquet],
+            write_file(
+                &cache,
+                "kaliningrad-closures-2022.geojson",
+                KALININGRAD_ZONES,
+            )?,
+            true,
+        ),
         Err(why) => {
             eprintln!("nofly demo: the OpenSky sample is not available ({why}).");
             eprintln!("nofly demo: running the bundled Los Angeles SBS sample against synthetic zones instead.");
@@ -52,19 +68,31 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         key: Some(key),
         checkpoint_every: 1000,
     };
-    write_outputs(&outcome, &zones, &settings_json(None, EventTime::default(), None), &output)?;
+    write_outputs(
+        &outcome,
+        &zones,
+        &settings_json(None, EventTime::default(), None),
+        &output,
+    )?;
     print_summary(&outcome, &zones);
     println!();
     if real {
         println!("Russian flights to and from Kaliningrad, 22 Feb - 5 Mar 2022 (data: The OpenSky Network, https://opensky-network.org)");
         println!("against the national airspace of the states that closed it to Russian aircraft (data/zones/README.md).");
     } else {
-        println!("Bundled Los Angeles SBS sample (no timestamps in the data) against synthetic zones.");
+        println!(
+            "Bundled Los Angeles SBS sample (no timestamps in the data) against synthetic zones."
+        );
     }
     tell_story(&zones, &outcome.reports);
     prove_first_violation(&outcome.events, &args, &cache)?;
     println!();
-    println!("Events: {}   Store: {}   Evidence log: {}", args.events.display(), args.db.display(), args.evidence_log.display());
+    println!(
+        "Events: {}   Store: {}   Evidence log: {}",
+        args.events.display(),
+        args.db.display(),
+        args.evidence_log.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -79,17 +107,43 @@ fn demo_key(cache: &Path) -> Result<PathBuf> {
 
 /// Builds the evidence bundle of the first ENTER while a zone was active, verifies it as a third
 /// party would, and shows the commands to do the same.
-fn prove_first_violation(events: &[nofly_model::Event], args: &DemoArgs, cache: &Path) -> Result<()> {
-    let Some(first) = events.iter().find(|e| e.kind == EventKind::Enter) else { return Ok(()) };
+fn prove_first_violation(
+    events: &[nofly_model::Event],
+    args: &DemoArgs,
+    cache: &Path,
+) -> Result<()> {
+    let Some(first) = events.iter().find(|e| e.kind == EventKind::Enter) else {
+        return Ok(());
+    };
     let signing = nofly_evidence::keys::read_signing_key(&cache.join("nofly.key"))?;
-    let bundle = nofly_evidence::build_bundle(&args.evidence_log, &first.id, 300, &signing).map_err(anyhow::Error::msg)?;
-    std::fs::write(&args.bundle, serde_json::to_string_pretty(&bundle)? + "\n").with_context(|| format!("{}: cannot write", args.bundle.display()))?;
-    let key = nofly_evidence::keys::read_verifying_key(cache.join("nofly.pub").to_str().unwrap_or_default())?;
+    let bundle = nofly_evidence::build_bundle(&args.evidence_log, &first.id, 300, &signing)
+        .map_err(anyhow::Error::msg)?;
+    std::fs::write(&args.bundle, serde_json::to_string_pretty(&bundle)? + "\n")
+        .with_context(|| format!("{}: cannot write", args.bundle.display()))?;
+    let key = nofly_evidence::keys::read_verifying_key(
+        cache.join("nofly.pub").to_str().unwrap_or_default(),
+    )?;
     let verdict = nofly_evidence::verify_bundle(&bundle, &key);
     println!();
-    println!("Proof of the first entry into an active zone ({} {} into {} at {}):", first.callsign.map_or("-".into(), |c| c.to_string()), first.icao24, first.zone_id, first.time);
-    println!("  nofly evidence {} --log {} --key {} --out {}", first.id, args.evidence_log.display(), cache.join("nofly.key").display(), args.bundle.display());
-    println!("  nofly verify {} --pubkey {}", args.bundle.display(), cache.join("nofly.pub").display());
+    println!(
+        "Proof of the first entry into an active zone ({} {} into {} at {}):",
+        first.callsign.map_or("-".into(), |c| c.to_string()),
+        first.icao24,
+        first.zone_id,
+        first.time
+    );
+    println!(
+        "  nofly evidence {} --log {} --key {} --out {}",
+        first.id,
+        args.evidence_log.display(),
+        cache.join("nofly.key").display(),
+        args.bundle.display()
+    );
+    println!(
+        "  nofly verify {} --pubkey {}",
+        args.bundle.display(),
+        cache.join("nofly.pub").display()
+    );
     println!("{verdict}");
     Ok(())
 }
@@ -122,9 +176,22 @@ fn fetch_opensky_sample(cache: &Path) -> Result<PathBuf, String> {
     }
     let sdist = cache.join(TRAFFIC_SDIST);
     if !sdist.exists() {
-        eprintln!("nofly demo: fetching {TRAFFIC_SDIST} (57 MB) from PyPI with pip into {} (once)", cache.display());
+        eprintln!(
+            "nofly demo: fetching {TRAFFIC_SDIST} (57 MB) from PyPI with pip into {} (once)",
+            cache.display()
+        );
         let status = Command::new("python3")
-            .args(["-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", "traffic==2.13", "-d"])
+            .args([
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "traffic==2.13",
+                "-d",
+            ])
             .arg(cache)
             .status()
             .map_err(|e| format!("cannot run python3 -m pip: {e}"))?;
@@ -132,12 +199,15 @@ fn fetch_opensky_sample(cache: &Path) -> Result<PathBuf, String> {
             return Err(format!("pip download traffic==2.13 failed ({status})"));
         }
     }
-    extract_member(&sdist, PARQUET_MEMBER, &parquet).map_err(|e| format!("{}: {e:#}", sdist.display()))?;
+    extract_member(&sdist, PARQUET_MEMBER, &parquet)
+        .map_err(|e| format!("{}: {e:#}", sdist.display()))?;
     match sha256_of(&parquet) {
         Some(h) if h == PARQUET_SHA256 => Ok(parquet),
         other => {
             let _ = std::fs::remove_file(&parquet);
-            Err(format!("{PARQUET_MEMBER} has SHA-256 {other:?}, expected {PARQUET_SHA256}"))
+            Err(format!(
+                "{PARQUET_MEMBER} has SHA-256 {other:?}, expected {PARQUET_SHA256}"
+            ))
         }
     }
 }
@@ -169,9 +239,21 @@ struct Stay {
 /// (UTC day, callsign, aircraft) each stay in a zone's area with its duration and verdict.
 fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
     // The same zones with no activation times: every entry into the area, legal or not.
-    let area_only: Vec<Zone> = zones.zones.iter().map(|z| Zone { active: Vec::new(), ..z.clone() }).collect();
+    let area_only: Vec<Zone> = zones
+        .zones
+        .iter()
+        .map(|z| Zone {
+            active: Vec::new(),
+            ..z.clone()
+        })
+        .collect();
     let (_, events) = detect(&area_only, reports);
-    let index: BTreeMap<&str, usize> = zones.zones.iter().enumerate().map(|(i, z)| (z.id.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = zones
+        .zones
+        .iter()
+        .enumerate()
+        .map(|(i, z)| (z.id.as_str(), i))
+        .collect();
     let mut flights: BTreeMap<(String, String, String), Vec<Stay>> = BTreeMap::new();
     let mut open: BTreeMap<(String, usize), (String, String, String)> = BTreeMap::new();
     for e in &events {
@@ -179,13 +261,24 @@ fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
         let icao = e.icao24.to_string();
         match e.kind {
             EventKind::Enter => {
-                let key = (e.time.to_rfc3339()[..10].to_string(), e.callsign.map_or("-".into(), |c| c.to_string()), icao.clone());
-                flights.entry(key.clone()).or_default().push(Stay { zone, entered: e.time, left: None });
+                let key = (
+                    e.time.to_rfc3339()[..10].to_string(),
+                    e.callsign.map_or("-".into(), |c| c.to_string()),
+                    icao.clone(),
+                );
+                flights.entry(key.clone()).or_default().push(Stay {
+                    zone,
+                    entered: e.time,
+                    left: None,
+                });
                 open.insert((icao, zone), key);
             }
             EventKind::Exit => {
                 if let Some(key) = open.remove(&(icao, zone)) {
-                    if let Some(stay) = flights.get_mut(&key).and_then(|v| v.iter_mut().rev().find(|s| s.zone == zone)) {
+                    if let Some(stay) = flights
+                        .get_mut(&key)
+                        .and_then(|v| v.iter_mut().rev().find(|s| s.zone == zone))
+                    {
                         stay.left = Some(e.time);
                     }
                 }
@@ -193,20 +286,48 @@ fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
         }
     }
     println!();
-    println!("{:<6} {:<18} {:>28} {:>28}", "zone", "active from (UTC)", "entries before activation", "entries while active");
+    println!(
+        "{:<6} {:<18} {:>28} {:>28}",
+        "zone", "active from (UTC)", "entries before activation", "entries while active"
+    );
     for (i, z) in zones.zones.iter().enumerate() {
         let (mut before, mut during) = (Vec::new(), Vec::new());
-        for (key, s) in flights.iter().flat_map(|(k, v)| v.iter().map(move |s| (k, s))).filter(|(_, s)| s.zone == i) {
-            if z.is_active(s.entered) { during.push(&key.2) } else { before.push(&key.2) }
+        for (key, s) in flights
+            .iter()
+            .flat_map(|(k, v)| v.iter().map(move |s| (k, s)))
+            .filter(|(_, s)| s.zone == i)
+        {
+            if z.is_active(s.entered) {
+                during.push(&key.2)
+            } else {
+                before.push(&key.2)
+            }
         }
         let count = |v: &mut Vec<&String>| {
             let n = v.len();
             v.sort();
             v.dedup();
-            if n == 0 { "0".to_string() } else { format!("{n} by {} aircraft", v.len()) }
+            if n == 0 {
+                "0".to_string()
+            } else {
+                format!("{n} by {} aircraft", v.len())
+            }
         };
-        let from = z.active.iter().filter_map(|i| i.from).min().map_or("always".to_string(), |t| t.to_rfc3339()[..16].replace('T', " "));
-        println!("{:<6} {:<18} {:>28} {:>28}", z.id, from, count(&mut before), count(&mut during));
+        let from = z
+            .active
+            .iter()
+            .filter_map(|i| i.from)
+            .min()
+            .map_or("always".to_string(), |t| {
+                t.to_rfc3339()[..16].replace('T', " ")
+            });
+        println!(
+            "{:<6} {:<18} {:>28} {:>28}",
+            z.id,
+            from,
+            count(&mut before),
+            count(&mut during)
+        );
     }
     println!();
     println!("Per flight (UTC day, callsign, aircraft): each stay in a zone's area, its duration and the verdict");
@@ -218,11 +339,21 @@ fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
                 let z = &zones.zones[s.zone];
                 let active = z.is_active(s.entered);
                 let t = s.entered.to_rfc3339();
-                let duration = s.left.map_or("until the data ends".to_string(), |l| format!("{} s", (l.millis() - s.entered.millis()) / 1000));
-                if active && s.left.is_some_and(|l| l.millis() - s.entered.millis() < 120_000) {
+                let duration = s.left.map_or("until the data ends".to_string(), |l| {
+                    format!("{} s", (l.millis() - s.entered.millis()) / 1000)
+                });
+                if active
+                    && s.left
+                        .is_some_and(|l| l.millis() - s.entered.millis() < 120_000)
+                {
                     short_violations += 1;
                 }
-                format!("{} {} {duration}{}", z.id, &t[11..19], if active { " VIOLATION" } else { "" })
+                format!(
+                    "{} {} {duration}{}",
+                    z.id,
+                    &t[11..19],
+                    if active { " VIOLATION" } else { "" }
+                )
             })
             .collect();
         println!("  {day} {callsign:<8} {icao}  {}", parts.join("; "));

@@ -16,9 +16,18 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         f => Some(f.parse::<Format>().map_err(anyhow::Error::msg)?),
     };
     let untimed_start: EventTime = args.untimed_start.parse().context("--untimed-start")?;
-    let receiver = args.receiver.as_deref().map(crate::commands::decode::parse_position).transpose()?;
+    let receiver = args
+        .receiver
+        .as_deref()
+        .map(crate::commands::decode::parse_position)
+        .transpose()?;
     let outcome = replay_files(&zones.zones, &args.inputs, format, untimed_start, receiver)?;
-    write_outputs(&outcome, &zones, &settings_json(format, untimed_start, receiver), &args.output)?;
+    write_outputs(
+        &outcome,
+        &zones,
+        &settings_json(format, untimed_start, receiver),
+        &args.output,
+    )?;
     print_summary(&outcome, &zones);
     Ok(ExitCode::SUCCESS)
 }

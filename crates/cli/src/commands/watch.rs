@@ -14,7 +14,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 fn wall_clock() -> EventTime {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     EventTime::from_millis(now.as_millis() as i64)
 }
 
@@ -25,14 +27,25 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
     let zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
     let (protocol, _) = parse_live_url(&args.source).map_err(anyhow::Error::msg)?;
     let options = ModesOptions {
-        receiver: args.receiver.as_deref().map(crate::commands::decode::parse_position).transpose()?,
+        receiver: args
+            .receiver
+            .as_deref()
+            .map(crate::commands::decode::parse_position)
+            .transpose()?,
         ..ModesOptions::default()
     };
     let mut events: JsonLinesSink<Box<dyn Write>> = JsonLinesSink::new(match &args.output.events {
-        Some(p) => Box::new(BufWriter::new(std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?)),
+        Some(p) => Box::new(BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?,
+        )),
         None => Box::new(std::io::stdout()),
     });
-    let mut store = args.output.db.as_deref().map(SqliteStore::open).transpose()?;
+    let mut store = args
+        .output
+        .db
+        .as_deref()
+        .map(SqliteStore::open)
+        .transpose()?;
     let run = RunRecord {
         program_version: env!("CARGO_PKG_VERSION").to_string(),
         zone_set_hash: zones.content_hash(),
@@ -49,13 +62,20 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         Some(path) => {
             let mut log = crate::pipeline::open_evidence_log(path, &args.output)?;
             let inputs = serde_json::to_value(&run.inputs)?;
-            let run_entry = log.append_run(env!("CARGO_PKG_VERSION"), &run.zone_set_hash, serde_json::from_str(&run.settings)?, inputs)?;
+            let run_entry = log.append_run(
+                env!("CARGO_PKG_VERSION"),
+                &run.zone_set_hash,
+                serde_json::from_str(&run.settings)?,
+                inputs,
+            )?;
             crate::pipeline::append_zones(&mut log, &zones)?;
             Some((log, run_entry))
         }
         None => None,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let (tx, mut rx) = mpsc::channel(8192);
         let feed = tokio::spawn(live_feed(args.source.clone(), 0, options, tx, wall_clock));

@@ -3,7 +3,7 @@
 use crate::zone_loading::report_problems;
 use anyhow::{Context, Result};
 use nofly_model::{Shape, Zone};
-use nofly_zones::{read_geojson, ZoneSet};
+use nofly_zones::ZoneSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -14,33 +14,56 @@ pub fn run(files: &[PathBuf]) -> Result<ExitCode> {
     for path in files {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).with_context(|| format!("{name}: cannot read"))?;
-        let read = read_geojson(&name, &text);
+        let read = crate::zone_loading::read_zone_text(&name, &text);
         report_problems(&read);
         any_error |= read.has_errors();
-        println!("{name}: {} valid zone(s), {} problem(s)", read.zones.len(), read.problems.len());
+        println!(
+            "{name}: {} valid zone(s), {} problem(s)",
+            read.zones.len(),
+            read.problems.len()
+        );
         for z in &read.zones {
             println!("  {}", describe(z));
         }
         all.push((name, read));
     }
     match ZoneSet::from_files(all) {
-        Ok(set) => println!("zone set: {} zone(s), content hash {}", set.zones.len(), set.content_hash()),
+        Ok(set) => println!(
+            "zone set: {} zone(s), content hash {}",
+            set.zones.len(),
+            set.content_hash()
+        ),
         Err(e) => {
             eprintln!("nofly: error: {e}");
             any_error = true;
         }
     }
-    Ok(if any_error { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if any_error {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn describe(z: &Zone) -> String {
     let shape = match &z.shape {
         Shape::Polygons(mp) => {
-            let vertices: usize = mp.0.iter().map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()).sum();
+            let vertices: usize = mp
+                .0
+                .iter()
+                .map(|p| {
+                    p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()
+                })
+                .sum();
             let holes: usize = mp.0.iter().map(|p| p.interiors().len()).sum();
-            format!("{} polygon(s), {holes} hole(s), {vertices} vertices", mp.0.len())
+            format!(
+                "{} polygon(s), {holes} hole(s), {vertices} vertices",
+                mp.0.len()
+            )
         }
-        Shape::Circle { lat, lon, radius_m } => format!("circle r={radius_m} m around {lat:.5},{lon:.5}"),
+        Shape::Circle { lat, lon, radius_m } => {
+            format!("circle r={radius_m} m around {lat:.5},{lon:.5}")
+        }
     };
     let active = if z.active.is_empty() {
         "always active".to_string()
@@ -48,9 +71,18 @@ fn describe(z: &Zone) -> String {
         let parts: Vec<String> = z
             .active
             .iter()
-            .map(|i| format!("{} .. {}", i.from.map_or("-∞".into(), |t| t.to_string()), i.to.map_or("+∞".into(), |t| t.to_string())))
+            .map(|i| {
+                format!(
+                    "{} .. {}",
+                    i.from.map_or("-∞".into(), |t| t.to_string()),
+                    i.to.map_or("+∞".into(), |t| t.to_string())
+                )
+            })
             .collect();
         format!("active {}", parts.join(", "))
     };
-    format!("{} [{}] {:?}: {} to {}; {shape}; {active}; version {}", z.id, z.kind, z.name, z.band.lower, z.band.upper, z.version)
+    format!(
+        "{} [{}] {:?}: {} to {}; {shape}; {active}; version {}",
+        z.id, z.kind, z.name, z.band.lower, z.band.upper, z.version
+    )
 }

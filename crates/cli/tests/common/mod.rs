@@ -7,7 +7,10 @@ use std::process::{Command, Output};
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// A file under the repository root.
@@ -17,12 +20,17 @@ pub fn repo_file(rel: &str) -> PathBuf {
 
 /// A fixture of this crate's tests.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Runs `nofly` with arguments and returns its output.
 pub fn nofly(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nofly")).args(args).output().expect("nofly runs")
+    Command::new(env!("CARGO_BIN_EXE_nofly"))
+        .args(args)
+        .output()
+        .expect("nofly runs")
 }
 
 /// Standard error as text.
@@ -32,5 +40,7 @@ pub fn stderr(o: &Output) -> String {
 
 /// Parses JSON lines.
 pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
-    text.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
+    text.lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
 }
