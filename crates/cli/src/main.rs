@@ -106,9 +106,19 @@ enum ZonesCommand {
     /// Check zone files: list every problem with its feature, id and field, then summarise each
     /// zone. Exits with 1 when any file has an error.
     Check {
-        /// GeoJSON zone files.
+        /// Zone files: GeoJSON or OpenAIR.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Write the valid zones of any mix of zone files as one normalised GeoJSON FeatureCollection
+    /// (nofly's schema, docs/zones.md), which reads back into the same zones with the same versions.
+    Export {
+        /// Zone files: GeoJSON or OpenAIR.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output file (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        geojson: Option<PathBuf>,
     },
 }
 
@@ -235,6 +245,9 @@ fn main() -> ExitCode {
         Command::Zones {
             command: ZonesCommand::Check { files },
         } => commands::zones_check::run(&files),
+        Command::Zones {
+            command: ZonesCommand::Export { files, geojson },
+        } => commands::zones_check::export(&files, geojson.as_deref()),
         Command::Demo(a) => commands::demo::run(a),
         Command::Decode {
             input,

@@ -1,4 +1,5 @@
-//! `nofly zones check`: validate zone files and summarise each zone.
+//! `nofly zones check` (validate zone files and summarise each zone) and `nofly zones export`
+//! (the normalised GeoJSON of a zone set).
 
 use crate::zone_loading::report_problems;
 use anyhow::{Context, Result};
@@ -85,4 +86,17 @@ fn describe(z: &Zone) -> String {
         "{} [{}] {:?}: {} to {}; {shape}; {active}; version {}",
         z.id, z.kind, z.name, z.band.lower, z.band.upper, z.version
     )
+}
+
+/// Writes the zone set of `files` as one GeoJSON FeatureCollection of the zones' definitions.
+pub fn export(files: &[PathBuf], out: Option<&std::path::Path>) -> Result<ExitCode> {
+    let set = crate::zone_loading::load_zones(files, false)?;
+    let features: Vec<serde_json::Value> = set.definitions.iter().map(|d| serde_json::from_str(d)).collect::<Result<_, _>>()?;
+    let text = serde_json::to_string(&serde_json::json!({"type": "FeatureCollection", "features": features}))? + "\n";
+    match out {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))?,
+        None => print!("{text}"),
+    }
+    eprintln!("nofly: {} zone(s), zone-set hash {}", set.zones.len(), set.content_hash());
+    Ok(ExitCode::SUCCESS)
 }
