@@ -64,15 +64,12 @@ impl GeodesicCircle {
             };
             return vec![[-180.0, min_lat, 180.0, max_lat]];
         }
-        // Widest longitude offset: sample the rim every degree of azimuth, then pad generously
-        // (the rim between samples bulges by far less than 1 % of the half-width).
-        let mut half_width: f64 = 0.0;
-        for azimuth in 0..360 {
-            let p = Geodesic.destination(self.centre, f64::from(azimuth), r);
-            let d = (p.x() - clon + 540.0).rem_euclid(360.0) - 180.0;
-            half_width = half_width.max(d.abs());
-        }
-        let half_width = half_width * 1.01 + LAT_MARGIN;
+        // Widest longitude offset of a small circle on a sphere, asin(sin(r/R) / cos(lat)) with the
+        // smallest earth radius, padded by 2 % for the ellipsoid (which changes distances by under
+        // 0.6 %): the exact test follows, so a slightly wide box only adds candidates. (Sampling the
+        // rim every degree, 360 geodesic solutions per circle, made a 10,000-zone build take 0.4 s.)
+        let ratio = (r / 6_356_752.0).sin() / self.centre.y().to_radians().cos().max(1e-12);
+        let half_width = if ratio >= 1.0 { 180.0 } else { ratio.asin().to_degrees() * 1.02 + LAT_MARGIN };
         let (min_lat, max_lat) = (
             (south - LAT_MARGIN).max(-90.0),
             (north + LAT_MARGIN).min(90.0),
