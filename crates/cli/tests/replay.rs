@@ -317,12 +317,32 @@ fn a_mix_of_openair_and_geojson_exports_to_geojson_that_reads_back_the_same() {
     let out = dir.path().join("set.geojson");
     let openair = repo_file("data/zones/openair-fixtures/arc-cw-ccw.txt");
     let geojson = fixture("synthetic-sicily-zones.geojson");
-    let export = nofly(&["zones", "export", openair.to_str().unwrap(), geojson.to_str().unwrap(), "--geojson", out.to_str().unwrap()]);
+    let export = nofly(&[
+        "zones",
+        "export",
+        openair.to_str().unwrap(),
+        geojson.to_str().unwrap(),
+        "--geojson",
+        out.to_str().unwrap(),
+    ]);
     assert!(export.status.success(), "{}", stderr(&export));
-    let hash = |o: &std::process::Output| stderr(o).lines().last().unwrap().rsplit(' ').next().unwrap().to_string();
+    let hash = |o: &std::process::Output| {
+        stderr(o)
+            .lines()
+            .last()
+            .unwrap()
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .to_string()
+    };
     let again = nofly(&["zones", "export", out.to_str().unwrap()]);
     assert!(again.status.success());
-    assert_eq!(hash(&export), hash(&again), "same zones, same versions, same set hash");
+    assert_eq!(
+        hash(&export),
+        hash(&again),
+        "same zones, same versions, same set hash"
+    );
     let check = nofly(&["zones", "check", out.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&check.stdout).contains("TMA-NICE-PARTIE-3-1 [custom]"));
 }

@@ -343,22 +343,44 @@ mod tests {
     fn zones_across_the_antimeridian_and_around_a_pole() {
         // A circle centred on the antimeridian, and a polygon split at it as RFC 7946 asks.
         let fiji = Zone {
-            shape: Shape::Circle { lat: -17.0, lon: 180.0, radius_m: 100_000.0 },
+            shape: Shape::Circle {
+                lat: -17.0,
+                lon: 180.0,
+                radius_m: 100_000.0,
+            },
             ..square_zone("FIJI", VerticalBand::everything(), vec![])
         };
         let west = polygon![(x: 179.0, y: -1.0), (x: 180.0, y: -1.0), (x: 180.0, y: 1.0), (x: 179.0, y: 1.0), (x: 179.0, y: -1.0)];
         let east = polygon![(x: -180.0, y: -1.0), (x: -179.0, y: -1.0), (x: -179.0, y: 1.0), (x: -180.0, y: 1.0), (x: -180.0, y: -1.0)];
-        let split = Zone { shape: Shape::Polygons(MultiPolygon(vec![west, east])), ..square_zone("SPLIT", VerticalBand::everything(), vec![]) };
+        let split = Zone {
+            shape: Shape::Polygons(MultiPolygon(vec![west, east])),
+            ..square_zone("SPLIT", VerticalBand::everything(), vec![])
+        };
         let pole = Zone {
-            shape: Shape::Circle { lat: 90.0, lon: 0.0, radius_m: 200_000.0 },
+            shape: Shape::Circle {
+                lat: 90.0,
+                lon: 0.0,
+                radius_m: 200_000.0,
+            },
             ..square_zone("POLE", VerticalBand::everything(), vec![])
         };
         let zones = [fiji, split, pole];
-        let track = [(-17.0, 179.5), (-17.0, -179.5), (0.0, 179.9), (0.0, -179.9), (0.0, -178.0), (89.5, 120.0), (89.5, -60.0), (85.0, 0.0)];
+        let track = [
+            (-17.0, 179.5),
+            (-17.0, -179.5),
+            (0.0, 179.9),
+            (0.0, -179.9),
+            (0.0, -178.0),
+            (89.5, 120.0),
+            (89.5, -60.0),
+            (85.0, 0.0),
+        ];
         let mut engine = Engine::new(&zones);
         let mut events = Vec::new();
         for (t, (lat, lon)) in track.iter().enumerate() {
-            engine.process(&report(t as i64, *lat, *lon, None), &mut |e| events.push((e.kind, e.time.millis(), e.zone_id)));
+            engine.process(&report(t as i64, *lat, *lon, None), &mut |e| {
+                events.push((e.kind, e.time.millis(), e.zone_id))
+            });
         }
         let expect = vec![
             (EventKind::Enter, 0, "FIJI".to_string()),

@@ -145,6 +145,14 @@ fn hex_bytes(text: &str, out: &mut [u8; 14]) -> Option<usize> {
     Some(t.len() / 2)
 }
 
+/// Reads a 56- or 112-bit frame written in hex into `buf`; returns its length in bytes.
+fn frame_hex(hex: &str, buf: &mut [u8; 14]) -> Result<usize, &'static str> {
+    match hex_bytes(hex, buf) {
+        Some(n) if n == 7 || n == 14 => Ok(n),
+        _ => Err("the frame is not 14 or 28 hex digits"),
+    }
+}
+
 /// Parses one AVR line (`*HEX;` or `@` + 12 hex digits of clock + HEX + `;`).
 pub fn avr_line<'b>(
     line: &str,
@@ -164,10 +172,7 @@ pub fn avr_line<'b>(
         ),
         _ => return Err("an AVR line starts with '*' or '@'"),
     };
-    let n = hex_bytes(hex, buf).ok_or("the frame is not 14 or 28 hex digits")?;
-    if n != 7 && n != 14 {
-        return Err("the frame is not 14 or 28 hex digits");
-    }
+    let n = frame_hex(hex, buf)?;
     Ok(Some(RawFrame {
         bytes: &buf[..n],
         clock_12mhz: clock,
@@ -200,10 +205,7 @@ pub fn hex_line<'b>(
     } else {
         (hex, None)
     };
-    let n = hex_bytes(hex, buf).ok_or("the frame is not 14 or 28 hex digits")?;
-    if n != 7 && n != 14 {
-        return Err("the frame is not 14 or 28 hex digits");
-    }
+    let n = frame_hex(hex, buf)?;
     Ok(Some(RawFrame {
         bytes: &buf[..n],
         clock_12mhz: clock,

@@ -50,16 +50,7 @@ pub(crate) fn read<R: ChunkReader + 'static>(
             return Err(format!("the Parquet schema has no `{required}` column"));
         }
     }
-    let roots: Vec<usize> = COLUMNS
-        .iter()
-        .filter_map(|c| schema.index_of(c).ok())
-        .collect();
-    let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-    let reader = builder
-        .with_projection(mask)
-        .with_batch_size(64 * 1024)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let reader = projected(builder)?;
     let mut row: u64 = 0;
     for batch in reader {
         let batch = batch.map_err(|e| format!("row {row}: cannot decode: {e}"))?;
@@ -158,6 +149,23 @@ impl<'a> Col<'a> {
     }
 }
 
+/// A batch reader of only the OpenSky columns the file has.
+fn projected<R: ChunkReader + 'static>(
+    builder: ParquetRecordBatchReaderBuilder<R>,
+) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReader, String> {
+    let schema = builder.schema().clone();
+    let roots: Vec<usize> = COLUMNS
+        .iter()
+        .filter_map(|c| schema.index_of(c).ok())
+        .collect();
+    let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+    builder
+        .with_projection(mask)
+        .with_batch_size(64 * 1024)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
 /// The named columns of the chosen rows as canonical JSON objects (RFC 8785), in row order: the
 /// Parquet counterpart of a text line, for evidence bundles. `time` is written as Unix seconds with
 /// millisecond precision, floats NaN as null, absent columns are left out.
@@ -167,17 +175,7 @@ pub(crate) fn rows_as_json<R: ChunkReader + 'static>(
 ) -> Result<Vec<(u64, String)>, String> {
     let builder = ParquetRecordBatchReaderBuilder::try_new(file)
         .map_err(|e| format!("not a readable Parquet file: {e}"))?;
-    let schema = builder.schema().clone();
-    let roots: Vec<usize> = COLUMNS
-        .iter()
-        .filter_map(|c| schema.index_of(c).ok())
-        .collect();
-    let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-    let reader = builder
-        .with_projection(mask)
-        .with_batch_size(64 * 1024)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let reader = projected(builder)?;
     let mut out = Vec::new();
     let mut first_row = 0u64;
     for batch in reader {

@@ -11,7 +11,10 @@ use std::hint::black_box;
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
 }
@@ -22,25 +25,45 @@ fn synthetic_zones(n: usize, rng: &mut Lcg) -> Vec<Zone> {
             let (lat, lon) = (35.0 + rng.next() * 30.0, -10.0 + rng.next() * 40.0);
             let size = 0.02 + rng.next() * 0.3;
             let shape = if i % 2 == 0 {
-                Shape::Circle { lat, lon, radius_m: size * 111_000.0 / 2.0 }
+                Shape::Circle {
+                    lat,
+                    lon,
+                    radius_m: size * 111_000.0 / 2.0,
+                }
             } else {
                 let ring: Vec<(f64, f64)> = (0..24)
                     .map(|k| {
                         let a = k as f64 / 24.0 * std::f64::consts::TAU;
                         let r = size * (0.6 + 0.4 * rng.next());
-                        (lon + r * a.cos() / lat.to_radians().cos(), lat + r * a.sin())
+                        (
+                            lon + r * a.cos() / lat.to_radians().cos(),
+                            lat + r * a.sin(),
+                        )
                     })
                     .collect();
-                Shape::Polygons(MultiPolygon(vec![Polygon::new(LineString::from(ring), vec![])]))
+                Shape::Polygons(MultiPolygon(vec![Polygon::new(
+                    LineString::from(ring),
+                    vec![],
+                )]))
             };
-            Zone { id: format!("SYNTH-{i}"), name: String::new(), kind: ZoneKind::Custom, shape, band: VerticalBand::everything(), active: vec![], version: String::new() }
+            Zone {
+                id: format!("SYNTH-{i}"),
+                name: String::new(),
+                kind: ZoneKind::Custom,
+                shape,
+                band: VerticalBand::everything(),
+                active: vec![],
+                version: String::new(),
+            }
         })
         .collect()
 }
 
 fn bench(c: &mut Criterion) {
     let mut rng = Lcg(7);
-    let points: Vec<(f64, f64)> = (0..200_000).map(|_| (35.0 + rng.next() * 30.0, -10.0 + rng.next() * 40.0)).collect();
+    let points: Vec<(f64, f64)> = (0..200_000)
+        .map(|_| (35.0 + rng.next() * 30.0, -10.0 + rng.next() * 40.0))
+        .collect();
     for n in [1_000usize, 10_000] {
         let zones = synthetic_zones(n, &mut rng);
         let mut g = c.benchmark_group(format!("synthetic_{n}_zones"));
@@ -54,7 +77,10 @@ fn bench(c: &mut Criterion) {
                 let mut inside = 0usize;
                 for (lat, lon) in &points {
                     index.candidates_into(*lat, *lon, &mut candidates);
-                    inside += candidates.iter().filter(|z| index.shape_contains(**z, *lat, *lon)).count();
+                    inside += candidates
+                        .iter()
+                        .filter(|z| index.shape_contains(**z, *lat, *lon))
+                        .count();
                 }
                 black_box(inside)
             })

@@ -69,7 +69,11 @@ impl GeodesicCircle {
         // 0.6 %): the exact test follows, so a slightly wide box only adds candidates. (Sampling the
         // rim every degree, 360 geodesic solutions per circle, made a 10,000-zone build take 0.4 s.)
         let ratio = (r / 6_356_752.0).sin() / self.centre.y().to_radians().cos().max(1e-12);
-        let half_width = if ratio >= 1.0 { 180.0 } else { ratio.asin().to_degrees() * 1.02 + LAT_MARGIN };
+        let half_width = if ratio >= 1.0 {
+            180.0
+        } else {
+            ratio.asin().to_degrees() * 1.02 + LAT_MARGIN
+        };
         let (min_lat, max_lat) = (
             (south - LAT_MARGIN).max(-90.0),
             (north + LAT_MARGIN).min(90.0),

@@ -91,12 +91,23 @@ fn describe(z: &Zone) -> String {
 /// Writes the zone set of `files` as one GeoJSON FeatureCollection of the zones' definitions.
 pub fn export(files: &[PathBuf], out: Option<&std::path::Path>) -> Result<ExitCode> {
     let set = crate::zone_loading::load_zones(files, false)?;
-    let features: Vec<serde_json::Value> = set.definitions.iter().map(|d| serde_json::from_str(d)).collect::<Result<_, _>>()?;
-    let text = serde_json::to_string(&serde_json::json!({"type": "FeatureCollection", "features": features}))? + "\n";
+    let features: Vec<serde_json::Value> = set
+        .definitions
+        .iter()
+        .map(|d| serde_json::from_str(d))
+        .collect::<Result<_, _>>()?;
+    let text = serde_json::to_string(
+        &serde_json::json!({"type": "FeatureCollection", "features": features}),
+    )? + "\n";
     match out {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))?,
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("{}: cannot write", path.display()))?,
         None => print!("{text}"),
     }
-    eprintln!("nofly: {} zone(s), zone-set hash {}", set.zones.len(), set.content_hash());
+    eprintln!(
+        "nofly: {} zone(s), zone-set hash {}",
+        set.zones.len(),
+        set.content_hash()
+    );
     Ok(ExitCode::SUCCESS)
 }
