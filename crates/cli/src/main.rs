@@ -103,7 +103,7 @@ enum Command {
 
 #[derive(Subcommand, Debug)]
 enum ZonesCommand {
-    /// Check zone files: list every problem with its feature, id and field, then summarise each
+    /// Check zone files: list every problem with its place (feature and field, or line), then summarise each
     /// zone. Exits with 1 when any file has an error.
     Check {
         /// Zone files: GeoJSON or OpenAIR.
@@ -165,7 +165,7 @@ struct OutputArgs {
 /// The zones of a detecting command.
 #[derive(Args, Debug)]
 struct ZoneArgs {
-    /// Zone file (GeoJSON, see docs/zones.md); repeat for several. Zone ids must be unique.
+    /// Zone file (GeoJSON or OpenAIR, see docs/zones.md); repeat for several. Zone ids must be unique.
     #[arg(long = "zones", value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
     /// Use the valid zones of a zone file that also has invalid ones, instead of refusing to run.
