@@ -18,8 +18,13 @@ pub fn run(files: &[PathBuf]) -> Result<ExitCode> {
         let read = crate::zone_loading::read_zone_text(&name, &text);
         report_problems(&read);
         any_error |= read.has_errors();
+        let format = if nofly_zones::looks_like_openair(&text) {
+            "OpenAIR"
+        } else {
+            "GeoJSON"
+        };
         println!(
-            "{name}: {} valid zone(s), {} problem(s)",
+            "{name}: {format}, {} valid zone(s), {} problem(s)",
             read.zones.len(),
             read.problems.len()
         );
