@@ -351,3 +351,35 @@ fn a_bundle_of_a_beast_recording_re_runs_the_decoder_too() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("FAILED  bundle signature"));
 }
+
+#[test]
+fn a_bundle_from_a_log_whose_checkpoint_overclaims_is_refused_not_a_crash() {
+    let s = setup();
+    let text = std::fs::read_to_string(&s.log).unwrap();
+    let last = text.lines().last().unwrap();
+    let mut checkpoint: serde_json::Value = serde_json::from_str(last).unwrap();
+    checkpoint["checkpoint"]["tree_size"] = serde_json::json!(1_000_000);
+    let damaged = text.replace(last, &nofly_evidence::canonical(&checkpoint));
+    let log = s.dir.path().join("damaged.log");
+    std::fs::write(&log, damaged).unwrap();
+    let id = s.events.iter().find(|e| e["kind"] == "enter").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = nofly(&[
+        "evidence",
+        &id,
+        "--log",
+        log.to_str().unwrap(),
+        "--key",
+        s.key.to_str().unwrap(),
+        "--out",
+        s.dir.path().join("b.json").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("covers 1000000 entries but the log holds"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -102,13 +102,23 @@ pub fn build_bundle(
                 && e.record["version"] == event["zone_version"]
         })
         .ok_or("the event's zone version is not in the log")?;
+    let all_leaves = log.leaves();
     let (_, checkpoint) = log
         .checkpoints
         .iter()
         .rev()
         .find(|(_, c)| c.tree_size > entry.index.max(run_index).max(zone.index))
         .ok_or("no signed checkpoint covers the event yet")?;
-    let leaves = &log.leaves()[..checkpoint.tree_size as usize];
+    // A checkpoint claiming more entries than the log holds is a damaged log: refuse, do not panic.
+    let leaves = all_leaves
+        .get(..checkpoint.tree_size as usize)
+        .ok_or_else(|| {
+            format!(
+                "the checkpoint covers {} entries but the log holds {}: run verify-log",
+                checkpoint.tree_size,
+                all_leaves.len()
+            )
+        })?;
 
     let input_index = event["source"]["input"]
         .as_u64()

@@ -4,8 +4,10 @@
 pub mod altitude;
 pub mod cpr;
 pub mod crc;
+mod hex;
 mod message;
 mod tracker;
 
+pub use hex::{frame_from_hex, hex_to_bytes};
 pub use message::{decode, DecodeError, Message, Repair};
 pub use tracker::{Tracked, Tracker};

@@ -132,25 +132,22 @@ impl BeastFramer {
     }
 }
 
-fn hex_bytes(text: &str, out: &mut [u8; 14]) -> Option<usize> {
-    let t = text.as_bytes();
-    if !t.len().is_multiple_of(2) || t.len() > 28 {
-        return None;
-    }
-    for (k, pair) in t.chunks(2).enumerate() {
-        let hi = (pair[0] as char).to_digit(16)?;
-        let lo = (pair[1] as char).to_digit(16)?;
-        out[k] = (hi * 16 + lo) as u8;
-    }
-    Some(t.len() / 2)
-}
-
-/// Reads a 56- or 112-bit frame written in hex into `buf`; returns its length in bytes.
-fn frame_hex(hex: &str, buf: &mut [u8; 14]) -> Result<usize, &'static str> {
-    match hex_bytes(hex, buf) {
-        Some(n) if n == 7 || n == 14 => Ok(n),
-        _ => Err("the frame is not 14 or 28 hex digits"),
-    }
+/// The frame of a text record: its hex decoded into `buf`, with what the record says of its time.
+fn text_frame<'b>(
+    hex: &str,
+    clock_12mhz: Option<u64>,
+    time: Option<EventTime>,
+    record: u64,
+    buf: &'b mut [u8; 14],
+) -> Result<Option<RawFrame<'b>>, &'static str> {
+    let n = nofly_modes::frame_from_hex(hex, buf).ok_or("the frame is not 14 or 28 hex digits")?;
+    Ok(Some(RawFrame {
+        bytes: &buf[..n],
+        clock_12mhz,
+        time,
+        record,
+        raw_len: 0,
+    }))
 }
 
 /// Parses one AVR line (`*HEX;` or `@` + 12 hex digits of clock + HEX + `;`).
@@ -164,22 +161,19 @@ pub fn avr_line<'b>(
         return Ok(None);
     }
     let body = line.strip_suffix(';').ok_or("an AVR line ends with ';'")?;
+    // `get` rather than indexing: a non-ASCII byte where the clock ends is bad input, not a panic.
     let (clock, hex) = match body.as_bytes().first() {
         Some(b'*') => (None, &body[1..]),
-        Some(b'@') if body.len() > 13 => (
-            Some(u64::from_str_radix(&body[1..13], 16).map_err(|_| "bad clock digits")?),
-            &body[13..],
-        ),
+        Some(b'@') => {
+            let clock = body
+                .get(1..13)
+                .and_then(|c| u64::from_str_radix(c, 16).ok())
+                .ok_or("bad clock digits")?;
+            (Some(clock), body.get(13..).ok_or("bad clock digits")?)
+        }
         _ => return Err("an AVR line starts with '*' or '@'"),
     };
-    let n = frame_hex(hex, buf)?;
-    Ok(Some(RawFrame {
-        bytes: &buf[..n],
-        clock_12mhz: clock,
-        time: None,
-        record,
-        raw_len: 0,
-    }))
+    text_frame(hex, clock, None, record, buf)
 }
 
 /// Parses one `<unix seconds>,<hex>` line; the hex may start with a Beast header (`1a32`/`1a33`,
@@ -200,19 +194,16 @@ pub fn hex_line<'b>(
     let time = EventTime::from_unix_seconds(seconds).ok_or("the time is out of range")?;
     let hex = hex.trim();
     let lower = hex.get(..4).map(str::to_ascii_lowercase);
-    let (hex, clock) = if matches!(lower.as_deref(), Some("1a32" | "1a33")) && hex.len() >= 18 {
-        (&hex[18..], u64::from_str_radix(&hex[4..16], 16).ok())
+    let (hex, clock) = if matches!(lower.as_deref(), Some("1a32" | "1a33")) {
+        let frame = hex.get(18..).ok_or("the Beast header is cut short")?;
+        (
+            frame,
+            hex.get(4..16).and_then(|c| u64::from_str_radix(c, 16).ok()),
+        )
     } else {
         (hex, None)
     };
-    let n = frame_hex(hex, buf)?;
-    Ok(Some(RawFrame {
-        bytes: &buf[..n],
-        clock_12mhz: clock,
-        time: Some(time),
-        record,
-        raw_len: 0,
-    }))
+    text_frame(hex, clock, Some(time), record, buf)
 }
 
 /// Turns raw frames into reports: decodes, tracks, and keeps event time.
@@ -490,6 +481,16 @@ mod tests {
         assert_eq!(f.clock_12mhz, Some(0x1234));
         assert!(avr_line("*8D4840D6202CC371C32CE05760;", 3, &mut buf).is_err());
         assert!(avr_line("8D4840D6202CC371C32CE0576098", 3, &mut buf).is_err());
+        // Non-ASCII where the clock or the Beast header ends: refused, not a panic.
+        assert!(avr_line("@00000000123é8D4840D6202CC371C32CE0576098;", 5, &mut buf).is_err());
+        assert!(avr_line("@0000;", 5, &mut buf).is_err());
+        assert!(hex_line(
+            "1,1a33000023bb50f0aé903907dbc1b50fca1ad701efd570",
+            6,
+            &mut buf
+        )
+        .is_err());
+        assert!(hex_line("1,1a33000023bb50f", 6, &mut buf).is_err());
         let f = hex_line(
             "1698140962.171425,1a33000023bb50f025903907dbc1b50fca1ad701efd570",
             4,
