@@ -13,10 +13,9 @@ fn frames(name: &str) -> Vec<(i64, Vec<u8>)> {
         .read_to_string(&mut text)
         .unwrap();
     let hex = |s: &str| {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect::<Vec<u8>>()
+        let mut buf = [0u8; 14];
+        let n = nofly_modes::hex_to_bytes(s, &mut buf).unwrap_or(0);
+        buf[..n].to_vec()
     };
     text.lines()
         .enumerate()

@@ -81,10 +81,9 @@ mod tests {
     use super::*;
 
     fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
+        let mut buf = [0u8; 14];
+        let n = crate::hex_to_bytes(s, &mut buf).expect("test frames are hex");
+        buf[..n].to_vec()
     }
 
     #[test]

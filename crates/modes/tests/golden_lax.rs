@@ -4,10 +4,9 @@
 use nofly_modes::{decode, Repair};
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    let mut buf = [0u8; 14];
+    let n = nofly_modes::hex_to_bytes(s, &mut buf).expect("test frames are hex");
+    buf[..n].to_vec()
 }
 
 #[test]

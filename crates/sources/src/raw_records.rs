@@ -233,13 +233,14 @@ pub fn decode_raw(
             }
             Format::Beast | Format::Avr | Format::ModesHex => {
                 let mut buf = [0u8; 14];
-                let bytes: Vec<u8> = (0..raw.text.len() / 2)
-                    .filter_map(|i| u8::from_str_radix(raw.text.get(2 * i..2 * i + 2)?, 16).ok())
-                    .collect();
                 let mut one: Option<(Vec<u8>, Option<u64>)> = None;
                 let parsed = match format {
                     Format::Beast => {
-                        crate::BeastFramer::default().push(&bytes, &mut |f| {
+                        // A Beast frame with its escapes is at most 44 bytes.
+                        let mut escaped = [0u8; 64];
+                        let len = nofly_modes::hex_to_bytes(&raw.text, &mut escaped)
+                            .ok_or_else(|| fail("the Beast frame is not hex".into()))?;
+                        crate::BeastFramer::default().push(&escaped[..len], &mut |f| {
                             one = Some((f.bytes.to_vec(), f.clock_12mhz))
                         });
                         one.as_ref().map(|(b, c)| crate::RawFrame {
