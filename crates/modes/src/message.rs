@@ -139,7 +139,7 @@ pub fn decode(frame: &[u8], repair: Repair) -> Result<Message, DecodeError> {
         return Err(DecodeError::BadLength);
     }
     let df = frame[0] >> 3;
-    let long = matches!(df, 16..=24) || df >= 24;
+    let long = df >= 16; // DF16 and up are 112-bit frames
     if (frame.len() == 14) != long {
         return Err(DecodeError::BadLength);
     }

@@ -22,16 +22,17 @@
 
 mod file_input;
 mod format;
+mod live_feed;
 mod modes_feed;
 mod opensky_csv;
 mod opensky_parquet;
 mod raw_records;
 mod record_error;
 mod sbs;
-mod sbs_live;
 
 pub use file_input::{read_file, read_file_with, read_parquet_bytes, read_text, FileError};
 pub use format::{sniff, Format};
+pub use live_feed::{live_feed, parse_live_url, LiveEvent, LiveProtocol};
 pub use modes_feed::{
     avr_line, hex_line, read_modes_messages, BeastFramer, BeastStats, FrameDecoder, ModesOptions,
     RawFrame,
@@ -41,4 +42,3 @@ pub use nofly_modes::{Message, Repair};
 pub use raw_records::{decode_raw, extract_raw, RawExtract, RawRecord};
 pub use record_error::{ReadStats, RecordError};
 pub use sbs::{SbsClock, SbsParser};
-pub use sbs_live::{live_feed, parse_live_url, LiveEvent, LiveProtocol};
