@@ -16,6 +16,35 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// Listens on a free local port and starts `nofly watch` on it (`scheme://127.0.0.1:PORT`) with the
+/// Sicily test zones and the extra arguments.
+fn start_watch(scheme: &str, extra: &[&str]) -> (TcpListener, std::process::Child) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let child = Command::new(env!("CARGO_BIN_EXE_nofly"))
+        .args([
+            "watch",
+            "--zones",
+            fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
+        ])
+        .args(["--source", &format!("{scheme}://127.0.0.1:{port}")])
+        .args(extra)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    (listener, child)
+}
+
+/// Stops `nofly watch` as Ctrl-C would and returns what it printed.
+fn interrupt(child: std::process::Child) -> std::process::Output {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn live_feed_reconnects_and_ctrl_c_flushes_everything() {
     let dir = tempfile::tempdir().unwrap();
@@ -25,30 +54,24 @@ fn live_feed_reconnects_and_ctrl_c_flushes_everything() {
         .status
         .success());
     let log = dir.path().join("live.log");
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let child = Command::new(env!("CARGO_BIN_EXE_nofly"))
-        .args([
-            "watch",
-            "--zones",
-            fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
-        ])
-        .args(["--source", &format!("sbs://127.0.0.1:{port}")])
-        .args([
+    let key = dir.path().join("nofly.key");
+    let (listener, child) = start_watch(
+        "sbs",
+        &[
             "--events",
             events.to_str().unwrap(),
             "--db",
             db.to_str().unwrap(),
-        ])
-        .args([
+        ]
+        .into_iter()
+        .chain([
             "--evidence-log",
             log.to_str().unwrap(),
             "--key",
-            dir.path().join("nofly.key").to_str().unwrap(),
+            key.to_str().unwrap(),
         ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .collect::<Vec<_>>(),
+    );
 
     // In time order, so that no report is late.
     let text =
@@ -81,12 +104,7 @@ fn live_feed_reconnects_and_ctrl_c_flushes_everything() {
             .unwrap_or(false)
     });
     let seen = count();
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
+    let out = interrupt(child);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("retrying in"), "{err}");
@@ -128,23 +146,7 @@ fn live_feed_reconnects_and_ctrl_c_flushes_everything() {
 fn live_beast_feed_is_decoded_and_survives_a_receiver_restart() {
     let dir = tempfile::tempdir().unwrap();
     let events = dir.path().join("beast.jsonl");
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let child = Command::new(env!("CARGO_BIN_EXE_nofly"))
-        .args([
-            "watch",
-            "--zones",
-            fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
-        ])
-        .args([
-            "--source",
-            &format!("beast://127.0.0.1:{port}"),
-            "--events",
-            events.to_str().unwrap(),
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (listener, child) = start_watch("beast", &["--events", events.to_str().unwrap()]);
     let beast = std::fs::read(repo_file("data/modes/modes1_dump1090mut_30005.beast")).unwrap();
     let (mut conn, _) = listener.accept().unwrap();
     conn.write_all(&beast[..beast.len() / 3]).unwrap();
@@ -157,12 +159,7 @@ fn live_beast_feed_is_decoded_and_survives_a_receiver_restart() {
             .map(|t| !t.is_empty())
             .unwrap_or(false)
     });
-    assert!(Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
-    let out = child.wait_with_output().unwrap();
+    let out = interrupt(child);
     let err = stderr(&out);
     assert!(
         out.status.success() && err.contains("retrying in") && err.contains("stopped:"),
