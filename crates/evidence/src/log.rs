@@ -204,17 +204,27 @@ impl EvidenceLog {
         Ok(log)
     }
 
-    fn write_line(&mut self, value: &Value) -> Result<(), LogError> {
-        writeln!(self.out, "{}", canonical(value)).map_err(|e| LogError {
+    /// An I/O failure on this log.
+    fn io_error(&self, e: std::io::Error) -> LogError {
+        LogError {
             file: self.path.display().to_string(),
             line: None,
             reason: e.to_string(),
-        })
+        }
+    }
+
+    /// Writes one line of the log.
+    fn write_line(&mut self, line: &str) -> Result<(), LogError> {
+        writeln!(self.out, "{line}").map_err(|e| self.io_error(e))
+    }
+
+    fn flush(&mut self) -> Result<(), LogError> {
+        self.out.flush().map_err(|e| self.io_error(e))
     }
 
     /// Appends a record as the next entry and returns its index.
     pub fn append(&mut self, record: Value) -> Result<u64, LogError> {
-        let index = self.leaf_count();
+        let index = self.len();
         let record_text = canonical(&record);
         let leaf = leaf_hash(record_text.as_bytes());
         // The line's keys are already in canonical order and its values canonical, so the record is
@@ -223,11 +233,7 @@ impl EvidenceLog {
             r#"{{"index":{index},"kind":"entry","leaf_hash":"{}","record":{record_text}}}"#,
             hex::encode(leaf)
         );
-        writeln!(self.out, "{line}").map_err(|e| LogError {
-            file: self.path.display().to_string(),
-            line: None,
-            reason: e.to_string(),
-        })?;
+        self.write_line(&line)?;
         self.leaves.push(leaf);
         self.since_checkpoint += 1;
         if self.since_checkpoint >= self.every {
@@ -279,13 +285,9 @@ impl EvidenceLog {
             &root(&self.leaves),
             &(self.clock)(),
         );
-        self.write_line(&json!({"kind": "checkpoint", "checkpoint": c}))?;
+        self.write_line(&canonical(&json!({"kind": "checkpoint", "checkpoint": c})))?;
         self.since_checkpoint = 0;
-        self.out.flush().map_err(|e| LogError {
-            file: self.path.display().to_string(),
-            line: None,
-            reason: e.to_string(),
-        })?;
+        self.flush()?;
         Ok(c)
     }
 
@@ -301,20 +303,12 @@ impl EvidenceLog {
     /// Signs a final checkpoint if anything was appended since the last one, and flushes.
     pub fn close(mut self) -> Result<Option<Checkpoint>, LogError> {
         let last = self.checkpoint_if_new()?;
-        self.out.flush().map_err(|e| LogError {
-            file: self.path.display().to_string(),
-            line: None,
-            reason: e.to_string(),
-        })?;
+        self.flush()?;
         Ok(last)
     }
 
     /// Entries in the log.
     pub fn len(&self) -> u64 {
-        self.leaf_count()
-    }
-
-    fn leaf_count(&self) -> u64 {
         self.leaves.len() as u64
     }
 

@@ -63,24 +63,23 @@ pub fn verify(path: &Path, pubkey: &str) -> Result<ExitCode> {
             v
         }
     };
-    println!("{}: evidence bundle", path.display());
-    println!("{verdict}");
-    Ok(if verdict.passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(print_verdict(path, "evidence bundle", &verdict))
 }
 
 /// Verifies a whole log and prints the verdict.
 pub fn verify_log(path: &Path, pubkey: &str) -> Result<ExitCode> {
     let key = keys::read_verifying_key(pubkey)?;
     let verdict = nofly_evidence::verify_log(path, &key);
-    println!("{}: evidence log", path.display());
+    Ok(print_verdict(path, "evidence log", &verdict))
+}
+
+/// Prints a verdict under the name of what was checked; exit 0 only when every check passed.
+fn print_verdict(path: &Path, what: &str, verdict: &nofly_evidence::Verdict) -> ExitCode {
+    println!("{}: {what}", path.display());
     println!("{verdict}");
-    Ok(if verdict.passed() {
+    if verdict.passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    }
 }
