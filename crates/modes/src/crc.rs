@@ -80,11 +80,7 @@ pub fn fix_single_bit(frame: &mut [u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn hex(s: &str) -> Vec<u8> {
-        let mut buf = [0u8; 14];
-        let n = crate::hex_to_bytes(s, &mut buf).expect("test frames are hex");
-        buf[..n].to_vec()
-    }
+    use crate::hex::test_frame as hex;
 
     #[test]
     fn intact_extended_squitter_has_zero_syndrome() {

@@ -21,6 +21,14 @@ pub fn frame_from_hex(text: &str, out: &mut [u8; 14]) -> Option<usize> {
     hex_to_bytes(text, out).filter(|n| *n == 7 || *n == 14)
 }
 
+/// A frame from hex for the unit tests of this crate (panics on bad test data).
+#[cfg(test)]
+pub(crate) fn test_frame(s: &str) -> Vec<u8> {
+    let mut buf = [0u8; 14];
+    let n = hex_to_bytes(s, &mut buf).expect("test frames are hex");
+    buf[..n].to_vec()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -359,11 +359,7 @@ fn velocity(f: &[u8], m: &mut Message) {
 mod tests {
     use super::*;
 
-    fn hex(s: &str) -> Vec<u8> {
-        let mut buf = [0u8; 14];
-        let n = crate::hex_to_bytes(s, &mut buf).expect("test frames are hex");
-        buf[..n].to_vec()
-    }
+    use crate::hex::test_frame as hex;
 
     #[test]
     fn identification_position_and_velocity_of_textbook_frames() {
