@@ -3,6 +3,7 @@
 use crate::sbs::{SbsClock, SbsParser};
 use crate::{opensky_csv, opensky_parquet, sniff, Format, ReadStats};
 use nofly_model::{EventTime, Report, SourceRef};
+use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -85,11 +86,14 @@ pub fn read_file_with(
             .map_err(fail)?;
         return Ok((format, stats));
     }
+    let mut digest = None;
     let counted = Counting {
         inner: file,
         done: 0,
         total,
         on_progress,
+        hasher: Some(Sha256::new()),
+        digest: &mut digest,
     };
     let text: Box<dyn Read + '_> = if head.starts_with(&[0x1f, 0x8b]) {
         Box::new(flate2::read::MultiGzDecoder::new(counted))
@@ -97,6 +101,7 @@ pub fn read_file_with(
         Box::new(counted)
     };
     read_text_with(text, format, &name, input_index, options, &mut stats, emit)?;
+    stats.sha256 = digest;
     Ok((format, stats))
 }
 
@@ -235,17 +240,29 @@ fn read_sbs(
     }
 }
 
-/// Counts the bytes read from a file and reports progress every megabyte.
+/// Counts the bytes read from a file, reports progress every megabyte, and hashes them, so that the
+/// run's record of its inputs needs no second pass over each file.
 struct Counting<'a, R> {
     inner: R,
     done: u64,
     total: u64,
     on_progress: &'a mut dyn FnMut(u64, u64),
+    hasher: Option<Sha256>,
+    /// The file's SHA-256 (hex), written when the end of the file is reached.
+    digest: &'a mut Option<String>,
 }
 
 impl<R: Read> Read for Counting<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        if let Some(h) = self.hasher.as_mut() {
+            h.update(&buf[..n]);
+        }
+        if n == 0 {
+            if let Some(h) = self.hasher.take() {
+                *self.digest = Some(hex::encode(h.finalize()));
+            }
+        }
         let before = self.done >> 20;
         self.done += n as u64;
         if self.done >> 20 != before || n == 0 {

@@ -48,6 +48,8 @@ pub struct ReadStats {
     pub first_errors: Vec<RecordError>,
     /// Format-specific counts worth showing (frames refused by reason, framing problems).
     pub notes: Vec<String>,
+    /// SHA-256 (hex) of the whole input file, when it was computed while reading it (text formats).
+    pub sha256: Option<String>,
 }
 
 impl ReadStats {
