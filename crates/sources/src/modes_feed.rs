@@ -52,8 +52,15 @@ pub struct BeastFramer {
 impl BeastFramer {
     /// Feeds bytes; calls `frame` for each complete Mode S frame. Incomplete data is kept for the next call.
     pub fn push(&mut self, data: &[u8], frame: &mut dyn FnMut(RawFrame)) {
-        self.pending.extend_from_slice(data);
-        let buf = std::mem::take(&mut self.pending);
+        // Only a partial frame left over from the last call is copied; new data is framed in place.
+        let joined;
+        let buf: &[u8] = if self.pending.is_empty() {
+            data
+        } else {
+            self.pending.extend_from_slice(data);
+            joined = std::mem::take(&mut self.pending);
+            &joined
+        };
         let mut i = 0;
         let mut unescaped = [0u8; 6 + 1 + 14];
         while i < buf.len() {
