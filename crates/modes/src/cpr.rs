@@ -48,13 +48,16 @@ fn normalise_lon(lon: f64) -> f64 {
 }
 
 /// One CPR-encoded position: 17-bit latitude and longitude and the odd/even flag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Cpr {
     /// Encoded latitude, 0..2^17.
+    #[serde(rename = "cpr_lat")]
     pub lat: u32,
     /// Encoded longitude, 0..2^17.
+    #[serde(rename = "cpr_lon")]
     pub lon: u32,
     /// Odd (F = 1) or even format.
+    #[serde(rename = "cpr_odd")]
     pub odd: bool,
 }
 

@@ -57,18 +57,10 @@ pub struct Message {
     /// Mode A code, four octal digits as a number.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "octal")]
     pub squawk: Option<u16>,
-    /// Encoded position and whether it is a surface position.
-    #[serde(skip)]
-    pub cpr: Option<(Cpr, bool)>,
-    /// Encoded latitude (for inspection).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cpr_lat: Option<u32>,
-    /// Encoded longitude (for inspection).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cpr_lon: Option<u32>,
-    /// Odd CPR format.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cpr_odd: Option<bool>,
+    /// Encoded position (written as `cpr_lat`, `cpr_lon`, `cpr_odd`); a surface position when the
+    /// type code is 5 to 8, see [`Message::is_surface_position`].
+    #[serde(flatten)]
+    pub cpr: Option<Cpr>,
     /// Ground speed, knots.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groundspeed: Option<f64>,
@@ -234,7 +226,7 @@ fn extended_squitter(f: &[u8], m: &mut Message) {
             if bits(f, 45, 45) == 1 {
                 m.track = Some(f64::from(bits(f, 46, 52)) * 360.0 / 128.0);
             }
-            position(f, m, true);
+            position(f, m);
             m.nic = Some(match tc {
                 5 => 11,
                 6 => 10,
@@ -250,7 +242,7 @@ fn extended_squitter(f: &[u8], m: &mut Message) {
                 m.altitude_gnss = ac12_feet(ac12);
             }
             m.on_ground = Some(false);
-            position(f, m, false);
+            position(f, m);
             m.nic = Some(match tc {
                 9 | 20 => 11,
                 10 | 21 => 10,
@@ -291,16 +283,20 @@ fn extended_squitter(f: &[u8], m: &mut Message) {
     }
 }
 
-fn position(f: &[u8], m: &mut Message, surface: bool) {
+fn position(f: &[u8], m: &mut Message) {
     let cpr = Cpr {
         lat: bits(f, 55, 71),
         lon: bits(f, 72, 88),
         odd: bits(f, 54, 54) == 1,
     };
-    m.cpr = Some((cpr, surface));
-    m.cpr_lat = Some(cpr.lat);
-    m.cpr_lon = Some(cpr.lon);
-    m.cpr_odd = Some(cpr.odd);
+    m.cpr = Some(cpr);
+}
+
+impl Message {
+    /// Whether the message's position is a surface position (ADS-B type codes 5 to 8).
+    pub fn is_surface_position(&self) -> bool {
+        matches!(self.tc, Some(5..=8))
+    }
 }
 
 /// Surface movement code to knots (DO-260B table 2-25), at the middle of each quantisation step.
@@ -371,7 +367,12 @@ mod tests {
         assert_eq!(m.callsign.unwrap().as_str(), "KLM1023");
         let m = decode(&hex("8D40621D58C382D690C8AC2863A7"), Repair::None).unwrap();
         assert_eq!(
-            (m.altitude, m.cpr_lat, m.cpr_lon, m.cpr_odd),
+            (
+                m.altitude,
+                m.cpr.map(|c| c.lat),
+                m.cpr.map(|c| c.lon),
+                m.cpr.map(|c| c.odd)
+            ),
             (Some(38000), Some(93000), Some(51372), Some(false))
         );
         let m = decode(&hex("8D485020994409940838175B284F"), Repair::None).unwrap();

@@ -84,9 +84,10 @@ impl Tracker {
         } else if m.df == 11 || m.df == 17 || m.df == 18 {
             self.announced.insert(addr);
         }
-        let Some((cpr, surface)) = m.cpr else {
+        let Some(cpr) = m.cpr else {
             return Tracked::Accepted { position: None };
         };
+        let surface = m.is_surface_position();
         let receiver = self.receiver;
         let a = self.aircraft.entry(addr).or_default();
         let slot = (cpr, t_ms, surface);

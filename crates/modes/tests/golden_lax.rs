@@ -45,7 +45,10 @@ fn every_field_of_the_golden_lax_messages() {
         }
         if let Some(v) = g["cpr_lat"].as_u64() {
             assert_eq!(
-                (m.cpr_lat.map(u64::from), m.cpr_lon.map(u64::from)),
+                (
+                    m.cpr.map(|c| u64::from(c.lat)),
+                    m.cpr.map(|c| u64::from(c.lon))
+                ),
                 (Some(v), g["cpr_lon"].as_u64()),
                 "{}",
                 ctx()
