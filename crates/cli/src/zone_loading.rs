@@ -2,7 +2,7 @@
 //! chose to skip bad zones.
 
 use anyhow::{bail, Context, Result};
-use nofly_zones::{looks_like_openair, read_geojson, read_openair, ReadZones, Severity, ZoneSet};
+use nofly_zones::{read_zone_file, ReadZones, Severity, ZoneSet};
 use std::path::PathBuf;
 
 /// Reads and validates zone files. Problems go to stderr.
@@ -13,7 +13,7 @@ pub fn load_zones(files: &[PathBuf], skip_bad_zones: bool) -> Result<ZoneSet> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{name}: cannot read zone file"))?;
-        let r = read_zone_text(&name, &text);
+        let (_, r) = read_zone_file(&name, &text);
         report_problems(&r);
         errors += r
             .problems
@@ -37,16 +37,6 @@ pub fn load_zones(files: &[PathBuf], skip_bad_zones: bool) -> Result<ZoneSet> {
         );
     }
     Ok(set)
-}
-
-/// Reads a zone file in whichever format it is: OpenAIR when its first command is `AC`, GeoJSON
-/// otherwise.
-pub fn read_zone_text(name: &str, text: &str) -> ReadZones {
-    if looks_like_openair(text) {
-        read_openair(name, text)
-    } else {
-        read_geojson(name, text)
-    }
 }
 
 /// Prints a file's problems to stderr.

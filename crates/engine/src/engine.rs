@@ -1,6 +1,8 @@
 //! Per-aircraft state and the ENTER/EXIT rules.
 
-use nofly_model::{Altitude, Callsign, Event, EventKind, EventTime, Icao24, Report, Zone};
+use nofly_model::{
+    Altitude, AltitudeMode, Callsign, Event, EventKind, EventTime, Icao24, Report, Zone,
+};
 use nofly_spatial::ZoneIndex;
 use rustc_hash::FxHashMap;
 
@@ -47,6 +49,7 @@ pub struct Engine<'z> {
     tracks: FxHashMap<Icao24, Track>,
     candidates: Vec<u32>,
     inside_now: Vec<u32>,
+    altitude_mode: AltitudeMode,
     stats: EngineStats,
 }
 
@@ -59,8 +62,15 @@ impl<'z> Engine<'z> {
             tracks: FxHashMap::default(),
             candidates: Vec::new(),
             inside_now: Vec::new(),
+            altitude_mode: AltitudeMode::default(),
             stats: EngineStats::default(),
         }
+    }
+
+    /// Chooses which altitude height limits are compared with (barometric by default).
+    pub fn with_altitude_mode(mut self, mode: AltitudeMode) -> Self {
+        self.altitude_mode = mode;
+        self
     }
 
     /// Processes one report and calls `emit` for each event it causes: first EXITs, then ENTERs,
@@ -87,17 +97,18 @@ impl<'z> Engine<'z> {
         track.positions += 1;
         self.stats.positions += 1;
 
-        let altitude = match (report.on_ground, report.alt_baro_ft) {
-            (Some(true), _) => Altitude::Surface,
-            (_, Some(ft)) => Altitude::Feet(ft),
-            (_, None) => Altitude::Unknown,
+        let altitude = Altitude {
+            on_ground: report.on_ground == Some(true),
+            baro_ft: report.alt_baro_ft,
+            geo_ft: report.alt_geo_ft,
         };
+        let mode = self.altitude_mode;
         self.index.candidates_into(lat, lon, &mut self.candidates);
         self.inside_now.clear();
         for &z in &self.candidates {
             let zone = &self.zones[z as usize];
             if zone.is_active(report.time)
-                && zone.band.contains(altitude)
+                && zone.band.contains(&altitude, mode)
                 && self.index.shape_contains(z, lat, lon)
             {
                 self.inside_now.push(z);
@@ -143,7 +154,7 @@ impl<'z> Engine<'z> {
                 lat,
                 lon,
                 alt_ft: report.alt_baro_ft,
-                alt_unknown: altitude == Altitude::Unknown,
+                alt_unknown: zone.band.lacks_altitude(&altitude, mode),
                 on_ground: report.on_ground == Some(true),
                 source: report.source,
                 same_instant,
@@ -284,10 +295,7 @@ mod tests {
         let z = [square_zone(
             "Z",
             VerticalBand::everything(),
-            vec![ActiveInterval {
-                from: Some(t(10)),
-                to: Some(t(20)),
-            }],
+            vec![ActiveInterval::between(Some(t(10)), Some(t(20)))],
         )];
         let ev = run(
             &z,

@@ -4,15 +4,16 @@
 //! - [`Icao24`] and [`Callsign`]: aircraft identities.
 //! - [`Report`]: one normalised position/state report from any source.
 //! - [`Limit`] and [`VerticalBand`]: aviation altitude limits (`SFC`, `FL95`, `2500 ft MSL`, `UNL`, …).
-//! - [`Zone`], [`ZoneKind`], [`Shape`], [`ActiveInterval`]: a four-dimensional no-fly zone.
+//! - [`Zone`], [`ZoneKind`], [`Shape`], [`ActiveInterval`], [`WeeklyWindow`]: a four-dimensional
+//!   no-fly zone.
 //! - [`Event`] and [`EventKind`]: what the engine emits.
 //!
 //! ```
-//! use nofly_model::{Limit, VerticalBand, Altitude};
+//! use nofly_model::{Altitude, AltitudeMode, Limit, VerticalBand};
 //! let band = VerticalBand::new("SFC".parse().unwrap(), "FL95".parse::<Limit>().unwrap());
-//! assert!(band.contains(Altitude::Feet(9_500.0)));
-//! assert!(!band.contains(Altitude::Feet(9_501.0)));
-//! assert!(band.contains(Altitude::Surface));
+//! let at = |ft| Altitude { baro_ft: Some(ft), ..Altitude::default() };
+//! assert!(band.contains(&at(9_500.0), AltitudeMode::Barometric));
+//! assert!(!band.contains(&at(9_501.0), AltitudeMode::Barometric));
 //! ```
 #![deny(missing_docs)]
 
@@ -20,12 +21,14 @@ mod event;
 mod identity;
 mod limit;
 mod report;
+mod schedule;
 mod time;
 mod zone;
 
 pub use event::{Event, EventKind};
 pub use identity::{Callsign, Icao24, ParseIcaoError};
-pub use limit::{Altitude, Limit, ParseLimitError, VerticalBand, FEET_PER_METRE};
+pub use limit::{Altitude, AltitudeMode, Limit, ParseLimitError, VerticalBand, FEET_PER_METRE};
 pub use report::{Report, SourceRef};
+pub use schedule::{ParseTimeOfDayError, TimeOfDay, WeeklyWindow, WEEKDAYS};
 pub use time::{EventTime, ParseTimeError};
 pub use zone::{ActiveInterval, Shape, Zone, ZoneKind};

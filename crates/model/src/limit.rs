@@ -17,19 +17,43 @@ pub enum Limit {
     Msl(f64),
     /// Feet above ground level (`500 ft AGL`). Until a terrain model exists this compares as MSL.
     Agl(f64),
+    /// Feet above the WGS84 ellipsoid (`100 m WGS84`, ED-318's ellipsoidal height).
+    Ellipsoid(f64),
     /// Flight level: hundreds of feet of pressure altitude on the standard setting (`FL95`).
     FlightLevel(u16),
 }
 
-/// An aircraft's altitude as the band test sees it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Altitude {
+/// Which of an aircraft's two altitudes the height limits (MSL, AGL, WGS84) are compared with.
+/// Flight levels are pressure altitudes by definition and always use the barometric one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum AltitudeMode {
+    /// Barometric (pressure) altitude for every limit: what ATC sees and what aviation's limits
+    /// are flown by (no QNH correction is known, so MSL compares with pressure altitude).
+    #[default]
+    Barometric,
+    /// Geometric (GNSS) altitude for MSL, AGL and WGS84 limits; barometric for flight levels.
+    Geometric,
+}
+
+impl AltitudeMode {
+    /// The name used on the command line and in run records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AltitudeMode::Barometric => "barometric",
+            AltitudeMode::Geometric => "geometric",
+        }
+    }
+}
+
+/// An aircraft's altitudes as the band test sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Altitude {
     /// The aircraft reports that it is on the ground.
-    Surface,
-    /// Barometric altitude in feet.
-    Feet(f64),
-    /// No altitude is known: the band test passes and events say `alt_unknown`.
-    Unknown,
+    pub on_ground: bool,
+    /// Barometric (pressure) altitude in feet.
+    pub baro_ft: Option<f64>,
+    /// Geometric (GNSS) altitude in feet.
+    pub geo_ft: Option<f64>,
 }
 
 /// A limit that could not be read.
@@ -55,7 +79,7 @@ impl Limit {
         match self {
             Limit::Surface => f64::NEG_INFINITY,
             Limit::Unlimited => f64::INFINITY,
-            Limit::Msl(ft) | Limit::Agl(ft) => ft,
+            Limit::Msl(ft) | Limit::Agl(ft) | Limit::Ellipsoid(ft) => ft,
             Limit::FlightLevel(fl) => f64::from(fl) * 100.0,
         }
     }
@@ -64,9 +88,20 @@ impl Limit {
     fn admits_surface_as_lower(self) -> bool {
         match self {
             Limit::Surface => true,
-            Limit::Msl(ft) | Limit::Agl(ft) => ft <= 0.0,
+            Limit::Msl(ft) | Limit::Agl(ft) | Limit::Ellipsoid(ft) => ft <= 0.0,
             Limit::FlightLevel(_) | Limit::Unlimited => false,
         }
+    }
+
+    /// The aircraft altitude this limit is compared with under `mode`: `Ok(None)` when the limit
+    /// needs none (SFC, UNL), `Err(())` when it needs one the report does not have.
+    fn measurement(self, altitude: &Altitude, mode: AltitudeMode) -> Result<Option<f64>, ()> {
+        let wanted = match (self, mode) {
+            (Limit::Surface | Limit::Unlimited, _) => return Ok(None),
+            (Limit::FlightLevel(_), _) | (_, AltitudeMode::Barometric) => altitude.baro_ft,
+            (_, AltitudeMode::Geometric) => altitude.geo_ft,
+        };
+        wanted.map(Some).ok_or(())
     }
 }
 
@@ -101,7 +136,7 @@ impl FromStr for Limit {
         }
         let split = upper
             .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
-            .ok_or_else(|| err("missing unit (ft or m) and reference (MSL, AMSL or AGL)"))?;
+            .ok_or_else(|| err("missing unit (ft or m) and reference (MSL, AMSL, AGL or WGS84)"))?;
         let value: f64 = upper[..split]
             .trim()
             .parse()
@@ -125,8 +160,9 @@ impl FromStr for Limit {
         match reference {
             Some("MSL" | "AMSL") => Ok(Limit::Msl(feet)),
             Some("AGL") => Ok(Limit::Agl(feet)),
-            Some(_) => Err(err("unknown reference: use MSL, AMSL or AGL")),
-            None => Err(err("missing reference: use MSL, AMSL or AGL")),
+            Some("WGS84" | "HAE") => Ok(Limit::Ellipsoid(feet)),
+            Some(_) => Err(err("unknown reference: use MSL, AMSL, AGL or WGS84")),
+            None => Err(err("missing reference: use MSL, AMSL, AGL or WGS84")),
         }
     }
 }
@@ -138,6 +174,7 @@ impl fmt::Display for Limit {
             Limit::Unlimited => f.write_str("UNL"),
             Limit::Msl(ft) => write!(f, "{} ft MSL", trim_float(*ft)),
             Limit::Agl(ft) => write!(f, "{} ft AGL", trim_float(*ft)),
+            Limit::Ellipsoid(ft) => write!(f, "{} ft WGS84", trim_float(*ft)),
             Limit::FlightLevel(fl) => write!(f, "FL{fl}"),
         }
     }
@@ -174,19 +211,51 @@ impl VerticalBand {
         }
     }
 
-    /// Whether an altitude is inside the band. Unknown altitude is inside; an aircraft on the ground
-    /// is at the surface (inside when the lower limit is SFC or at or below zero feet).
-    pub fn contains(&self, altitude: Altitude) -> bool {
-        match altitude {
-            Altitude::Unknown => true,
-            Altitude::Surface => self.lower.admits_surface_as_lower(),
-            Altitude::Feet(ft) => self.lower.feet() <= ft && ft <= self.upper.feet(),
+    /// Whether an aircraft is inside the band, both ends inclusive, each limit compared with the
+    /// altitude `mode` assigns to it. A limit whose altitude the report lacks is passed (see
+    /// [`VerticalBand::lacks_altitude`]); an aircraft on the ground is at the surface: inside when
+    /// the lower limit is SFC or at or below zero.
+    pub fn contains(&self, altitude: &Altitude, mode: AltitudeMode) -> bool {
+        if altitude.on_ground {
+            return self.lower.admits_surface_as_lower();
         }
+        let lower_ok = match self.lower.measurement(altitude, mode) {
+            Ok(Some(ft)) => self.lower.feet() <= ft,
+            Ok(None) | Err(()) => true,
+        };
+        lower_ok
+            && match self.upper.measurement(altitude, mode) {
+                Ok(Some(ft)) => ft <= self.upper.feet(),
+                Ok(None) | Err(()) => true,
+            }
+    }
+
+    /// Whether the band test could only pass because the report lacks an altitude one of the
+    /// limits is compared with (events say `alt_unknown`).
+    pub fn lacks_altitude(&self, altitude: &Altitude, mode: AltitudeMode) -> bool {
+        !altitude.on_ground
+            && (self.lower.measurement(altitude, mode).is_err()
+                || self.upper.measurement(altitude, mode).is_err())
     }
 
     /// Whether either limit is AGL (compared as MSL until terrain is loaded).
     pub fn uses_agl(&self) -> bool {
         matches!(self.lower, Limit::Agl(_)) || matches!(self.upper, Limit::Agl(_))
+    }
+
+    /// Whether the two limits are measured from the same datum, so that `lower ≤ upper` can be
+    /// checked without knowing the terrain or the geoid.
+    pub fn limits_comparable(&self) -> bool {
+        let datum = |l: Limit| match l {
+            Limit::Surface | Limit::Unlimited => None,
+            Limit::Msl(_) | Limit::FlightLevel(_) => Some(0),
+            Limit::Agl(_) => Some(1),
+            Limit::Ellipsoid(_) => Some(2),
+        };
+        match (datum(self.lower), datum(self.upper)) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
     }
 }
 
@@ -209,6 +278,7 @@ mod tests {
         assert_eq!(lim("2500ft AMSL"), Limit::Msl(2500.0));
         assert_eq!(lim("500 ft AGL"), Limit::Agl(500.0));
         assert_eq!(lim("1000 m MSL"), Limit::Msl(1000.0 / 0.3048));
+        assert_eq!(lim("100 m WGS84"), Limit::Ellipsoid(100.0 / 0.3048));
     }
 
     #[test]
@@ -233,17 +303,60 @@ mod tests {
         assert!("NaN ft MSL".parse::<Limit>().is_err());
     }
 
+    fn baro(ft: f64) -> Altitude {
+        Altitude {
+            baro_ft: Some(ft),
+            ..Altitude::default()
+        }
+    }
+
     #[test]
     fn band_is_inclusive_and_handles_surface_and_unknown() {
+        let mode = AltitudeMode::Barometric;
         let band = VerticalBand::new(lim("FL100"), lim("FL200"));
-        assert!(band.contains(Altitude::Feet(10_000.0)));
-        assert!(band.contains(Altitude::Feet(20_000.0)));
-        assert!(!band.contains(Altitude::Feet(9_999.0)));
-        assert!(!band.contains(Altitude::Surface));
-        assert!(band.contains(Altitude::Unknown));
+        assert!(band.contains(&baro(10_000.0), mode));
+        assert!(band.contains(&baro(20_000.0), mode));
+        assert!(!band.contains(&baro(9_999.0), mode));
+        let ground = Altitude {
+            on_ground: true,
+            ..Altitude::default()
+        };
+        assert!(!band.contains(&ground, mode));
+        assert!(band.contains(&Altitude::default(), mode));
+        assert!(band.lacks_altitude(&Altitude::default(), mode));
         let low = VerticalBand::new(Limit::Surface, lim("1000 ft MSL"));
-        assert!(low.contains(Altitude::Surface));
-        assert!(low.contains(Altitude::Feet(-50.0)));
+        assert!(low.contains(&ground, mode));
+        assert!(low.contains(&baro(-50.0), mode));
+        assert!(!VerticalBand::everything().lacks_altitude(&Altitude::default(), mode));
+    }
+
+    #[test]
+    fn each_datum_reads_the_altitude_the_mode_assigns() {
+        // Barometric 9,800 ft, GNSS 10,300 ft (a warm day).
+        let alt = Altitude {
+            on_ground: false,
+            baro_ft: Some(9_800.0),
+            geo_ft: Some(10_300.0),
+        };
+        let msl = VerticalBand::new(lim("10000 ft MSL"), Limit::Unlimited);
+        let fl = VerticalBand::new(lim("FL100"), Limit::Unlimited);
+        let hae = VerticalBand::new(lim("10000 ft WGS84"), Limit::Unlimited);
+        assert!(!msl.contains(&alt, AltitudeMode::Barometric));
+        assert!(msl.contains(&alt, AltitudeMode::Geometric));
+        assert!(hae.contains(&alt, AltitudeMode::Geometric));
+        // A flight level is a pressure altitude whatever the mode.
+        assert!(!fl.contains(&alt, AltitudeMode::Geometric));
+        let baro_only = baro(10_500.0);
+        assert!(msl.contains(&baro_only, AltitudeMode::Geometric));
+        assert!(msl.lacks_altitude(&baro_only, AltitudeMode::Geometric));
+        assert!(!fl.lacks_altitude(&baro_only, AltitudeMode::Geometric));
+    }
+
+    #[test]
+    fn limits_from_different_datums_are_not_compared() {
+        assert!(!VerticalBand::new(lim("100 ft AGL"), lim("90 ft MSL")).limits_comparable());
+        assert!(VerticalBand::new(lim("FL100"), lim("9000 ft MSL")).limits_comparable());
+        assert!(VerticalBand::new(Limit::Surface, lim("90 m WGS84")).limits_comparable());
     }
 
     #[test]

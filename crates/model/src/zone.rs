@@ -1,6 +1,6 @@
 //! A four-dimensional no-fly zone: horizontal shape × vertical band × activation times.
 
-use crate::{EventTime, VerticalBand};
+use crate::{EventTime, VerticalBand, WeeklyWindow};
 use geo_types::MultiPolygon;
 use std::fmt;
 use std::str::FromStr;
@@ -82,19 +82,33 @@ pub enum Shape {
     },
 }
 
-/// A half-open activation interval `[from, to)`; an absent end is open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A half-open activation interval `[from, to)`; an absent end is open. When `schedule` is not
+/// empty the zone is active inside the interval only during those weekly windows.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActiveInterval {
     /// First active instant, or active since forever.
     pub from: Option<EventTime>,
     /// First instant no longer active, or active for ever.
     pub to: Option<EventTime>,
+    /// Weekly windows that restrict the interval further (ED-269 `schedule`/`dailyPeriod`).
+    pub schedule: Vec<WeeklyWindow>,
 }
 
 impl ActiveInterval {
-    /// Whether `t` falls inside the interval.
+    /// An interval with no weekly schedule.
+    pub const fn between(from: Option<EventTime>, to: Option<EventTime>) -> Self {
+        ActiveInterval {
+            from,
+            to,
+            schedule: Vec::new(),
+        }
+    }
+
+    /// Whether `t` falls inside the interval (and inside one of its weekly windows, if any).
     pub fn contains(&self, t: EventTime) -> bool {
-        self.from.is_none_or(|f| f <= t) && self.to.is_none_or(|e| t < e)
+        self.from.is_none_or(|f| f <= t)
+            && self.to.is_none_or(|e| t < e)
+            && (self.schedule.is_empty() || self.schedule.iter().any(|w| w.contains(t)))
     }
 }
 
@@ -131,17 +145,14 @@ mod tests {
     #[test]
     fn intervals_are_half_open() {
         let t = |s: &str| s.parse::<EventTime>().unwrap();
-        let i = ActiveInterval {
-            from: Some(t("2022-02-27T14:00:00Z")),
-            to: Some(t("2022-02-28T00:00:00Z")),
-        };
+        let i = ActiveInterval::between(
+            Some(t("2022-02-27T14:00:00Z")),
+            Some(t("2022-02-28T00:00:00Z")),
+        );
         assert!(!i.contains(t("2022-02-27T13:59:59.999Z")));
         assert!(i.contains(t("2022-02-27T14:00:00Z")));
         assert!(!i.contains(t("2022-02-28T00:00:00Z")));
-        let open = ActiveInterval {
-            from: None,
-            to: None,
-        };
+        let open = ActiveInterval::between(None, None);
         assert!(open.contains(t("1970-01-01T00:00:00Z")));
     }
 

@@ -7,7 +7,10 @@
 
 use crate::{Severity, ZoneProblem};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
-use nofly_model::{ActiveInterval, EventTime, Limit, Shape, VerticalBand, Zone, ZoneKind};
+use nofly_model::{
+    ActiveInterval, EventTime, Limit, Shape, TimeOfDay, VerticalBand, WeeklyWindow, Zone, ZoneKind,
+    WEEKDAYS,
+};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -31,8 +34,26 @@ impl ReadZones {
 
 /// Reads a GeoJSON FeatureCollection of zones. `file` is only used in messages.
 pub fn read_geojson(file: &str, text: &str) -> ReadZones {
-    let mut out = ReadZones::default();
-    let problem = |line, message: String| ZoneProblem {
+    match parse_json(file, text) {
+        Ok(root) => read_collection(file, &root),
+        Err(read) => read,
+    }
+}
+
+/// Parses a JSON zone file; a syntax error is reported with its line.
+pub(crate) fn parse_json(file: &str, text: &str) -> Result<Value, ReadZones> {
+    serde_json::from_str(text).map_err(|e| ReadZones {
+        problems: vec![file_problem(
+            file,
+            Some(e.line()),
+            format!("not valid JSON: {e}"),
+        )],
+        ..ReadZones::default()
+    })
+}
+
+fn file_problem(file: &str, line: Option<usize>, message: String) -> ZoneProblem {
+    ZoneProblem {
         severity: Severity::Error,
         file: file.to_string(),
         line,
@@ -40,37 +61,39 @@ pub fn read_geojson(file: &str, text: &str) -> ReadZones {
         id: None,
         field: None,
         message,
-    };
-    let root: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            out.problems
-                .push(problem(Some(e.line()), format!("not valid JSON: {e}")));
-            return out;
-        }
-    };
+    }
+}
+
+/// Reads nofly's GeoJSON schema from a parsed document.
+pub(crate) fn read_collection(file: &str, root: &Value) -> ReadZones {
     if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
-        out.problems.push(problem(
-            None,
-            "the top level must be a GeoJSON FeatureCollection".into(),
-        ));
-        return out;
+        return ReadZones {
+            problems: vec![file_problem(
+                file,
+                None,
+                "the top level must be a GeoJSON FeatureCollection (or an ED-269 zone list)".into(),
+            )],
+            ..ReadZones::default()
+        };
     }
     let Some(features) = root.get("features").and_then(Value::as_array) else {
-        out.problems
-            .push(problem(None, "`features` must be an array".into()));
-        return out;
+        return ReadZones {
+            problems: vec![file_problem(
+                file,
+                None,
+                "`features` must be an array".into(),
+            )],
+            ..ReadZones::default()
+        };
     };
-    let mut read = read_features(file, features);
-    out.problems.append(&mut read.problems);
-    read.problems = out.problems;
-    read
+    read_features(file, features)
 }
 
 /// Reads zones from GeoJSON features of nofly's schema (also used by the other format readers,
 /// which translate into such features).
 pub(crate) fn read_features(file: &str, features: &[Value]) -> ReadZones {
     let mut out = ReadZones::default();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (index, feature) in features.iter().enumerate() {
         let mut reader = FeatureReader {
             file,
@@ -79,10 +102,25 @@ pub(crate) fn read_features(file: &str, features: &[Value]) -> ReadZones {
             problems: Vec::new(),
         };
         let zone = reader.read(feature);
-        out.problems.append(&mut reader.problems);
-        if let Some(zone) = zone {
+        if let Some(mut zone) = zone {
+            // Files that publish one area as several vertical slices repeat its id (aixmParser's
+            // GeoJSON does): the later ones are told apart as `id#2`, `id#3`, … in file order.
+            let count = seen.entry(zone.id.clone()).or_insert(0);
+            *count += 1;
+            if *count > 1 {
+                let renamed = format!("{}#{count}", zone.id);
+                reader.report(
+                    Severity::Warning,
+                    "properties.id",
+                    format!("id {:?} is used by an earlier feature of this file: this zone is {renamed:?}", zone.id),
+                );
+                zone.id = renamed;
+            }
+            out.problems.append(&mut reader.problems);
             out.definitions.push(canonical_json(feature));
             out.zones.push(zone);
+        } else {
+            out.problems.append(&mut reader.problems);
         }
     }
     out
@@ -165,8 +203,7 @@ impl FeatureReader<'_> {
         let lower = self.limit(props, "lower", Limit::Surface);
         let upper = self.limit(props, "upper", Limit::Unlimited);
         let band = VerticalBand::new(lower, upper);
-        let comparable = matches!(lower, Limit::Agl(_)) == matches!(upper, Limit::Agl(_));
-        if comparable && lower.feet() > upper.feet() {
+        if band.limits_comparable() && lower.feet() > upper.feet() {
             self.error(
                 "properties.lower",
                 format!("lower limit {lower} is above upper limit {upper}"),
@@ -206,6 +243,9 @@ impl FeatureReader<'_> {
     fn limit(&mut self, props: &Map<String, Value>, key: &str, default: Limit) -> Limit {
         let field = format!("properties.{key}");
         match props.get(key) {
+            None | Some(Value::Null) if props.contains_key(&format!("{key}Type")) => {
+                self.aixm_limit(props, key).unwrap_or(default)
+            }
             None | Some(Value::Null) => default,
             Some(Value::String(s)) => {
                 s.parse().unwrap_or_else(|e: nofly_model::ParseLimitError| {
@@ -221,6 +261,55 @@ impl FeatureReader<'_> {
                 default
             }
         }
+    }
+
+    /// A limit as aixmParser's GeoJSON writes it, from AIXM 4.5: `{key}Type` (ALT above mean sea
+    /// level, HEI above ground, STD on the standard pressure setting), `{key}Value` and
+    /// `{key}Unit` (FT, M or FL).
+    fn aixm_limit(&mut self, props: &Map<String, Value>, key: &str) -> Option<Limit> {
+        let text = |suffix: &str| match props.get(&format!("{key}{suffix}")) {
+            Some(Value::String(s)) => Some(s.trim().to_ascii_uppercase()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let field = format!("properties.{key}Type/{key}Value/{key}Unit");
+        let (Some(kind), Some(value), Some(unit)) = (text("Type"), text("Value"), text("Unit"))
+        else {
+            self.error(
+                &field,
+                "an AIXM limit needs all three of Type, Value and Unit",
+            );
+            return None;
+        };
+        let number: Option<f64> = value.parse().ok().filter(|v: &f64| v.is_finite());
+        let limit = match (kind.as_str(), unit.as_str(), number) {
+            (_, _, None) if value == "UNL" => Some(Limit::Unlimited),
+            // AIXM writes the surface as a height or an altitude of zero (aixmParser prints SFC).
+            ("HEI" | "ALT", _, Some(0.0)) => Some(Limit::Surface),
+            ("STD", "FL", Some(v)) if (0.0..1000.0).contains(&v) && v.fract() == 0.0 => {
+                Some(Limit::FlightLevel(v as u16))
+            }
+            // A pressure altitude on the standard setting in feet is a flight level in hundreds.
+            ("STD", "FT", Some(v)) if (0.0..100_000.0).contains(&v) && v % 100.0 == 0.0 => {
+                Some(Limit::FlightLevel((v / 100.0) as u16))
+            }
+            ("ALT" | "HEI", "FT" | "M", Some(v)) => {
+                let text = format!(
+                    "{v} {} {}",
+                    unit.to_lowercase(),
+                    if kind == "ALT" { "MSL" } else { "AGL" }
+                );
+                text.parse().ok()
+            }
+            _ => None,
+        };
+        if limit.is_none() {
+            self.error(
+                &field,
+                format!("cannot read the AIXM limit {kind} {value} {unit}"),
+            );
+        }
+        limit
     }
 
     fn active(&mut self, value: Option<&Value>) -> Vec<ActiveInterval> {
@@ -276,7 +365,95 @@ impl FeatureReader<'_> {
                     );
                 }
             }
-            out.push(ActiveInterval { from, to });
+            let schedule = self.schedule(
+                obj.get("schedule"),
+                &format!("properties.active[{i}].schedule"),
+            );
+            out.push(ActiveInterval { from, to, schedule });
+        }
+        out
+    }
+
+    /// Weekly windows: `[{"days": ["SAT", "SUN"], "start": "17:00:00+02:00", "end": "24:00:00+02:00"}]`.
+    fn schedule(&mut self, value: Option<&Value>, field: &str) -> Vec<WeeklyWindow> {
+        let items = match value {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Array(a)) if !a.is_empty() => a,
+            Some(_) => {
+                self.error(
+                    field,
+                    "must be a non-empty list of {\"days\", \"start\", \"end\"}",
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (w, item) in items.iter().enumerate() {
+            let field = format!("{field}[{w}]");
+            let days = match item.get("days").and_then(Value::as_array) {
+                Some(days) if !days.is_empty() => days,
+                _ => {
+                    self.error(
+                        &format!("{field}.days"),
+                        "must be a non-empty list of MON..SUN or ANY",
+                    );
+                    continue;
+                }
+            };
+            let mut mask = 0u8;
+            for (d, day) in days.iter().enumerate() {
+                match day.as_str().map(str::to_ascii_uppercase).as_deref() {
+                    Some("ANY") => mask = 0x7f,
+                    Some(name) if WEEKDAYS.contains(&name) => {
+                        mask |= 1 << WEEKDAYS.iter().position(|x| *x == name).unwrap_or(0);
+                    }
+                    _ => self.error(
+                        &format!("{field}.days[{d}]"),
+                        format!("{day} is not one of MON, TUE, WED, THU, FRI, SAT, SUN, ANY"),
+                    ),
+                }
+            }
+            let mut time = |key: &str| -> Option<TimeOfDay> {
+                let text = item.get(key).and_then(Value::as_str);
+                match text.map(str::parse::<TimeOfDay>) {
+                    Some(Ok(t)) if t.utc_offset_s.is_some() => Some(t),
+                    Some(Ok(_)) => {
+                        self.error(
+                            &format!("{field}.{key}"),
+                            "needs its UTC offset (`Z` or `±HH:MM`)",
+                        );
+                        None
+                    }
+                    Some(Err(e)) => {
+                        self.error(&format!("{field}.{key}"), e.to_string());
+                        None
+                    }
+                    None => {
+                        self.error(
+                            &format!("{field}.{key}"),
+                            "required: a time of day such as \"17:00:00Z\"",
+                        );
+                        None
+                    }
+                }
+            };
+            let (Some(start), Some(end)) = (time("start"), time("end")) else {
+                continue;
+            };
+            if start.utc_offset_s != end.utc_offset_s {
+                self.error(&field, "`start` and `end` must have the same UTC offset");
+                continue;
+            }
+            if start.ms == end.ms {
+                self.error(&field, "`start` equals `end`: the window would be empty");
+                continue;
+            }
+            out.push(WeeklyWindow {
+                days: mask,
+                start_ms: start.ms,
+                end_ms: end.ms,
+                utc_offset_s: start.utc_offset_s.unwrap_or(0),
+            });
         }
         out
     }

@@ -12,17 +12,17 @@ use std::process::ExitCode;
 pub fn run(files: &[PathBuf]) -> Result<ExitCode> {
     let mut any_error = false;
     let mut all = Vec::new();
+    let mut per_format: std::collections::BTreeMap<nofly_zones::ZoneFormat, (usize, usize)> =
+        std::collections::BTreeMap::new();
     for path in files {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).with_context(|| format!("{name}: cannot read"))?;
-        let read = crate::zone_loading::read_zone_text(&name, &text);
+        let (format, read) = nofly_zones::read_zone_file(&name, &text);
         report_problems(&read);
         any_error |= read.has_errors();
-        let format = if nofly_zones::looks_like_openair(&text) {
-            "OpenAIR"
-        } else {
-            "GeoJSON"
-        };
+        let counts = per_format.entry(format).or_default();
+        counts.0 += 1;
+        counts.1 += read.zones.len();
         println!(
             "{name}: {format}, {} valid zone(s), {} problem(s)",
             read.zones.len(),
@@ -33,6 +33,11 @@ pub fn run(files: &[PathBuf]) -> Result<ExitCode> {
         }
         all.push((name, read));
     }
+    let formats: Vec<String> = per_format
+        .iter()
+        .map(|(f, (files, zones))| format!("{f}: {files} file(s), {zones} zone(s)"))
+        .collect();
+    println!("formats: {}", formats.join("; "));
     match ZoneSet::from_files(all) {
         Ok(set) => println!(
             "zone set: {} zone(s), content hash {}",
@@ -78,10 +83,16 @@ fn describe(z: &Zone) -> String {
             .active
             .iter()
             .map(|i| {
+                let weekly: Vec<String> = i.schedule.iter().map(ToString::to_string).collect();
                 format!(
-                    "{} .. {}",
+                    "{} .. {}{}",
                     i.from.map_or("-∞".into(), |t| t.to_string()),
-                    i.to.map_or("+∞".into(), |t| t.to_string())
+                    i.to.map_or("+∞".into(), |t| t.to_string()),
+                    if weekly.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" on {}", weekly.join(" and "))
+                    }
                 )
             })
             .collect();
