@@ -165,12 +165,17 @@ struct OutputArgs {
 /// The zones of a detecting command.
 #[derive(Args, Debug)]
 struct ZoneArgs {
-    /// Zone file (GeoJSON or OpenAIR, see docs/zones.md); repeat for several. Zone ids must be unique.
+    /// Zone file (nofly GeoJSON, OpenAIR, ED-269 or ED-318, see docs/zones.md); repeat for several.
+    /// Zone ids must be unique.
     #[arg(long = "zones", value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
     /// Use the valid zones of a zone file that also has invalid ones, instead of refusing to run.
     #[arg(long)]
     skip_bad_zones: bool,
+    /// Which altitude MSL, AGL and WGS84 limits are compared with: barometric (pressure altitude,
+    /// as ATC sees it) or geometric (GNSS). Flight levels always use barometric (docs/semantics.md).
+    #[arg(long, default_value = "barometric", value_name = "MODE")]
+    altitude: nofly_model::AltitudeMode,
 }
 
 #[derive(Args, Debug)]

@@ -5,7 +5,7 @@ use crate::OutputArgs;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nofly_engine::{sort_reports, Engine, EngineStats};
-use nofly_model::{Event, EventKind, EventTime, Report, Zone};
+use nofly_model::{AltitudeMode, Event, EventKind, EventTime, Report, Zone};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore, TrackRecord};
 use nofly_sources::{read_file_with, Format, ReadStats};
 use nofly_zones::ZoneSet;
@@ -39,9 +39,10 @@ pub fn settings_json(
     format: Option<Format>,
     untimed_start: EventTime,
     receiver: Option<(f64, f64)>,
+    altitude: AltitudeMode,
 ) -> String {
     serde_json::json!({
-        "altitude": "barometric",
+        "altitude": altitude.as_str(),
         "receiver": receiver.map(|(lat, lon)| [lat, lon]),
         "boundary_buffer_m": 0,
         "format": format.map_or("auto", Format::as_str),
@@ -58,6 +59,7 @@ pub fn replay_files(
     format: Option<Format>,
     untimed_start: EventTime,
     receiver: Option<(f64, f64)>,
+    altitude: AltitudeMode,
 ) -> Result<ReplayOutcome> {
     let options = nofly_sources::ModesOptions {
         start: untimed_start,
@@ -126,7 +128,7 @@ pub fn replay_files(
 
     let detect_started = Instant::now();
     sort_reports(&mut reports);
-    let (engine, events) = detect(zones, &reports);
+    let (engine, events) = detect(zones, &reports, altitude);
     let detect_time = detect_started.elapsed();
     let tracks = track_records(&engine);
     Ok(ReplayOutcome {
@@ -142,8 +144,12 @@ pub fn replay_files(
 }
 
 /// Runs the engine over ordered reports and collects the events.
-pub fn detect<'z>(zones: &'z [Zone], reports: &[Report]) -> (Engine<'z>, Vec<Event>) {
-    let mut engine = Engine::new(zones);
+pub fn detect<'z>(
+    zones: &'z [Zone],
+    reports: &[Report],
+    altitude: AltitudeMode,
+) -> (Engine<'z>, Vec<Event>) {
+    let mut engine = Engine::new(zones).with_altitude_mode(altitude);
     let mut events = Vec::new();
     for r in reports {
         engine.process(r, &mut |e| events.push(e));

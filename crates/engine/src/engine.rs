@@ -244,6 +244,27 @@ mod tests {
     }
 
     #[test]
+    fn altitude_mode_chooses_which_altitude_height_limits_read() {
+        // Synthetic: a zone from 10,000 ft MSL up; the aircraft at 9,800 ft pressure altitude and
+        // 10,300 ft GNSS altitude.
+        let band = VerticalBand::new(Limit::Msl(10_000.0), Limit::Unlimited);
+        let z = [square_zone("Z", band, vec![])];
+        let mut r = report(0, 0.5, 0.5, Some(9_800.0));
+        r.alt_geo_ft = Some(10_300.0);
+        assert!(run(&z, &[r]).is_empty());
+        let mut engine = Engine::new(&z).with_altitude_mode(AltitudeMode::Geometric);
+        let mut kinds = Vec::new();
+        engine.process(&r, &mut |e| kinds.push((e.kind, e.alt_unknown)));
+        assert_eq!(kinds, [(EventKind::Enter, false)]);
+        // Without a GNSS altitude the geometric test cannot be made: inside, flagged unknown.
+        let mut engine = Engine::new(&z).with_altitude_mode(AltitudeMode::Geometric);
+        r.alt_geo_ft = None;
+        let mut kinds = Vec::new();
+        engine.process(&r, &mut |e| kinds.push((e.kind, e.alt_unknown)));
+        assert_eq!(kinds, [(EventKind::Enter, true)]);
+    }
+
+    #[test]
     fn first_report_inside_enters_and_leaving_exits() {
         let z = [square_zone("Z", VerticalBand::everything(), vec![])];
         let ev = run(

@@ -363,7 +363,11 @@ fn rerun(bundle: &Bundle) -> Result<String, String> {
     {
         return Err(format!("the bundled zone does not read: {p}"));
     }
-    let mut engine = Engine::new(&read.zones);
+    let altitude = match bundle.run.record["settings"]["altitude"].as_str() {
+        None => nofly_model::AltitudeMode::default(),
+        Some(mode) => mode.parse()?,
+    };
+    let mut engine = Engine::new(&read.zones).with_altitude_mode(altitude);
     let mut found = None;
     for r in &reports {
         engine.process(r, &mut |e| {

@@ -45,6 +45,19 @@ impl AltitudeMode {
     }
 }
 
+impl FromStr for AltitudeMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "barometric" | "baro" => Ok(AltitudeMode::Barometric),
+            "geometric" | "geo" | "gnss" => Ok(AltitudeMode::Geometric),
+            other => Err(format!(
+                "altitude mode {other:?}: use barometric or geometric"
+            )),
+        }
+    }
+}
+
 /// An aircraft's altitudes as the band test sees them.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Altitude {

@@ -169,7 +169,8 @@ fn translate_feature(
     }
     if props
         .get("zoneAuthority")
-        .and_then(Value::as_array).is_none_or(|a| a.is_empty())
+        .and_then(Value::as_array)
+        .is_none_or(|a| a.is_empty())
     {
         t.error(
             &format!("{props_ptr}/zoneAuthority"),

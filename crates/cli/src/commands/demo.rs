@@ -12,7 +12,7 @@ use crate::pipeline::{
 use crate::zone_loading::load_zones;
 use crate::{DemoArgs, OutputArgs};
 use anyhow::{bail, Context, Result};
-use nofly_model::{EventKind, EventTime, Zone};
+use nofly_model::{AltitudeMode, EventKind, EventTime, Zone};
 use nofly_zones::ZoneSet;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -59,7 +59,14 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         }
     };
     let zones = load_zones(&[zone_file], false)?;
-    let outcome = replay_files(&zones.zones, &inputs, None, EventTime::default(), None)?;
+    let outcome = replay_files(
+        &zones.zones,
+        &inputs,
+        None,
+        EventTime::default(),
+        None,
+        AltitudeMode::default(),
+    )?;
     let key = demo_key(&cache)?;
     let output = OutputArgs {
         events: Some(args.events.clone()),
@@ -71,7 +78,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     write_outputs(
         &outcome,
         &zones,
-        &settings_json(None, EventTime::default(), None),
+        &settings_json(None, EventTime::default(), None, AltitudeMode::default()),
         &output,
     )?;
     print_summary(&outcome, &zones);
@@ -247,7 +254,7 @@ fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
             ..z.clone()
         })
         .collect();
-    let (_, events) = detect(&area_only, reports);
+    let (_, events) = detect(&area_only, reports, AltitudeMode::default());
     let index: BTreeMap<&str, usize> = zones
         .zones
         .iter()

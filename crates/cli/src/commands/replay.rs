@@ -21,11 +21,19 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         .as_deref()
         .map(crate::commands::decode::parse_position)
         .transpose()?;
-    let outcome = replay_files(&zones.zones, &args.inputs, format, untimed_start, receiver)?;
+    let altitude = args.zones.altitude;
+    let outcome = replay_files(
+        &zones.zones,
+        &args.inputs,
+        format,
+        untimed_start,
+        receiver,
+        altitude,
+    )?;
     write_outputs(
         &outcome,
         &zones,
-        &settings_json(format, untimed_start, receiver),
+        &settings_json(format, untimed_start, receiver, altitude),
         &args.output,
     )?;
     print_summary(&outcome, &zones);

@@ -49,7 +49,12 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
     let run = RunRecord {
         program_version: env!("CARGO_PKG_VERSION").to_string(),
         zone_set_hash: zones.content_hash(),
-        settings: crate::pipeline::settings_json(None, EventTime::default(), options.receiver),
+        settings: crate::pipeline::settings_json(
+            None,
+            EventTime::default(),
+            options.receiver,
+            args.zones.altitude,
+        ),
         inputs: vec![InputRecord {
             path: args.source.clone(),
             sha256: format!("live session from {}", wall_clock()),
@@ -79,7 +84,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
     runtime.block_on(async {
         let (tx, mut rx) = mpsc::channel(8192);
         let feed = tokio::spawn(live_feed(args.source.clone(), 0, options, tx, wall_clock));
-        let mut engine = Engine::new(&zones.zones);
+        let mut engine = Engine::new(&zones.zones).with_altitude_mode(args.zones.altitude);
         let mut pending: Vec<Event> = Vec::new();
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let mut malformed = 0u64;
