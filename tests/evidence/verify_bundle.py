@@ -17,7 +17,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from reference_rules import FT_PER_M, limit_ft, ms  # noqa: E402
+from reference_rules import FT_PER_M, active_at, limit_ft, ms  # noqa: E402
 
 
 # --- RFC 8785 ---------------------------------------------------------------------------------
@@ -141,8 +141,7 @@ def inside(zone, rep):
     from shapely.geometry import shape
     props, geom = zone["properties"], zone["geometry"]
     _, t, _, lat, lon, alt, ground = rep
-    active = props.get("active")
-    if active and not any((ms(a["from"]) if a.get("from") else -math.inf) <= t < (ms(a["to"]) if a.get("to") else math.inf) for a in active):
+    if not active_at(props.get("active"), t):
         return False
     lower, upper = limit_ft(props.get("lower"), -math.inf), limit_ft(props.get("upper"), math.inf)
     if ground:
