@@ -144,11 +144,7 @@ pub fn replay_files(
 }
 
 /// Runs the engine over ordered reports and collects the events.
-pub fn detect<'z>(
-    zones: &'z [Zone],
-    reports: &[Report],
-    altitude: AltitudeMode,
-) -> (Engine<'z>, Vec<Event>) {
+pub fn detect(zones: &[Zone], reports: &[Report], altitude: AltitudeMode) -> (Engine, Vec<Event>) {
     let mut engine = Engine::new(zones).with_altitude_mode(altitude);
     let mut events = Vec::new();
     for r in reports {

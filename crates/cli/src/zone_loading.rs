@@ -45,3 +45,39 @@ pub fn report_problems(read: &ReadZones) {
         eprintln!("nofly: {p}");
     }
 }
+
+/// Notices when zone files change on disk, by polling their modification time and size (no
+/// inotify dependency; a poll a second is nothing next to the feed). A change is reported once the
+/// files have stayed the same for one poll, so that a file being written is not read half-way.
+pub struct ZoneFileWatch {
+    files: Vec<PathBuf>,
+    stamps: Vec<Option<(std::time::SystemTime, u64)>>,
+    unsettled: bool,
+}
+
+impl ZoneFileWatch {
+    /// Starts watching `files` as they are now.
+    pub fn new(files: &[PathBuf]) -> Self {
+        ZoneFileWatch {
+            files: files.to_vec(),
+            stamps: files.iter().map(|f| stamp(f)).collect(),
+            unsettled: false,
+        }
+    }
+
+    /// Whether the files changed and have since settled.
+    pub fn poll(&mut self) -> bool {
+        let now: Vec<_> = self.files.iter().map(|f| stamp(f)).collect();
+        if now != self.stamps {
+            self.stamps = now;
+            self.unsettled = true;
+            return false;
+        }
+        std::mem::take(&mut self.unsettled)
+    }
+}
+
+fn stamp(path: &std::path::Path) -> Option<(std::time::SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}

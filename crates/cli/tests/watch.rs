@@ -168,3 +168,88 @@ fn live_beast_feed_is_decoded_and_survives_a_receiver_restart() {
     let ev = json_lines(&std::fs::read_to_string(&events).unwrap());
     assert!(ev.iter().all(|e| e["icao24"] == "4d2023"), "{ev:?}");
 }
+
+#[test]
+fn zone_files_are_reloaded_on_sighup_and_on_change_and_a_broken_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("reload.jsonl");
+    let zones = dir.path().join("zones.geojson");
+    // Synthetic: a zone nowhere near the recorded aircraft.
+    std::fs::write(
+        &zones,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"FAR","radius_m":1000},"geometry":{"type":"Point","coordinates":[0,0]}}]}"#,
+    )
+    .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nofly"))
+        .args(["watch", "--zones", zones.to_str().unwrap()])
+        .args(["--source", &format!("sbs://127.0.0.1:{port}")])
+        .args(["--events", events.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let reader = {
+        let log = log.clone();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr).lines() {
+                let line = line.unwrap();
+                log.lock().unwrap().push_str(&(line + "\n"));
+            }
+        })
+    };
+    let said = |text: &str| log.lock().unwrap().contains(text);
+    let text =
+        std::fs::read_to_string(repo_file("data/samples/modes1_dump1090mut_30003.sbs")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_by_key(|l| l.split(',').nth(7).unwrap_or("").to_string());
+    let (first, second) = lines.split_at(lines.len() / 2);
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.write_all((first.join("\n") + "\n").as_bytes())
+        .unwrap();
+    conn.flush().unwrap();
+
+    // A broken zone file is refused; the current set stays.
+    std::fs::write(&zones, "{ not json").unwrap();
+    let hup = |pid: u32| {
+        assert!(Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success())
+    };
+    hup(child.id());
+    wait_for("the broken zone file refused", || {
+        said("zones not reloaded (SIGHUP)")
+    });
+    // A good one is picked up from the change on disk alone.
+    std::fs::copy(fixture("synthetic-sicily-zones.geojson"), &zones).unwrap();
+    wait_for("the new zones loaded", || {
+        said("zones reloaded (zone file changed)")
+    });
+    conn.write_all((second.join("\n") + "\n").as_bytes())
+        .unwrap();
+    conn.flush().unwrap();
+    wait_for("an event against the reloaded zones", || {
+        std::fs::read_to_string(&events)
+            .map(|t| !t.is_empty())
+            .unwrap_or(false)
+    });
+    assert!(Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+    let (_, read) = nofly_zones::read_zone_file("z", &std::fs::read_to_string(&zones).unwrap());
+    let ev = json_lines(&std::fs::read_to_string(&events).unwrap());
+    for e in &ev {
+        let zone = read.zones.iter().find(|z| z.id == e["zone_id"]).unwrap();
+        assert_eq!(e["zone_version"], zone.version.as_str(), "{e}");
+        assert!(e["source"]["record"].as_u64().unwrap() > first.len() as u64);
+    }
+}

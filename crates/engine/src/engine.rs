@@ -40,9 +40,13 @@ pub struct EngineStats {
     pub events: u64,
 }
 
-/// The detection engine over a fixed set of zones.
-pub struct Engine<'z> {
-    zones: &'z [Zone],
+/// The detection engine over a set of zones that can be replaced while it runs.
+pub struct Engine {
+    /// The current zones, then the retired ones some aircraft were still inside when the set was
+    /// replaced (never candidates: their EXIT comes with the aircraft's next position).
+    zones: Vec<Zone>,
+    /// How many of `zones` are current (and indexed).
+    current: usize,
     index: ZoneIndex,
     /// Keyed with FxHash: SipHash's flood resistance buys nothing for 24-bit keys from the data,
     /// and the lookup is on every report (measured: see bench/README.md).
@@ -53,11 +57,12 @@ pub struct Engine<'z> {
     stats: EngineStats,
 }
 
-impl<'z> Engine<'z> {
+impl Engine {
     /// An engine judging reports against `zones` (the index is built here).
-    pub fn new(zones: &'z [Zone]) -> Self {
+    pub fn new(zones: &[Zone]) -> Self {
         Engine {
-            zones,
+            zones: zones.to_vec(),
+            current: zones.len(),
             index: ZoneIndex::new(zones),
             tracks: FxHashMap::default(),
             candidates: Vec::new(),
@@ -125,7 +130,7 @@ impl<'z> Engine<'z> {
         {
             return;
         }
-        let zones = self.zones;
+        let zones = &self.zones;
         let mut raise = |kind: EventKind, z: u32, track: &mut Track| {
             let zone = &zones[z as usize];
             track.events += 1;
@@ -179,6 +184,42 @@ impl<'z> Engine<'z> {
         }
         self.stats.events += raised;
         track.inside.clone_from(&self.inside_now);
+    }
+
+    /// Replaces the zone set (a reload in `watch`). An aircraft's stay in a zone continues across
+    /// the change when the new set has a zone with the same id, whatever its version: its next event
+    /// there names the version it was judged against. A stay in a zone that is gone ends with an
+    /// EXIT at the aircraft's next position report, naming the zone as it was.
+    pub fn replace_zones(&mut self, zones: &[Zone]) {
+        let by_id: FxHashMap<&str, u32> = zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| (z.id.as_str(), i as u32))
+            .collect();
+        let mut retired: Vec<Zone> = Vec::new();
+        let mut remap: FxHashMap<u32, u32> = FxHashMap::default();
+        for track in self.tracks.values_mut() {
+            for z in &mut track.inside {
+                let new = *remap.entry(*z).or_insert_with(|| {
+                    let old = &self.zones[*z as usize];
+                    by_id.get(old.id.as_str()).copied().unwrap_or_else(|| {
+                        retired.push(old.clone());
+                        (zones.len() + retired.len() - 1) as u32
+                    })
+                });
+                *z = new;
+            }
+            track.inside.sort_unstable();
+        }
+        self.index = ZoneIndex::new(zones);
+        self.current = zones.len();
+        self.zones = zones.to_vec();
+        self.zones.append(&mut retired);
+    }
+
+    /// The current zones.
+    pub fn zones(&self) -> &[Zone] {
+        &self.zones[..self.current]
     }
 
     /// Run counters so far.
@@ -262,6 +303,44 @@ mod tests {
         let mut kinds = Vec::new();
         engine.process(&r, &mut |e| kinds.push((e.kind, e.alt_unknown)));
         assert_eq!(kinds, [(EventKind::Enter, true)]);
+    }
+
+    #[test]
+    fn replacing_zones_keeps_stays_by_id_and_ends_stays_in_removed_zones() {
+        let everything = VerticalBand::everything();
+        let mut v2 = square_zone("KEPT", everything, vec![]);
+        v2.version = "v2".into();
+        let first = [
+            square_zone("KEPT", everything, vec![]),
+            square_zone("GONE", everything, vec![]),
+        ];
+        let mut engine = Engine::new(&first);
+        let mut events = Vec::new();
+        let mut record = |engine: &mut Engine, r: Report| {
+            engine.process(&r, &mut |e| {
+                events.push((e.kind, e.zone_id, e.zone_version))
+            })
+        };
+        record(&mut engine, report(0, 0.5, 0.5, None));
+        engine.replace_zones(&[v2]);
+        assert_eq!(engine.zones().len(), 1);
+        record(&mut engine, report(1, 0.6, 0.6, None));
+        record(&mut engine, report(2, 2.0, 2.0, None));
+        let kinds: Vec<(EventKind, &str, &str)> = events
+            .iter()
+            .map(|(k, z, v)| (*k, z.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (EventKind::Enter, "KEPT", "v"),
+                (EventKind::Enter, "GONE", "v"),
+                // The zone left the set: the stay ends at the next position, naming it as it was.
+                (EventKind::Exit, "GONE", "v"),
+                // The stay in KEPT went on across the reload; its end names the new version.
+                (EventKind::Exit, "KEPT", "v2"),
+            ]
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `nofly watch`: a live feed against zones, events written as they happen.
 
 use crate::pipeline::{track_records, zone_rows};
-use crate::zone_loading::load_zones;
+use crate::zone_loading::{load_zones, ZoneFileWatch};
 use crate::WatchArgs;
 use anyhow::{Context, Result};
 use nofly_engine::Engine;
@@ -22,9 +22,11 @@ fn wall_clock() -> EventTime {
 
 /// Runs until Ctrl-C; events are flushed to the events output after every message and to the
 /// database every second; the evidence log signs a checkpoint every N entries and every minute with
-/// new entries; everything is flushed and signed on the way out.
+/// new entries; everything is flushed and signed on the way out. The zone files are read again on
+/// SIGHUP and when they change on disk (a set with errors is refused and the current one kept).
 pub fn run(args: WatchArgs) -> Result<ExitCode> {
-    let zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
+    let mut zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
+    let mut zone_watch = ZoneFileWatch::new(&args.zones.files);
     let (protocol, _) = parse_live_url(&args.source).map_err(anyhow::Error::msg)?;
     let options = ModesOptions {
         receiver: args
@@ -62,7 +64,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         }],
         summary: "{}".into(),
     };
-    let zone_rows = zone_rows(&zones);
+    let mut zone_rows = zone_rows(&zones);
     let mut evidence = match &args.output.evidence_log {
         Some(path) => {
             let mut log = crate::pipeline::open_evidence_log(path, &args.output)?;
@@ -91,9 +93,27 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         let (mut logged, mut ticks) = (0usize, 0u64);
         let ctrl_c = tokio::signal::ctrl_c();
         tokio::pin!(ctrl_c);
+        let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+        let reload = |why: &str, engine: &mut Engine, zones: &mut nofly_zones::ZoneSet, zone_rows: &mut Vec<_>, evidence: &mut Option<(nofly_evidence::EvidenceLog, u64)>| -> Result<()> {
+            match load_zones(&args.zones.files, args.zones.skip_bad_zones) {
+                Err(e) => tracing::error!("zones not reloaded ({why}): {e:#}; still watching with zone set {}", zones.content_hash()),
+                Ok(set) if set.content_hash() == zones.content_hash() => tracing::info!("zones unchanged ({why})"),
+                Ok(set) => {
+                    tracing::info!("zones reloaded ({why}): {} zone(s), zone set {} (was {})", set.zones.len(), set.content_hash(), zones.content_hash());
+                    engine.replace_zones(&set.zones);
+                    if let Some((log, _)) = evidence.as_mut() {
+                        crate::pipeline::append_zones(log, &set)?;
+                    }
+                    *zone_rows = crate::pipeline::zone_rows(&set);
+                    *zones = set;
+                }
+            }
+            Ok(())
+        };
         loop {
             tokio::select! {
                 _ = &mut ctrl_c => { tracing::info!("interrupted: flushing and stopping"); break; }
+                _ = hangup.recv() => reload("SIGHUP", &mut engine, &mut zones, &mut zone_rows, &mut evidence)?,
                 message = rx.recv() => match message {
                     Some(LiveEvent::Report(r)) => {
                         let mut failed = None;
@@ -125,6 +145,9 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
                     pending.clear();
                     logged = 0;
                     ticks += 1;
+                    if zone_watch.poll() {
+                        reload("zone file changed", &mut engine, &mut zones, &mut zone_rows, &mut evidence)?;
+                    }
                     if let Some((log, _)) = evidence.as_mut() {
                         if ticks % 60 == 0 { log.checkpoint_if_new()?; }
                     }
