@@ -583,7 +583,7 @@ impl FeatureReader<'_> {
             self.report(
                 Severity::Warning,
                 field,
-                format!("{problem}: points are judged by the even-odd rule, so where rings overlap themselves or each other the overlap is outside"),
+                format!("{problem}: points are judged by the even-odd rule over all of the polygon's rings (see docs/zones.md, Geometry)"),
             );
         }
         Some(polygon)
