@@ -51,7 +51,6 @@ pub struct Engine {
     /// Keyed with FxHash: SipHash's flood resistance buys nothing for 24-bit keys from the data,
     /// and the lookup is on every report (measured: see bench/README.md).
     tracks: FxHashMap<Icao24, Track>,
-    candidates: Vec<u32>,
     inside_now: Vec<u32>,
     altitude_mode: AltitudeMode,
     stats: EngineStats,
@@ -65,7 +64,6 @@ impl Engine {
             current: zones.len(),
             index: ZoneIndex::new(zones),
             tracks: FxHashMap::default(),
-            candidates: Vec::new(),
             inside_now: Vec::new(),
             altitude_mode: AltitudeMode::default(),
             stats: EngineStats::default(),
@@ -108,15 +106,14 @@ impl Engine {
             geo_ft: report.alt_geo_ft,
         };
         let mode = self.altitude_mode;
-        self.index.candidates_into(lat, lon, &mut self.candidates);
         self.inside_now.clear();
-        for &z in &self.candidates {
-            let zone = &self.zones[z as usize];
+        for &c in self.index.candidates(lat, lon) {
+            let zone = &self.zones[c.zone() as usize];
             if zone.is_active(report.time)
                 && zone.band.contains(&altitude, mode)
-                && self.index.shape_contains(z, lat, lon)
+                && self.index.candidate_contains(c, lat, lon)
             {
-                self.inside_now.push(z);
+                self.inside_now.push(c.zone());
             }
         }
         // Compared element by element: `==` on the slices calls libc's memcmp, which measured as

@@ -36,6 +36,30 @@ impl GeodesicCircle {
         Geodesic.distance(self.centre, p) <= self.radius_m
     }
 
+    /// Whether every point of the box `(min_lon, min_lat, max_lon, max_lat)` (at most half a degree
+    /// wide) is surely inside: nine points of the box (corners, edge midpoints, centre) are within
+    /// the radius by more than the sphere's error and 10 m, far more than a parallel of such a box
+    /// bows away from the points sampled on it.
+    pub fn surely_covers(&self, b: &[f64; 4]) -> bool {
+        let limit = self.radius_m * (1.0 - SPHERE_ERROR) - 10.0;
+        [b[0], (b[0] + b[2]) / 2.0, b[2]].iter().all(|&x| {
+            [b[1], (b[1] + b[3]) / 2.0, b[3]]
+                .iter()
+                .all(|&y| Haversine.distance(self.centre, Point::new(x, y)) < limit)
+        })
+    }
+
+    /// Whether no point of the box `(min_lon, min_lat, max_lon, max_lat)` can be inside: the point
+    /// of the box nearest the centre in longitude and latitude is farther than the radius by the
+    /// sphere's error plus the box's diagonal (the geodesically nearest point is within a diagonal
+    /// of it).
+    pub fn surely_misses(&self, b: &[f64; 4]) -> bool {
+        let (x, y) = (self.centre.x().clamp(b[0], b[2]), self.centre.y().clamp(b[1], b[3]));
+        let diagonal = Haversine.distance(Point::new(b[0], b[1]), Point::new(b[2], b[3]));
+        Haversine.distance(self.centre, Point::new(x, y))
+            > self.radius_m * (1.0 + SPHERE_ERROR) + diagonal + 10.0
+    }
+
     /// Geodesic distance in metres from the centre to `(lat, lon)`.
     pub fn distance_from_centre(&self, lat: f64, lon: f64) -> f64 {
         Geodesic.distance(self.centre, Point::new(lon, lat))

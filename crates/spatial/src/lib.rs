@@ -3,8 +3,9 @@
 //! - [`PolygonIndex`]: exact point-in-multipolygon (holes honoured, boundary counts as inside) in
 //!   O(edges per latitude strip) instead of O(all edges).
 //! - [`GeodesicCircle`]: points within a geodesic distance of a centre on WGS84.
-//! - [`ZoneIndex`]: an R-tree over every zone's bounding boxes that yields candidate zones for a
-//!   point, and the exact test for each candidate.
+//! - [`ZoneIndex`]: a grid over the zones whose cells are classified once as wholly inside a zone
+//!   or on its edge: a point's candidate zones are one array lookup, and only edge cells need the
+//!   exact test.
 //!
 //! ```
 //! use geo_types::{polygon, MultiPolygon};
@@ -19,10 +20,12 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cell_grid;
 mod geodesic_circle;
 mod polygon_index;
 mod zone_index;
 
+pub use cell_grid::Candidate;
 pub use geodesic_circle::GeodesicCircle;
 pub use polygon_index::PolygonIndex;
 pub use zone_index::{BoundingBox, ZoneIndex};
