@@ -99,6 +99,32 @@ enum Command {
     /// cache directory and checks its SHA-256; if that is impossible, says why and runs a bundled
     /// SBS sample instead. Writes events and an SQLite store, then tells the story per zone and flight.
     Demo(DemoArgs),
+    /// Measure nofly's speed on your own data.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// The zone index alone: build time and point-in-zone queries per second on one thread, for
+    /// uniformly random points in the zones' bounding box (horizontal test only: no time, no
+    /// altitude). The same seed gives the same points on any machine.
+    Geofence {
+        /// Zone files (any format nofly reads); repeat for several.
+        #[arg(long = "zones", value_name = "FILE", required = true)]
+        zones: Vec<PathBuf>,
+        /// Number of points.
+        #[arg(long, default_value_t = 10_000_000)]
+        points: usize,
+        /// Seed of the point generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -106,14 +132,14 @@ enum ZonesCommand {
     /// Check zone files: list every problem with its place (feature and field, or line), then summarise each
     /// zone. Exits with 1 when any file has an error.
     Check {
-        /// Zone files: GeoJSON or OpenAIR.
+        /// Zone files: nofly GeoJSON, OpenAIR, ED-269 or ED-318.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
     /// Write the valid zones of any mix of zone files as one normalised GeoJSON FeatureCollection
     /// (nofly's schema, docs/zones.md), which reads back into the same zones with the same versions.
     Export {
-        /// Zone files: GeoJSON or OpenAIR.
+        /// Zone files: nofly GeoJSON, OpenAIR, ED-269 or ED-318.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Output file (default: standard output).
@@ -254,6 +280,15 @@ fn main() -> ExitCode {
             command: ZonesCommand::Export { files, geojson },
         } => commands::zones_check::export(&files, geojson.as_deref()),
         Command::Demo(a) => commands::demo::run(a),
+        Command::Bench {
+            command:
+                BenchCommand::Geofence {
+                    zones,
+                    points,
+                    seed,
+                    json,
+                },
+        } => commands::bench::geofence(&zones, points, seed, json),
         Command::Decode {
             input,
             format,

@@ -54,7 +54,10 @@ impl GeodesicCircle {
     /// sphere's error plus the box's diagonal (the geodesically nearest point is within a diagonal
     /// of it).
     pub fn surely_misses(&self, b: &[f64; 4]) -> bool {
-        let (x, y) = (self.centre.x().clamp(b[0], b[2]), self.centre.y().clamp(b[1], b[3]));
+        let (x, y) = (
+            self.centre.x().clamp(b[0], b[2]),
+            self.centre.y().clamp(b[1], b[3]),
+        );
         let diagonal = Haversine.distance(Point::new(b[0], b[1]), Point::new(b[2], b[3]));
         Haversine.distance(self.centre, Point::new(x, y))
             > self.radius_m * (1.0 + SPHERE_ERROR) + diagonal + 10.0

@@ -117,7 +117,8 @@ impl ZoneIndex {
             self.grid.entries_at(lon, lat)
         } else {
             // The grid covers longitudes as zones are written, −180…180.
-            self.grid.entries_at((lon + 180.0).rem_euclid(360.0) - 180.0, lat)
+            self.grid
+                .entries_at((lon + 180.0).rem_euclid(360.0) - 180.0, lat)
         }
     }
 
