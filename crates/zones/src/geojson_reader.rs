@@ -87,7 +87,20 @@ pub(crate) fn read_collection(file: &str, root: &Value) -> ReadZones {
             ..ReadZones::default()
         };
     };
-    read_features(file, features)
+    let mut read = read_features(file, features);
+    for p in &mut read.problems {
+        if let (Some(i), Some(field)) = (p.feature, &p.field) {
+            p.field = Some(json_pointer(i, field));
+        }
+    }
+    read
+}
+
+/// The JSON pointer (RFC 6901) of a feature's field written as a path: feature 3's
+/// `properties.active[0].from` is `/features/3/properties/active/0/from`.
+fn json_pointer(feature: usize, path: &str) -> String {
+    let steps = path.replace(']', "").replace(['[', '.'], "/");
+    format!("/features/{feature}/{steps}")
 }
 
 /// Reads zones from GeoJSON features of nofly's schema (also used by the other format readers,
@@ -211,9 +224,14 @@ impl FeatureReader<'_> {
             );
         }
         if band.uses_agl() {
+            let agl = if matches!(lower, Limit::Agl(_)) {
+                "lower"
+            } else {
+                "upper"
+            };
             self.report(
                 Severity::Warning,
-                "properties.lower/upper",
+                &format!("properties.{agl}"),
                 "AGL limit compared as MSL: no terrain model is loaded (see docs/semantics.md)",
             );
         }
@@ -273,7 +291,7 @@ impl FeatureReader<'_> {
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
-        let field = format!("properties.{key}Type/{key}Value/{key}Unit");
+        let field = format!("properties.{key}Type");
         let (Some(kind), Some(value), Some(unit)) = (text("Type"), text("Value"), text("Unit"))
         else {
             self.error(
@@ -654,11 +672,11 @@ mod tests {
         assert_eq!(r.zones.len(), 1);
         assert_eq!(r.zones[0].id, "SQ");
         let msgs: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
-        assert!(msgs[0].starts_with("error: z.geojson: feature 0 (id \"OPEN\"): geometry.coordinates[0]: ring is not closed"), "{msgs:?}");
+        assert!(msgs[0].starts_with("error: z.geojson: feature 0 (id \"OPEN\"): /features/0/geometry/coordinates/0: ring is not closed"), "{msgs:?}");
         assert!(
-            msgs.iter()
-                .any(|m| m.contains("feature 2 (id \"UNIT\"): properties.upper")
-                    && m.contains("unknown unit")),
+            msgs.iter().any(|m| m
+                .contains("feature 2 (id \"UNIT\"): /features/2/properties/upper")
+                && m.contains("unknown unit")),
             "{msgs:?}"
         );
         assert!(
@@ -712,7 +730,7 @@ mod tests {
         assert_eq!(r.problems[0].severity, Severity::Warning);
         assert!(
             r.problems[0].to_string().contains(
-                "feature 0 (id \"BOW\"): geometry.coordinates: exterior ring has a self-intersection"
+                "feature 0 (id \"BOW\"): /features/0/geometry/coordinates: exterior ring has a self-intersection"
             ),
             "{}",
             r.problems[0]
