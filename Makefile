@@ -26,7 +26,7 @@ zones:
 
 # Benchmarks side by side with peers (needs `make demo` once for the OpenSky sample).
 bench: build
-	$(CARGO) bench -p nofly-engine -p nofly-modes
+	$(CARGO) bench -p nofly-engine -p nofly-modes -p nofly-spatial
 	python3 -m pip install --quiet -r tests/requirements.txt "pyModeS<3"
 	python3 bench/end_to_end.py
 	python3 bench/evidence_overhead.py

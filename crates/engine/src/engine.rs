@@ -1,7 +1,8 @@
 //! Per-aircraft state and the ENTER/EXIT rules.
 
 use nofly_model::{
-    Altitude, AltitudeMode, Callsign, Event, EventKind, EventTime, Icao24, Report, Zone,
+    zone_set_hash, Altitude, AltitudeMode, Callsign, Event, EventKind, EventTime, Icao24, Report,
+    Zone,
 };
 use nofly_spatial::ZoneIndex;
 use rustc_hash::FxHashMap;
@@ -47,6 +48,8 @@ pub struct Engine {
     zones: Vec<Zone>,
     /// How many of `zones` are current (and indexed).
     current: usize,
+    /// The current set's hash, named by every event.
+    zone_set: String,
     index: ZoneIndex,
     /// Keyed with FxHash: SipHash's flood resistance buys nothing for 24-bit keys from the data,
     /// and the lookup is on every report (measured: see bench/README.md).
@@ -62,6 +65,7 @@ impl Engine {
         Engine {
             zones: zones.to_vec(),
             current: zones.len(),
+            zone_set: zone_set_hash(zones),
             index: ZoneIndex::new(zones),
             tracks: FxHashMap::default(),
             inside_now: Vec::new(),
@@ -128,6 +132,7 @@ impl Engine {
             return;
         }
         let zones = &self.zones;
+        let zone_set = &self.zone_set;
         let mut raise = |kind: EventKind, z: u32, track: &mut Track| {
             let zone = &zones[z as usize];
             track.events += 1;
@@ -153,6 +158,7 @@ impl Engine {
                 zone_id: zone.id.clone(),
                 zone_name: zone.name.clone(),
                 zone_version: zone.version.clone(),
+                zone_set: zone_set.clone(),
                 lat,
                 lon,
                 alt_ft: report.alt_baro_ft,
@@ -210,6 +216,7 @@ impl Engine {
         }
         self.index = ZoneIndex::new(zones);
         self.current = zones.len();
+        self.zone_set = zone_set_hash(zones);
         self.zones = zones.to_vec();
         self.zones.append(&mut retired);
     }

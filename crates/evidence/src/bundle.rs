@@ -383,7 +383,12 @@ fn rerun(bundle: &Bundle) -> Result<String, String> {
             event["id"]
         )
     })?;
-    let again = serde_json::to_value(&found).map_err(|e| e.to_string())?;
+    let mut again = serde_json::to_value(&found).map_err(|e| e.to_string())?;
+    // The bundle holds the one zone the event names, not the whole set, so the re-run cannot
+    // recompute the set's hash: the logged one is taken (it is covered by the log's signature).
+    if let (Some(m), Some(logged)) = (again.as_object_mut(), event.get("zone_set")) {
+        m.insert("zone_set".into(), logged.clone());
+    }
     if canonical(&again) == canonical(event) {
         Ok(format!(
             "{} raw records ({}) decoded and run through the engine give the same event",

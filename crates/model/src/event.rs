@@ -49,6 +49,8 @@ pub struct Event {
     pub zone_name: String,
     /// The content hash of the zone definition the report was judged against.
     pub zone_version: String,
+    /// The hash of the whole zone set in force (see [`crate::zone_set_hash`]), as the run records it.
+    pub zone_set: String,
     /// Latitude of the triggering report.
     pub lat: f64,
     /// Longitude of the triggering report.

@@ -138,6 +138,22 @@ impl Zone {
     }
 }
 
+/// The version of a zone set: SHA-256 (hex) over the sorted `id:version\n` lines of its zones, so
+/// that the same zones give the same hash whatever the file order or formatting.
+pub fn zone_set_hash(zones: &[Zone]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut lines: Vec<String> = zones
+        .iter()
+        .map(|z| format!("{}:{}\n", z.id, z.version))
+        .collect();
+    lines.sort();
+    let mut h = Sha256::new();
+    for l in &lines {
+        h.update(l.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,6 +50,7 @@ mod tests {
             zone_id: "EE".into(),
             zone_name: "Estonia".into(),
             zone_version: "v".into(),
+            zone_set: "s".into(),
             lat: 59.5,
             lon: 24.25,
             alt_ft: None,
@@ -65,7 +66,7 @@ mod tests {
         JsonLinesSink::new(&mut buf).write(&e).unwrap();
         assert_eq!(
             String::from_utf8(buf).unwrap(),
-            r#"{"id":"0123456789abcdef0123456789abcdef","kind":"enter","time":"2022-02-27T14:00:00.123Z","icao24":"155fb6","callsign":"AFL1000","zone_id":"EE","zone_name":"Estonia","zone_version":"v","lat":59.5,"lon":24.25,"alt_ft":null,"alt_unknown":true,"on_ground":false,"source":{"input":0,"record":7}}"#.to_owned() + "\n"
+            r#"{"id":"0123456789abcdef0123456789abcdef","kind":"enter","time":"2022-02-27T14:00:00.123Z","icao24":"155fb6","callsign":"AFL1000","zone_id":"EE","zone_name":"Estonia","zone_version":"v","zone_set":"s","lat":59.5,"lon":24.25,"alt_ft":null,"alt_unknown":true,"on_ground":false,"source":{"input":0,"record":7}}"#.to_owned() + "\n"
         );
     }
 }

@@ -261,6 +261,7 @@ mod tests {
             zone_id: "Z".into(),
             zone_name: "Z".into(),
             zone_version: "v".into(),
+            zone_set: "s".into(),
             lat: 1.0,
             lon: 2.0,
             alt_ft: Some(100.0),

@@ -2,7 +2,6 @@
 
 use crate::ReadZones;
 use nofly_model::Zone;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Zones with unique ids, in the order they were read, and the canonical definition of each.
@@ -50,16 +49,6 @@ impl ZoneSet {
     /// SHA-256 (hex) over the sorted `id:version` lines of every zone: the same zones give the same
     /// hash whatever the file order or formatting.
     pub fn content_hash(&self) -> String {
-        let mut lines: Vec<String> = self
-            .zones
-            .iter()
-            .map(|z| format!("{}:{}\n", z.id, z.version))
-            .collect();
-        lines.sort();
-        let mut h = Sha256::new();
-        for l in &lines {
-            h.update(l.as_bytes());
-        }
-        hex::encode(h.finalize())
+        nofly_model::zone_set_hash(&self.zones)
     }
 }
