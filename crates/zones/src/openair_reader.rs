@@ -277,7 +277,9 @@ fn arc_between(
 
 fn feature(a: &Airspace) -> Result<(Value, Vec<String>), (usize, &'static str, String)> {
     let name = a.name.clone().unwrap_or_default();
-    let id = format!("{}-{}", slug(&name), a.line);
+    // The name, not the line, so that editing other airspaces of the file keeps this one's id (and
+    // a reload keeps aircraft's stays); repeated names become `NAME#2`, … (geojson_reader).
+    let id = slug(&name).unwrap_or_else(|| format!("AIRSPACE-LINE-{}", a.line));
     let mut notes = Vec::new();
     let upper = a.upper.as_ref().ok_or((
         a.line,
@@ -336,7 +338,8 @@ fn feature(a: &Airspace) -> Result<(Value, Vec<String>), (usize, &'static str, S
     ))
 }
 
-fn slug(name: &str) -> String {
+/// The name in capitals with runs of other characters as one `-`; `None` when nothing is left.
+fn slug(name: &str) -> Option<String> {
     let s: String = name
         .chars()
         .map(|c| {
@@ -352,11 +355,7 @@ fn slug(name: &str) -> String {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("-");
-    if s.is_empty() {
-        "AIRSPACE".into()
-    } else {
-        s
-    }
+    (!s.is_empty()).then_some(s)
 }
 
 fn kind(class: &str) -> &'static str {
