@@ -24,11 +24,15 @@ zones:
 	python3 -m pip install --quiet -r scripts/requirements.txt
 	python3 scripts/build_demo_zones.py $(NOFLY_CACHE)
 
-# Benchmarks side by side with peers (needs `make demo` once for the OpenSky sample).
+# Benchmarks side by side with peers, results in bench/RESULTS.md (needs `make demo` once for the
+# OpenSky sample; installs the Python peers from PyPI and PostGIS from Debian when run as root).
 bench: build
+	scripts/bench_setup.sh
 	$(CARGO) bench -p nofly-engine -p nofly-modes -p nofly-spatial
-	python3 -m pip install --quiet -r tests/requirements.txt "pyModeS<3"
+	python3 bench/geofence_peers.py
+	python3 bench/scaling.py
 	python3 bench/end_to_end.py
+	python3 bench/scaled_end_to_end.py
 	python3 bench/evidence_overhead.py
 	python3 bench/decode_peers.py
 	cd bench/rs1090-peer && $(CARGO) run --release --quiet

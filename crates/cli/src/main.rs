@@ -125,6 +125,25 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The detection engine on synthetic traffic: aircraft flying straight at 250 kt through the
+    /// zones' bounding box, one position a second each; reports/s and memory per tracked aircraft.
+    Engine {
+        /// Zone files (any format nofly reads); repeat for several.
+        #[arg(long = "zones", value_name = "FILE", required = true)]
+        zones: Vec<PathBuf>,
+        /// Number of aircraft tracked at once.
+        #[arg(long, default_value_t = 10_000)]
+        aircraft: u32,
+        /// Number of reports in all.
+        #[arg(long, default_value_t = 10_000_000)]
+        reports: u64,
+        /// Seed of the traffic generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -289,6 +308,16 @@ fn main() -> ExitCode {
                     json,
                 },
         } => commands::bench::geofence(&zones, points, seed, json),
+        Command::Bench {
+            command:
+                BenchCommand::Engine {
+                    zones,
+                    aircraft,
+                    reports,
+                    seed,
+                    json,
+                },
+        } => commands::bench::engine(&zones, aircraft, reports, seed, json),
         Command::Decode {
             input,
             format,

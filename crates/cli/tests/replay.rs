@@ -239,7 +239,9 @@ fn broken_zone_files_are_refused_with_feature_and_field_unless_skipped() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains("feature 0 (id \"OPEN-RING\"): /features/0/geometry/coordinates/0: ring is not closed"),
+        err.contains(
+            "feature 0 (id \"OPEN-RING\"): /features/0/geometry/coordinates/0: ring is not closed"
+        ),
         "{err}"
     );
     assert!(err.contains("feature 1 (id \"BAD-UNIT\"): /features/1/properties/upper: altitude limit \"3000 furlongs MSL\": unknown unit"), "{err}");
