@@ -76,6 +76,11 @@ pub fn replay_files(
     let mut read = ReadStats::default();
     let mut records = Vec::new();
     for (i, path) in inputs.iter().enumerate() {
+        // Room for a Parquet file's rows up front: growing a vector of tens of millions of reports
+        // by doubling copied it several times and made the kernel zero its pages again each time.
+        if let Some(rows) = nofly_sources::parquet_row_count(path) {
+            reports.reserve(usize::try_from(rows).unwrap_or(0));
+        }
         let bar = progress_bar(path);
         let (used, stats) = read_file_with(
             path,

@@ -39,6 +39,7 @@ pub use modes_feed::{
 };
 pub use nofly_model::Report;
 pub use nofly_modes::{Message, Repair};
+pub use opensky_parquet::row_count as parquet_row_count;
 pub use raw_records::{decode_raw, extract_raw, RawExtract, RawRecord};
 pub use record_error::{ReadStats, RecordError};
 pub use sbs::{SbsClock, SbsParser};

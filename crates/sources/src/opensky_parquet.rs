@@ -32,6 +32,14 @@ const COLUMNS: [&str; 12] = [
     "geoaltitude",
 ];
 
+/// The number of rows a Parquet file declares in its footer, or `None` when `path` is not a
+/// readable Parquet file: lets a caller reserve room for the reports before reading them.
+pub fn row_count(path: &std::path::Path) -> Option<u64> {
+    let file = std::fs::File::open(path).ok()?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).ok()?;
+    u64::try_from(builder.metadata().file_metadata().num_rows()).ok()
+}
+
 /// Reads a Parquet file; `on_rows(done, total)` reports progress in rows.
 pub(crate) fn read<R: ChunkReader + 'static>(
     file: R,

@@ -6,7 +6,6 @@
 //! feature listed with its index, id and field, and the valid zones around it kept.
 
 use crate::{Severity, ZoneProblem};
-use geo::Validation;
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use nofly_model::{
     ActiveInterval, EventTime, Limit, Shape, TimeOfDay, VerticalBand, WeeklyWindow, Zone, ZoneKind,
@@ -594,17 +593,7 @@ impl FeatureReader<'_> {
                 ),
             );
         }
-        let polygon = Polygon::new(exterior, out);
-        // Reported, not refused: published airspace has such rings (OpenAIR files especially),
-        // and the point test's answer on them is well defined (docs/zones.md, Geometry).
-        for problem in polygon.validation_errors() {
-            self.report(
-                Severity::Warning,
-                field,
-                format!("{problem}: points are judged by the even-odd rule over all of the polygon's rings (see docs/zones.md, Geometry)"),
-            );
-        }
-        Some(polygon)
+        Some(Polygon::new(exterior, out))
     }
 
     fn position(&mut self, value: Option<&Value>, field: &str) -> Option<Coord<f64>> {
@@ -718,22 +707,6 @@ mod tests {
             r.problems[0].message.contains("antimeridian"),
             "{:?}",
             r.problems
-        );
-    }
-
-    #[test]
-    fn a_self_intersecting_ring_is_read_with_a_warning() {
-        let bow_tie = r#"{"type":"Feature","properties":{"id":"BOW"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[2,2],[2,0],[0,2],[0,0]]]}}"#;
-        let r = read_geojson("b.geojson", &collection(&[bow_tie]));
-        assert_eq!(r.zones.len(), 1);
-        assert_eq!(r.problems.len(), 1);
-        assert_eq!(r.problems[0].severity, Severity::Warning);
-        assert!(
-            r.problems[0].to_string().contains(
-                "feature 0 (id \"BOW\"): /features/0/geometry/coordinates: exterior ring has a self-intersection"
-            ),
-            "{}",
-            r.problems[0]
         );
     }
 

@@ -22,6 +22,7 @@
 mod ed269_reader;
 mod ed318_reader;
 mod geojson_reader;
+mod geometry_check;
 mod openair_reader;
 mod problem;
 mod uas_common;
@@ -29,6 +30,7 @@ mod zone_format;
 mod zone_set;
 
 pub use geojson_reader::{read_geojson, ReadZones};
+pub use geometry_check::geometry_problems;
 pub use nofly_model::Zone;
 pub use openair_reader::{looks_like_openair, read_openair, ARC_TOLERANCE_M};
 pub use problem::{Severity, ZoneProblem};

@@ -40,11 +40,11 @@ impl fmt::Display for ZoneProblem {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        if let Some(i) = self.feature {
-            write!(f, ": feature {i}")?;
-            if let Some(id) = &self.id {
-                write!(f, " (id {id:?})")?;
-            }
+        match (self.feature, &self.id) {
+            (Some(i), Some(id)) => write!(f, ": feature {i} (id {id:?})")?,
+            (Some(i), None) => write!(f, ": feature {i}")?,
+            (None, Some(id)) => write!(f, ": zone {id:?}")?,
+            (None, None) => {}
         }
         if let Some(field) = &self.field {
             write!(f, ": {field}")?;

@@ -17,7 +17,9 @@ pub fn run(files: &[PathBuf]) -> Result<ExitCode> {
     for path in files {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).with_context(|| format!("{name}: cannot read"))?;
-        let (format, read) = nofly_zones::read_zone_file(&name, &text);
+        let (format, mut read) = nofly_zones::read_zone_file(&name, &text);
+        let geometry = nofly_zones::geometry_problems(&name, &read);
+        read.problems.extend(geometry);
         report_problems(&read);
         any_error |= read.has_errors();
         let counts = per_format.entry(format).or_default();
