@@ -221,6 +221,26 @@ struct ZoneArgs {
     /// as ATC sees it) or geometric (GNSS). Flight levels always use barometric (docs/semantics.md).
     #[arg(long, default_value = "barometric", value_name = "MODE")]
     altitude: nofly_model::AltitudeMode,
+    /// Also raise PREDICTED_ENTRY (and PREDICTION_CLEARED) events: the first zone each aircraft
+    /// would enter on its current track, speed and vertical rate within --lookahead seconds.
+    #[arg(long)]
+    predict: bool,
+    /// Look-ahead window of --predict, seconds.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    lookahead: u32,
+}
+
+impl ZoneArgs {
+    /// The detection settings these options ask for.
+    fn detection(&self) -> pipeline::Detection {
+        pipeline::Detection {
+            altitude: self.altitude,
+            prediction: self.predict.then(|| nofly_engine::PredictionSettings {
+                lookahead_ms: i64::from(self.lookahead) * 1000,
+                ..nofly_engine::PredictionSettings::default()
+            }),
+        }
+    }
 }
 
 #[derive(Args, Debug)]

@@ -4,7 +4,7 @@
 use crate::OutputArgs;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nofly_engine::{sort_reports, Engine, EngineStats};
+use nofly_engine::{sort_reports, Engine, EngineStats, PredictionSettings};
 use nofly_model::{AltitudeMode, Event, EventKind, EventTime, Report, Zone};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore, TrackRecord};
 use nofly_sources::{read_file_with, Format, ReadStats};
@@ -34,15 +34,41 @@ pub struct ReplayOutcome {
     pub detect_time: Duration,
 }
 
+/// The settings that decide what the engine finds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Detection {
+    /// Which altitude height limits are compared with.
+    pub altitude: AltitudeMode,
+    /// Predicted entries, when asked for.
+    pub prediction: Option<PredictionSettings>,
+}
+
+impl Detection {
+    /// An engine over `zones` with these settings.
+    pub fn engine(&self, zones: &[Zone]) -> Engine {
+        let engine = Engine::new(zones).with_altitude_mode(self.altitude);
+        match self.prediction {
+            Some(p) => engine.with_prediction(p),
+            None => engine,
+        }
+    }
+}
+
 /// Settings that determine the output, recorded with every run.
 pub fn settings_json(
     format: Option<Format>,
     untimed_start: EventTime,
     receiver: Option<(f64, f64)>,
-    altitude: AltitudeMode,
+    detection: Detection,
 ) -> String {
     serde_json::json!({
-        "altitude": altitude.as_str(),
+        "altitude": detection.altitude.as_str(),
+        "prediction": detection.prediction.map(|p| serde_json::json!({
+            "lookahead_s": p.lookahead_ms as f64 / 1000.0,
+            "step_s": p.step_ms as f64 / 1000.0,
+            "max_age_s": p.max_age_ms as f64 / 1000.0,
+            "min_change_s": p.min_change_ms as f64 / 1000.0,
+        })),
         "receiver": receiver.map(|(lat, lon)| [lat, lon]),
         "boundary_buffer_m": 0,
         "format": format.map_or("auto", Format::as_str),
@@ -59,7 +85,7 @@ pub fn replay_files(
     format: Option<Format>,
     untimed_start: EventTime,
     receiver: Option<(f64, f64)>,
-    altitude: AltitudeMode,
+    detection: Detection,
 ) -> Result<ReplayOutcome> {
     let options = nofly_sources::ModesOptions {
         start: untimed_start,
@@ -133,7 +159,7 @@ pub fn replay_files(
 
     let detect_started = Instant::now();
     sort_reports(&mut reports);
-    let (engine, events) = detect(zones, &reports, altitude);
+    let (engine, events) = detect(zones, &reports, detection);
     let detect_time = detect_started.elapsed();
     let tracks = track_records(&engine);
     Ok(ReplayOutcome {
@@ -149,8 +175,8 @@ pub fn replay_files(
 }
 
 /// Runs the engine over ordered reports and collects the events.
-pub fn detect(zones: &[Zone], reports: &[Report], altitude: AltitudeMode) -> (Engine, Vec<Event>) {
-    let mut engine = Engine::new(zones).with_altitude_mode(altitude);
+pub fn detect(zones: &[Zone], reports: &[Report], detection: Detection) -> (Engine, Vec<Event>) {
+    let mut engine = detection.engine(zones);
     let mut events = Vec::new();
     for r in reports {
         engine.process(r, &mut |e| events.push(e));
@@ -334,20 +360,27 @@ pub fn print_summary(o: &ReplayOutcome, zones: &ZoneSet) {
     );
     eprintln!("  aircraft          {:>12}", o.tracks.len());
     eprintln!("  events            {:>12}", o.events.len());
-    let mut per_zone: BTreeMap<&str, (u64, u64)> = zones
+    let mut per_zone: BTreeMap<&str, [u64; 3]> = zones
         .zones
         .iter()
-        .map(|z| (z.id.as_str(), (0, 0)))
+        .map(|z| (z.id.as_str(), [0; 3]))
         .collect();
     for e in &o.events {
         let c = per_zone.entry(e.zone_id.as_str()).or_default();
         match e.kind {
-            EventKind::Enter => c.0 += 1,
-            EventKind::Exit => c.1 += 1,
+            EventKind::Enter => c[0] += 1,
+            EventKind::Exit => c[1] += 1,
+            EventKind::PredictedEntry => c[2] += 1,
+            EventKind::PredictionCleared => {}
         }
     }
-    for (zone, (enter, exit)) in per_zone {
-        eprintln!("    {zone:<24} {enter:>6} enter {exit:>6} exit");
+    let predicting = o.events.iter().any(|e| e.kind == EventKind::PredictedEntry);
+    for (zone, [enter, exit, predicted]) in per_zone {
+        if predicting {
+            eprintln!("    {zone:<24} {enter:>6} enter {exit:>6} exit {predicted:>6} predicted");
+        } else {
+            eprintln!("    {zone:<24} {enter:>6} enter {exit:>6} exit");
+        }
     }
     eprintln!(
         "  elapsed           {:>12.3} s  (read {:.3} s, detect {:.3} s)",

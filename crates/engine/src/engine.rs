@@ -1,8 +1,9 @@
 //! Per-aircraft state and the ENTER/EXIT rules.
 
+use crate::prediction::{first_entry, Predicted, PredictionSettings, Velocity};
 use nofly_model::{
-    zone_set_hash, Altitude, AltitudeMode, Callsign, Event, EventKind, EventTime, Icao24, Report,
-    Zone,
+    zone_set_hash, Altitude, AltitudeMode, Callsign, Event, EventKind, EventTime, Icao24,
+    PredictedPoint, Report, Zone,
 };
 use nofly_spatial::ZoneIndex;
 use rustc_hash::FxHashMap;
@@ -26,6 +27,12 @@ pub struct Track {
     inside: Vec<u32>,
     /// Time of the latest event and how many events were raised at that instant (for unique ids).
     last_event: (EventTime, u32),
+    /// The latest velocity reported (for predictions).
+    velocity: Option<Velocity>,
+    /// The latest barometric and geometric altitudes reported (for predictions).
+    altitudes: (Option<f64>, Option<f64>),
+    /// The entry currently predicted, if any.
+    prediction: Option<Predicted>,
 }
 
 /// Counters over a whole run.
@@ -56,6 +63,7 @@ pub struct Engine {
     tracks: FxHashMap<Icao24, Track>,
     inside_now: Vec<u32>,
     altitude_mode: AltitudeMode,
+    prediction: Option<PredictionSettings>,
     stats: EngineStats,
 }
 
@@ -70,8 +78,15 @@ impl Engine {
             tracks: FxHashMap::default(),
             inside_now: Vec::new(),
             altitude_mode: AltitudeMode::default(),
+            prediction: None,
             stats: EngineStats::default(),
         }
+    }
+
+    /// Turns on predicted entries (PREDICTED_ENTRY and PREDICTION_CLEARED events).
+    pub fn with_prediction(mut self, settings: PredictionSettings) -> Self {
+        self.prediction = Some(settings);
+        self
     }
 
     /// Chooses which altitude height limits are compared with (barometric by default).
@@ -98,6 +113,20 @@ impl Engine {
         if report.callsign.is_some() {
             track.callsign = report.callsign;
         }
+        if let (Some(gs), Some(trk)) = (report.ground_speed_kt, report.track_deg) {
+            track.velocity = Some(Velocity {
+                time: report.time,
+                ground_speed_kt: gs,
+                track_deg: trk,
+                vertical_rate_fpm: report.vertical_rate_fpm.unwrap_or(0.0),
+            });
+        }
+        if report.alt_baro_ft.is_some() {
+            track.altitudes.0 = report.alt_baro_ft;
+        }
+        if report.alt_geo_ft.is_some() {
+            track.altitudes.1 = report.alt_geo_ft;
+        }
         let Some((lat, lon)) = report.position else {
             return;
         };
@@ -122,71 +151,140 @@ impl Engine {
         }
         // Compared element by element: `==` on the slices calls libc's memcmp, which measured as
         // more than half of the engine's time for these zero- to few-element lists.
-        if self.inside_now.len() == track.inside.len()
+        let unchanged = self.inside_now.len() == track.inside.len()
             && self
                 .inside_now
                 .iter()
                 .zip(&track.inside)
-                .all(|(a, b)| a == b)
-        {
+                .all(|(a, b)| a == b);
+        let prediction = self.prediction.map(|settings| {
+            let velocity = track.velocity?;
+            let now = Altitude {
+                on_ground: altitude.on_ground,
+                baro_ft: track.altitudes.0,
+                geo_ft: track.altitudes.1,
+            };
+            let current = &self.zones[..self.current];
+            first_entry(
+                &settings,
+                &self.index,
+                current,
+                &self.inside_now,
+                report.time,
+                (lat, lon),
+                &now,
+                &velocity,
+                mode,
+            )
+        });
+        if unchanged && prediction.is_none() {
             return;
         }
         let zones = &self.zones;
         let zone_set = &self.zone_set;
-        let mut raise = |kind: EventKind, z: u32, track: &mut Track| {
-            let zone = &zones[z as usize];
-            track.events += 1;
-            let same_instant = if track.last_event.0 == report.time && track.events > 1 {
-                track.last_event.1
-            } else {
-                0
-            };
-            track.last_event = (report.time, same_instant + 1);
-            emit(Event {
-                id: Event::derive_id(
+        let mut raise =
+            |kind: EventKind, z: u32, track: &mut Track, predicted: Option<PredictedPoint>| {
+                let zone = &zones[z as usize];
+                track.events += 1;
+                let same_instant = if track.last_event.0 == report.time && track.events > 1 {
+                    track.last_event.1
+                } else {
+                    0
+                };
+                track.last_event = (report.time, same_instant + 1);
+                emit(Event {
+                    id: Event::derive_id(
+                        kind,
+                        report.time,
+                        report.icao,
+                        &zone.id,
+                        &zone.version,
+                        same_instant,
+                    ),
                     kind,
-                    report.time,
-                    report.icao,
-                    &zone.id,
-                    &zone.version,
+                    time: report.time,
+                    icao24: report.icao,
+                    callsign: track.callsign,
+                    zone_id: zone.id.clone(),
+                    zone_name: zone.name.clone(),
+                    zone_version: zone.version.clone(),
+                    zone_set: zone_set.clone(),
+                    lat,
+                    lon,
+                    alt_ft: report.alt_baro_ft,
+                    alt_unknown: zone.band.lacks_altitude(&altitude, mode),
+                    on_ground: report.on_ground == Some(true),
+                    source: report.source,
+                    predicted,
                     same_instant,
-                ),
-                kind,
-                time: report.time,
-                icao24: report.icao,
-                callsign: track.callsign,
-                zone_id: zone.id.clone(),
-                zone_name: zone.name.clone(),
-                zone_version: zone.version.clone(),
-                zone_set: zone_set.clone(),
-                lat,
-                lon,
-                alt_ft: report.alt_baro_ft,
-                alt_unknown: zone.band.lacks_altitude(&altitude, mode),
-                on_ground: report.on_ground == Some(true),
-                source: report.source,
-                same_instant,
-            });
-        };
-        let before = std::mem::take(&mut track.inside);
+                });
+            };
         let mut raised = 0;
-        for &z in before
-            .iter()
-            .filter(|z| self.inside_now.binary_search(z).is_err())
-        {
-            raise(EventKind::Exit, z, track);
-            raised += 1;
+        if !unchanged {
+            let before = std::mem::take(&mut track.inside);
+            for &z in before
+                .iter()
+                .filter(|z| self.inside_now.binary_search(z).is_err())
+            {
+                raise(EventKind::Exit, z, track, None);
+                raised += 1;
+            }
+            for &z in self
+                .inside_now
+                .iter()
+                .filter(|z| before.binary_search(z).is_err())
+            {
+                raise(EventKind::Enter, z, track, None);
+                raised += 1;
+            }
+            track.inside.clone_from(&self.inside_now);
         }
-        for &z in self
-            .inside_now
-            .iter()
-            .filter(|z| before.binary_search(z).is_err())
-        {
-            raise(EventKind::Enter, z, track);
-            raised += 1;
+        if let (Some(new), Some(settings)) = (prediction, self.prediction) {
+            let point = |p: &Predicted| PredictedPoint {
+                predicted_time: p.time,
+                predicted_lat: p.lat,
+                predicted_lon: p.lon,
+            };
+            match (track.prediction, new) {
+                (None, None) => {}
+                // Fulfilled: the aircraft is inside the zone that was predicted (its ENTER says so).
+                (Some(old), _)
+                    if self.inside_now.binary_search(&old.zone).is_ok()
+                        && new.is_none_or(|n| n.zone != old.zone) =>
+                {
+                    if let Some(n) = new {
+                        raise(EventKind::PredictedEntry, n.zone, track, Some(point(&n)));
+                        raised += 1;
+                    }
+                }
+                (Some(old), Some(n))
+                    if old.zone == n.zone
+                        && (n.time.millis() - old.time.millis()).abs()
+                            <= settings.min_change_ms =>
+                {
+                    // Not a material change: the earlier announcement stands.
+                    track.prediction = Some(old);
+                    self.stats.events += raised;
+                    return;
+                }
+                (Some(old), n) => {
+                    if n.is_none_or(|n| n.zone != old.zone) {
+                        raise(EventKind::PredictionCleared, old.zone, track, None);
+                        raised += 1;
+                    }
+                    if let Some(n) = n {
+                        raise(EventKind::PredictedEntry, n.zone, track, Some(point(&n)));
+                        raised += 1;
+                    }
+                }
+                (None, Some(n)) => {
+                    raise(EventKind::PredictedEntry, n.zone, track, Some(point(&n)));
+                    raised += 1;
+                }
+            }
+            track.prediction = new;
         }
         self.stats.events += raised;
-        track.inside.clone_from(&self.inside_now);
     }
 
     /// Replaces the zone set (a reload in `watch`). An aircraft's stay in a zone continues across
@@ -247,6 +345,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::PredictionSettings;
     use geo_types::{polygon, MultiPolygon};
     use nofly_model::{ActiveInterval, Limit, Shape, SourceRef, VerticalBand, ZoneKind};
 
@@ -345,6 +444,104 @@ mod tests {
                 (EventKind::Exit, "KEPT", "v2"),
             ]
         );
+    }
+
+    /// Synthetic: an aircraft at 0.5° N flying east at `speed` knots, reporting every 10 s from
+    /// `lon0`, against the unit square zone (0..1° E, 0..1° N).
+    fn eastbound(n: i64, lon0: f64, speed: f32) -> Vec<Report> {
+        let step_deg = f64::from(speed) * 1852.0 / 3600.0 * 10.0 / 111_195.0;
+        (0..n)
+            .map(|i| {
+                let mut r = report(i * 10_000, 0.5, lon0 + step_deg * i as f64, Some(30_000.0));
+                r.ground_speed_kt = Some(speed);
+                r.track_deg = Some(90.0);
+                r
+            })
+            .collect()
+    }
+
+    fn run_predicting(zones: &[Zone], reports: &[Report]) -> Vec<Event> {
+        let mut engine = Engine::new(zones).with_prediction(PredictionSettings::default());
+        let mut out = Vec::new();
+        for r in reports {
+            engine.process(r, &mut |e| out.push(e));
+        }
+        out
+    }
+
+    #[test]
+    fn an_approaching_aircraft_is_predicted_to_enter_before_it_does() {
+        let z = [square_zone("Z", VerticalBand::everything(), vec![])];
+        // 360 kt = 185 m/s; starting 0.2° (22 km) west of the zone: inside after about 120 s.
+        let events = run_predicting(&z, &eastbound(20, -0.2, 360.0));
+        let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EventKind::PredictedEntry, EventKind::Enter]);
+        let (predicted, entered) = (&events[0], &events[1]);
+        let at = predicted.predicted.unwrap();
+        // Announced at the first report whose look-ahead reaches the zone, and within a step of
+        // the true entry (the boundary is crossed between reports 12 and 13).
+        assert!(predicted.time.millis() <= entered.time.millis() - 100_000);
+        assert!(
+            (at.predicted_time.millis() - 120_000).abs() <= 10_000,
+            "{at:?}"
+        );
+        assert!(at.predicted_lon >= 0.0 && at.predicted_lon < 0.02, "{at:?}");
+        // Serialised with the predicted point.
+        let json = serde_json::to_string(predicted).unwrap();
+        assert!(
+            json.contains("\"kind\":\"predicted_entry\"") && json.contains("\"predicted_time\"")
+        );
+    }
+
+    #[test]
+    fn a_turn_away_or_stale_velocity_clears_the_prediction() {
+        let z = [square_zone("Z", VerticalBand::everything(), vec![])];
+        let mut track = eastbound(4, -0.2, 360.0);
+        // Then it turns north, away from the zone.
+        for r in track.iter_mut().skip(2) {
+            r.track_deg = Some(0.0);
+        }
+        let kinds: Vec<EventKind> = run_predicting(&z, &track).iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [EventKind::PredictedEntry, EventKind::PredictionCleared]
+        );
+        // Positions keep coming but the velocity stops: stale after 10 s.
+        let mut stale = eastbound(4, -0.2, 360.0);
+        for r in stale.iter_mut().skip(1) {
+            r.ground_speed_kt = None;
+            r.track_deg = None;
+        }
+        let kinds: Vec<EventKind> = run_predicting(&z, &stale).iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [EventKind::PredictedEntry, EventKind::PredictionCleared]
+        );
+    }
+
+    #[test]
+    fn a_zone_that_activates_within_the_window_counts_and_small_shifts_are_not_repeated() {
+        let t = EventTime::from_millis;
+        // Active from 100 s: entering at about 120 s happens while it is active.
+        let z = [square_zone(
+            "Z",
+            VerticalBand::everything(),
+            vec![ActiveInterval::between(Some(t(100_000)), None)],
+        )];
+        let mut track = eastbound(6, -0.2, 360.0);
+        // Speed wobbles by a few knots: the predicted time moves by less than 30 s.
+        for (i, r) in track.iter_mut().enumerate() {
+            r.ground_speed_kt = Some(360.0 + (i % 2) as f32 * 4.0);
+        }
+        let kinds: Vec<EventKind> = run_predicting(&z, &track).iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EventKind::PredictedEntry]);
+        // A zone that is over before the aircraft arrives is not predicted.
+        let over = [square_zone(
+            "Z",
+            VerticalBand::everything(),
+            vec![ActiveInterval::between(None, Some(t(60_000)))],
+        )];
+        assert!(run_predicting(&over, &eastbound(6, -0.2, 360.0)).is_empty());
     }
 
     #[test]

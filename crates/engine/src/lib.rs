@@ -4,6 +4,7 @@
 //!   following the rules of `docs/semantics.md`.
 //! - [`Track`]: what the engine remembers of each aircraft, summarised at the end of a run.
 //! - [`sort_reports`]: puts recorded reports in event-time order, ties in input order.
+//! - [`PredictionSettings`]: look-ahead for PREDICTED_ENTRY events ([`Engine::with_prediction`]).
 //!
 //! ```
 //! use nofly_engine::Engine;
@@ -26,7 +27,9 @@
 
 mod engine;
 mod ordering;
+mod prediction;
 
 pub use engine::{Engine, EngineStats, Track};
 pub use nofly_model::{Event, Report};
 pub use ordering::sort_reports;
+pub use prediction::PredictionSettings;

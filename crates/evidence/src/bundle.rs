@@ -368,6 +368,21 @@ fn rerun(bundle: &Bundle) -> Result<String, String> {
         Some(mode) => mode.parse()?,
     };
     let mut engine = Engine::new(&read.zones).with_altitude_mode(altitude);
+    // A run with --predict recorded its look-ahead; the re-run predicts the same way.
+    if let Some(p) = bundle.run.record["settings"]["prediction"].as_object() {
+        let ms = |key: &str, default: i64| {
+            p.get(key)
+                .and_then(Value::as_f64)
+                .map_or(default, |s| (s * 1000.0).round() as i64)
+        };
+        let d = nofly_engine::PredictionSettings::default();
+        engine = engine.with_prediction(nofly_engine::PredictionSettings {
+            lookahead_ms: ms("lookahead_s", d.lookahead_ms),
+            step_ms: ms("step_s", d.step_ms),
+            max_age_ms: ms("max_age_s", d.max_age_ms),
+            min_change_ms: ms("min_change_s", d.min_change_ms),
+        });
+    }
     let mut found = None;
     for r in &reports {
         engine.process(r, &mut |e| {

@@ -11,11 +11,10 @@ use std::path::Path;
 
 /// Recomputes an event's id from the fields of its JSON (docs/semantics.md).
 pub fn recompute_event_id(event: &Value) -> Result<String, String> {
-    let kind = match event["kind"].as_str() {
-        Some("enter") => EventKind::Enter,
-        Some("exit") => EventKind::Exit,
-        other => return Err(format!("unknown event kind {other:?}")),
-    };
+    let kind = event["kind"]
+        .as_str()
+        .and_then(EventKind::from_name)
+        .ok_or_else(|| format!("unknown event kind {:?}", event["kind"]))?;
     let time: EventTime = event["time"]
         .as_str()
         .unwrap_or("")

@@ -12,14 +12,35 @@ pub enum EventKind {
     Enter,
     /// The aircraft is outside the zone and its previous report was inside.
     Exit,
+    /// On its current track, speed and vertical rate the aircraft would enter the zone within the
+    /// look-ahead window (the event says when and where).
+    PredictedEntry,
+    /// An earlier predicted entry no longer holds (the aircraft turned, the zone will not be
+    /// active, or its velocity is stale).
+    PredictionCleared,
 }
 
 impl EventKind {
+    /// Every kind.
+    pub const ALL: [EventKind; 4] = [
+        EventKind::Enter,
+        EventKind::Exit,
+        EventKind::PredictedEntry,
+        EventKind::PredictionCleared,
+    ];
+
+    /// The kind written `name` in JSON.
+    pub fn from_name(name: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// The lowercase name used in JSON and the store.
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::Enter => "enter",
             EventKind::Exit => "exit",
+            EventKind::PredictedEntry => "predicted_entry",
+            EventKind::PredictionCleared => "prediction_cleared",
         }
     }
 }
@@ -63,10 +84,25 @@ pub struct Event {
     pub on_ground: bool,
     /// The raw record of the triggering report.
     pub source: SourceRef,
+    /// For a predicted entry: when and where the aircraft would enter.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub predicted: Option<PredictedPoint>,
     /// How many earlier events this aircraft had at the same millisecond (see [`Event::derive_id`]);
     /// written only when not zero.
     #[serde(skip_serializing_if = "is_zero")]
     pub same_instant: u32,
+}
+
+/// When and where a predicted entry would happen; written as `predicted_time`, `predicted_lat`,
+/// `predicted_lon`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct PredictedPoint {
+    /// Predicted time of entry.
+    pub predicted_time: EventTime,
+    /// Predicted latitude at entry.
+    pub predicted_lat: f64,
+    /// Predicted longitude at entry.
+    pub predicted_lon: f64,
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -25,7 +25,7 @@ mod schedule;
 mod time;
 mod zone;
 
-pub use event::{Event, EventKind};
+pub use event::{Event, EventKind, PredictedPoint};
 pub use identity::{Callsign, Icao24, ParseIcaoError};
 pub use limit::{Altitude, AltitudeMode, Limit, ParseLimitError, VerticalBand, FEET_PER_METRE};
 pub use report::{Report, SourceRef};

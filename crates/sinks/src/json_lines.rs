@@ -60,6 +60,7 @@ mod tests {
                 input: 0,
                 record: 7,
             },
+            predicted: None,
             same_instant: 0,
         };
         let mut buf = Vec::new();

@@ -268,6 +268,7 @@ mod tests {
             alt_unknown: false,
             on_ground: false,
             source: SourceRef::default(),
+            predicted: None,
             same_instant: 0,
         }
     }

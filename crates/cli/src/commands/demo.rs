@@ -7,12 +7,12 @@
 //! its closure took effect.
 
 use crate::pipeline::{
-    detect, print_summary, replay_files, settings_json, sha256_file, write_outputs,
+    detect, print_summary, replay_files, settings_json, sha256_file, write_outputs, Detection,
 };
 use crate::zone_loading::load_zones;
 use crate::{DemoArgs, OutputArgs};
 use anyhow::{bail, Context, Result};
-use nofly_model::{AltitudeMode, EventKind, EventTime, Zone};
+use nofly_model::{EventKind, EventTime, Zone};
 use nofly_zones::ZoneSet;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -65,7 +65,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         None,
         EventTime::default(),
         None,
-        AltitudeMode::default(),
+        Detection::default(),
     )?;
     let key = demo_key(&cache)?;
     let output = OutputArgs {
@@ -78,7 +78,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     write_outputs(
         &outcome,
         &zones,
-        &settings_json(None, EventTime::default(), None, AltitudeMode::default()),
+        &settings_json(None, EventTime::default(), None, Detection::default()),
         &output,
     )?;
     print_summary(&outcome, &zones);
@@ -254,7 +254,7 @@ fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
             ..z.clone()
         })
         .collect();
-    let (_, events) = detect(&area_only, reports, AltitudeMode::default());
+    let (_, events) = detect(&area_only, reports, Detection::default());
     let index: BTreeMap<&str, usize> = zones
         .zones
         .iter()
@@ -290,6 +290,8 @@ fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
                     }
                 }
             }
+            // The demo runs without --predict.
+            EventKind::PredictedEntry | EventKind::PredictionCleared => {}
         }
     }
     println!();

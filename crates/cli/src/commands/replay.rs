@@ -21,19 +21,19 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         .as_deref()
         .map(crate::commands::decode::parse_position)
         .transpose()?;
-    let altitude = args.zones.altitude;
+    let detection = args.zones.detection();
     let outcome = replay_files(
         &zones.zones,
         &args.inputs,
         format,
         untimed_start,
         receiver,
-        altitude,
+        detection,
     )?;
     write_outputs(
         &outcome,
         &zones,
-        &settings_json(format, untimed_start, receiver, altitude),
+        &settings_json(format, untimed_start, receiver, detection),
         &args.output,
     )?;
     print_summary(&outcome, &zones);

@@ -55,7 +55,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
             None,
             EventTime::default(),
             options.receiver,
-            args.zones.altitude,
+            args.zones.detection(),
         ),
         inputs: vec![InputRecord {
             path: args.source.clone(),
@@ -86,7 +86,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
     runtime.block_on(async {
         let (tx, mut rx) = mpsc::channel(8192);
         let feed = tokio::spawn(live_feed(args.source.clone(), 0, options, tx, wall_clock));
-        let mut engine = Engine::new(&zones.zones).with_altitude_mode(args.zones.altitude);
+        let mut engine = args.zones.detection().engine(&zones.zones);
         let mut pending: Vec<Event> = Vec::new();
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let mut malformed = 0u64;

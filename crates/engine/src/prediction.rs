@@ -1,0 +1,116 @@
+//! Predicted entries: where an aircraft will be if it keeps its ground track, ground speed and
+//! vertical rate, and the first zone it would enter within the look-ahead window.
+
+use geo::{Destination, Haversine, Point};
+use nofly_model::{Altitude, AltitudeMode, EventTime, Zone};
+use nofly_spatial::ZoneIndex;
+
+/// Settings of [`crate::Engine::with_prediction`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PredictionSettings {
+    /// How far ahead to look, milliseconds (default 120 s).
+    pub lookahead_ms: i64,
+    /// Time between extrapolated positions, milliseconds (default 5 s: 1 km at 400 kt).
+    pub step_ms: i64,
+    /// Velocity older than this is stale and predicts nothing, milliseconds (default 10 s).
+    pub max_age_ms: i64,
+    /// A prediction for the same zone is announced again only when its entry time moves by more
+    /// than this, milliseconds (default 30 s).
+    pub min_change_ms: i64,
+}
+
+impl Default for PredictionSettings {
+    fn default() -> Self {
+        PredictionSettings {
+            lookahead_ms: 120_000,
+            step_ms: 5_000,
+            max_age_ms: 10_000,
+            min_change_ms: 30_000,
+        }
+    }
+}
+
+/// The last velocity an aircraft reported.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Velocity {
+    /// When it was reported.
+    pub time: EventTime,
+    /// Ground speed, knots.
+    pub ground_speed_kt: f32,
+    /// Ground track, degrees from true north.
+    pub track_deg: f32,
+    /// Vertical rate, feet per minute (0 when unknown).
+    pub vertical_rate_fpm: f32,
+}
+
+/// A predicted entry: the zone, and when and where the aircraft would be inside it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Predicted {
+    /// Index of the zone.
+    pub zone: u32,
+    /// Predicted time of entry (the first extrapolated instant inside).
+    pub time: EventTime,
+    /// Predicted position then.
+    pub lat: f64,
+    /// Predicted position then.
+    pub lon: f64,
+}
+
+const METRES_PER_SECOND_PER_KNOT: f64 = 1852.0 / 3600.0;
+
+/// The first zone, not among `inside_now`, that the aircraft would be inside at one of the
+/// extrapolated instants `now + k·step` (k = 1, 2, …, up to the look-ahead), judged as at that
+/// instant (activation included) at the extrapolated altitude; the lowest zone index wins a tie.
+/// Positions follow the great circle (spherical) of the current track.
+#[allow(clippy::too_many_arguments)]
+pub fn first_entry(
+    settings: &PredictionSettings,
+    index: &ZoneIndex,
+    zones: &[Zone],
+    inside_now: &[u32],
+    now: EventTime,
+    (lat, lon): (f64, f64),
+    altitude: &Altitude,
+    velocity: &Velocity,
+    mode: AltitudeMode,
+) -> Option<Predicted> {
+    if now.millis() - velocity.time.millis() > settings.max_age_ms
+        || velocity.ground_speed_kt.is_nan()
+        || velocity.ground_speed_kt <= 0.0
+        || altitude.on_ground
+    {
+        return None;
+    }
+    let start = Point::new(lon, lat);
+    let speed = f64::from(velocity.ground_speed_kt) * METRES_PER_SECOND_PER_KNOT;
+    let steps = settings.lookahead_ms / settings.step_ms.max(1);
+    for k in 1..=steps {
+        let dt_ms = k * settings.step_ms;
+        let dt = dt_ms as f64 / 1000.0;
+        let p = Haversine.destination(start, f64::from(velocity.track_deg), speed * dt);
+        let climb = f64::from(velocity.vertical_rate_fpm) * dt / 60.0;
+        let then = Altitude {
+            on_ground: false,
+            baro_ft: altitude.baro_ft.map(|a| a + climb),
+            geo_ft: altitude.geo_ft.map(|a| a + climb),
+        };
+        let at = EventTime::from_millis(now.millis() + dt_ms);
+        let (plat, plon) = (p.y(), p.x());
+        let hit = index.candidates(plat, plon).iter().find(|c| {
+            let zone = &zones[c.zone() as usize];
+            inside_now.binary_search(&c.zone()).is_err()
+                && zone.is_active(at)
+                && zone.band.contains(&then, mode)
+                && index.candidate_contains(**c, plat, plon)
+        });
+        if let Some(c) = hit {
+            return Some(Predicted {
+                zone: c.zone(),
+                time: at,
+                lat: plat,
+                lon: plon,
+            });
+        }
+    }
+    None
+}
