@@ -228,6 +228,11 @@ struct ZoneArgs {
     /// Look-ahead window of --predict, seconds.
     #[arg(long, default_value_t = 120, value_name = "SECONDS")]
     lookahead: u32,
+    /// Raise SIGNAL_LOST for an aircraft inside a zone not heard for this many seconds of event
+    /// time (the latest time in anyone's data), and SIGNAL_REGAINED when it is heard again; at the
+    /// end of a replay, aircraft still inside are reported lost at last seen + this.
+    #[arg(long, value_name = "SECONDS")]
+    lost_after: Option<u32>,
 }
 
 impl ZoneArgs {
@@ -239,6 +244,7 @@ impl ZoneArgs {
                 lookahead_ms: i64::from(self.lookahead) * 1000,
                 ..nofly_engine::PredictionSettings::default()
             }),
+            lost_after_ms: self.lost_after.map(|s| i64::from(s) * 1000),
         }
     }
 }

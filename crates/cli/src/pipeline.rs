@@ -41,12 +41,17 @@ pub struct Detection {
     pub altitude: AltitudeMode,
     /// Predicted entries, when asked for.
     pub prediction: Option<PredictionSettings>,
+    /// SIGNAL_LOST after this many milliseconds without a report, when asked for.
+    pub lost_after_ms: Option<i64>,
 }
 
 impl Detection {
     /// An engine over `zones` with these settings.
     pub fn engine(&self, zones: &[Zone]) -> Engine {
-        let engine = Engine::new(zones).with_altitude_mode(self.altitude);
+        let mut engine = Engine::new(zones).with_altitude_mode(self.altitude);
+        if let Some(ms) = self.lost_after_ms {
+            engine = engine.with_signal_loss(ms);
+        }
         match self.prediction {
             Some(p) => engine.with_prediction(p),
             None => engine,
@@ -63,6 +68,7 @@ pub fn settings_json(
 ) -> String {
     serde_json::json!({
         "altitude": detection.altitude.as_str(),
+        "lost_after_s": detection.lost_after_ms.map(|ms| ms as f64 / 1000.0),
         "prediction": detection.prediction.map(|p| serde_json::json!({
             "lookahead_s": p.lookahead_ms as f64 / 1000.0,
             "step_s": p.step_ms as f64 / 1000.0,
@@ -181,6 +187,7 @@ pub fn detect(zones: &[Zone], reports: &[Report], detection: Detection) -> (Engi
     for r in reports {
         engine.process(r, &mut |e| events.push(e));
     }
+    engine.finish(&mut |e| events.push(e));
     (engine, events)
 }
 
@@ -371,7 +378,7 @@ pub fn print_summary(o: &ReplayOutcome, zones: &ZoneSet) {
             EventKind::Enter => c[0] += 1,
             EventKind::Exit => c[1] += 1,
             EventKind::PredictedEntry => c[2] += 1,
-            EventKind::PredictionCleared => {}
+            EventKind::PredictionCleared | EventKind::SignalLost | EventKind::SignalRegained => {}
         }
     }
     let predicting = o.events.iter().any(|e| e.kind == EventKind::PredictedEntry);

@@ -3,7 +3,7 @@
 use crate::prediction::{first_entry, Predicted, PredictionSettings, Velocity};
 use nofly_model::{
     zone_set_hash, Altitude, AltitudeMode, Callsign, Event, EventKind, EventTime, Icao24,
-    PredictedPoint, Report, Zone,
+    PredictedPoint, Report, SourceRef, Zone,
 };
 use nofly_spatial::ZoneIndex;
 use rustc_hash::FxHashMap;
@@ -33,6 +33,12 @@ pub struct Track {
     altitudes: (Option<f64>, Option<f64>),
     /// The entry currently predicted, if any.
     prediction: Option<Predicted>,
+    /// The latest position report, as events name it.
+    last_fix: Option<Occasion>,
+    /// When the signal counts as lost if nothing is heard (only while inside a zone).
+    deadline: Option<EventTime>,
+    /// The signal was lost inside the zones of `inside`.
+    lost: bool,
 }
 
 /// Counters over a whole run.
@@ -46,6 +52,64 @@ pub struct EngineStats {
     pub late: u64,
     /// Events emitted.
     pub events: u64,
+}
+
+/// When, where and from which record an event happens: the report that causes it or, for a lost
+/// signal, the aircraft's last position report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Occasion {
+    time: EventTime,
+    icao: Icao24,
+    lat: f64,
+    lon: f64,
+    alt_ft: Option<f64>,
+    on_ground: bool,
+    source: SourceRef,
+}
+
+/// An event of `track` about `zone`, numbered among the aircraft's events at the same instant.
+fn new_event(
+    kind: EventKind,
+    at: &Occasion,
+    zone: &Zone,
+    zone_set: &str,
+    track: &mut Track,
+    alt_unknown: bool,
+    predicted: Option<PredictedPoint>,
+) -> Event {
+    track.events += 1;
+    let same_instant = if track.last_event.0 == at.time && track.events > 1 {
+        track.last_event.1
+    } else {
+        0
+    };
+    track.last_event = (at.time, same_instant + 1);
+    Event {
+        id: Event::derive_id(
+            kind,
+            at.time,
+            at.icao,
+            &zone.id,
+            &zone.version,
+            same_instant,
+        ),
+        kind,
+        time: at.time,
+        icao24: at.icao,
+        callsign: track.callsign,
+        zone_id: zone.id.clone(),
+        zone_name: zone.name.clone(),
+        zone_version: zone.version.clone(),
+        zone_set: zone_set.to_string(),
+        lat: at.lat,
+        lon: at.lon,
+        alt_ft: at.alt_ft,
+        alt_unknown,
+        on_ground: at.on_ground,
+        source: at.source,
+        predicted,
+        same_instant,
+    }
 }
 
 /// The detection engine over a set of zones that can be replaced while it runs.
@@ -64,6 +128,12 @@ pub struct Engine {
     inside_now: Vec<u32>,
     altitude_mode: AltitudeMode,
     prediction: Option<PredictionSettings>,
+    /// `--lost-after`, milliseconds.
+    lost_after_ms: Option<i64>,
+    /// The latest event time seen from any aircraft: the clock signal loss is judged by.
+    clock: EventTime,
+    /// Signal-loss deadlines of the aircraft inside zones, earliest first.
+    deadlines: std::collections::BTreeSet<(EventTime, Icao24)>,
     stats: EngineStats,
 }
 
@@ -79,7 +149,76 @@ impl Engine {
             inside_now: Vec::new(),
             altitude_mode: AltitudeMode::default(),
             prediction: None,
+            lost_after_ms: None,
+            clock: EventTime::default(),
+            deadlines: std::collections::BTreeSet::new(),
             stats: EngineStats::default(),
+        }
+    }
+
+    /// Turns on SIGNAL_LOST and SIGNAL_REGAINED events: an aircraft inside a zone that is not
+    /// heard for `lost_after_ms` of event time (the latest time of anyone's reports).
+    pub fn with_signal_loss(mut self, lost_after_ms: i64) -> Self {
+        self.lost_after_ms = Some(lost_after_ms);
+        self
+    }
+
+    /// Reports SIGNAL_LOST for every aircraft still inside a zone at the end of a recording, at its
+    /// last report's time plus the timeout. Call once after the last report of a replay.
+    pub fn finish(&mut self, emit: &mut dyn FnMut(Event)) {
+        self.expire(None, emit);
+    }
+
+    /// SIGNAL_LOST for the aircraft whose deadline is before `now` (all of them when `None`), in
+    /// deadline then address order.
+    fn expire(&mut self, now: Option<EventTime>, emit: &mut dyn FnMut(Event)) {
+        while let Some(&(deadline, icao)) = self.deadlines.first() {
+            if now.is_some_and(|now| deadline >= now) {
+                break;
+            }
+            self.deadlines.pop_first();
+            let Some(track) = self.tracks.get_mut(&icao) else {
+                continue;
+            };
+            track.deadline = None;
+            track.lost = true;
+            let Some(fix) = track.last_fix else { continue };
+            let at = Occasion {
+                time: deadline,
+                ..fix
+            };
+            for z in track.inside.clone() {
+                let zone = &self.zones[z as usize];
+                emit(new_event(
+                    EventKind::SignalLost,
+                    &at,
+                    zone,
+                    &self.zone_set,
+                    track,
+                    false,
+                    None,
+                ));
+                self.stats.events += 1;
+            }
+        }
+    }
+
+    /// Keeps the aircraft's signal-loss deadline in step with its last report and whether it is
+    /// inside a zone.
+    fn refresh_deadline(&mut self, icao: Icao24) {
+        let Some(lost_after) = self.lost_after_ms else {
+            return;
+        };
+        let Some(track) = self.tracks.get_mut(&icao) else {
+            return;
+        };
+        if let Some(old) = track.deadline.take() {
+            self.deadlines.remove(&(old, icao));
+        }
+        if !track.inside.is_empty() && !track.lost {
+            let deadline = EventTime::from_millis(track.last_seen.millis() + lost_after);
+            track.deadline = Some(deadline);
+            self.deadlines.insert((deadline, icao));
         }
     }
 
@@ -99,6 +238,52 @@ impl Engine {
     /// each in zone order. Reports must come in event-time order per aircraft; an older one is
     /// counted as late and ignored.
     pub fn process(&mut self, report: &Report, emit: &mut dyn FnMut(Event)) {
+        if self.lost_after_ms.is_some() {
+            self.process_watching_signal(report, emit);
+        } else {
+            self.process_report(report, emit);
+        }
+    }
+
+    /// [`Engine::process`] with signal-loss events around it.
+    fn process_watching_signal(&mut self, report: &Report, emit: &mut dyn FnMut(Event)) {
+        if report.time > self.clock {
+            self.clock = report.time;
+            self.expire(Some(self.clock), emit);
+        }
+        if let Some(track) = self.tracks.get_mut(&report.icao) {
+            if track.lost && report.time >= track.last_seen {
+                track.lost = false;
+                if let Some(fix) = track.last_fix {
+                    let at = Occasion {
+                        time: report.time,
+                        lat: report.position.map_or(fix.lat, |p| p.0),
+                        lon: report.position.map_or(fix.lon, |p| p.1),
+                        alt_ft: report.alt_baro_ft,
+                        source: report.source,
+                        ..fix
+                    };
+                    for z in track.inside.clone() {
+                        let zone = &self.zones[z as usize];
+                        emit(new_event(
+                            EventKind::SignalRegained,
+                            &at,
+                            zone,
+                            &self.zone_set,
+                            track,
+                            false,
+                            None,
+                        ));
+                        self.stats.events += 1;
+                    }
+                }
+            }
+        }
+        self.process_report(report, emit);
+        self.refresh_deadline(report.icao);
+    }
+
+    fn process_report(&mut self, report: &Report, emit: &mut dyn FnMut(Event)) {
         self.stats.reports += 1;
         let track = self.tracks.entry(report.icao).or_insert_with(|| Track {
             first_seen: report.time,
@@ -132,6 +317,16 @@ impl Engine {
         };
         track.positions += 1;
         self.stats.positions += 1;
+        let occasion = Occasion {
+            time: report.time,
+            icao: report.icao,
+            lat,
+            lon,
+            alt_ft: report.alt_baro_ft,
+            on_ground: report.on_ground == Some(true),
+            source: report.source,
+        };
+        track.last_fix = Some(occasion);
 
         let altitude = Altitude {
             on_ground: report.on_ground == Some(true),
@@ -185,39 +380,10 @@ impl Engine {
         let mut raise =
             |kind: EventKind, z: u32, track: &mut Track, predicted: Option<PredictedPoint>| {
                 let zone = &zones[z as usize];
-                track.events += 1;
-                let same_instant = if track.last_event.0 == report.time && track.events > 1 {
-                    track.last_event.1
-                } else {
-                    0
-                };
-                track.last_event = (report.time, same_instant + 1);
-                emit(Event {
-                    id: Event::derive_id(
-                        kind,
-                        report.time,
-                        report.icao,
-                        &zone.id,
-                        &zone.version,
-                        same_instant,
-                    ),
-                    kind,
-                    time: report.time,
-                    icao24: report.icao,
-                    callsign: track.callsign,
-                    zone_id: zone.id.clone(),
-                    zone_name: zone.name.clone(),
-                    zone_version: zone.version.clone(),
-                    zone_set: zone_set.clone(),
-                    lat,
-                    lon,
-                    alt_ft: report.alt_baro_ft,
-                    alt_unknown: zone.band.lacks_altitude(&altitude, mode),
-                    on_ground: report.on_ground == Some(true),
-                    source: report.source,
-                    predicted,
-                    same_instant,
-                });
+                let unknown = zone.band.lacks_altitude(&altitude, mode);
+                emit(new_event(
+                    kind, &occasion, zone, zone_set, track, unknown, predicted,
+                ));
             };
         let mut raised = 0;
         if !unchanged {
@@ -542,6 +708,49 @@ mod tests {
             vec![ActiveInterval::between(None, Some(t(60_000)))],
         )];
         assert!(run_predicting(&over, &eastbound(6, -0.2, 360.0)).is_empty());
+    }
+
+    #[test]
+    fn signal_lost_inside_a_zone_in_event_time_regained_and_reported_at_the_end() {
+        let z = [square_zone("Z", VerticalBand::everything(), vec![])];
+        let mut engine = Engine::new(&z).with_signal_loss(30_000);
+        let mut out = Vec::new();
+        let mut feed = |engine: &mut Engine, r: Report| {
+            engine.process(&r, &mut |e| {
+                out.push((e.kind, e.time.millis(), e.icao24.0, e.lat))
+            })
+        };
+        // Synthetic: A inside from 0 to 10 s, then silent; B outside, reporting every 10 s.
+        let a = |t| report(t, 0.5, 0.5, None);
+        let b = |t| {
+            let mut r = report(t, 5.0, 5.0, None);
+            r.icao = Icao24(0xb);
+            r
+        };
+        feed(&mut engine, a(0));
+        feed(&mut engine, a(10_000));
+        for t in (20_000..=100_000).step_by(10_000) {
+            feed(&mut engine, b(t));
+        }
+        feed(&mut engine, a(120_000));
+        engine.finish(&mut |e| out.push((e.kind, e.time.millis(), e.icao24.0, e.lat)));
+        let a_events: Vec<(EventKind, i64)> = out
+            .iter()
+            .filter(|e| e.2 == 0xabcdef)
+            .map(|e| (e.0, e.1))
+            .collect();
+        assert_eq!(
+            a_events,
+            [
+                (EventKind::Enter, 0),
+                // Last heard at 10 s: lost at 40 s, noticed when B's report at 50 s moved the clock.
+                (EventKind::SignalLost, 40_000),
+                (EventKind::SignalRegained, 120_000),
+                // Still inside at the end of the recording: lost at last seen + 30 s.
+                (EventKind::SignalLost, 150_000),
+            ]
+        );
+        assert!(out.iter().all(|e| e.2 != 0xb), "B was never inside");
     }
 
     #[test]

@@ -18,15 +18,22 @@ pub enum EventKind {
     /// An earlier predicted entry no longer holds (the aircraft turned, the zone will not be
     /// active, or its velocity is stale).
     PredictionCleared,
+    /// The aircraft was inside the zone and has not been heard for the `--lost-after` time; the
+    /// event's time is its last report's time plus that timeout, its position the last known.
+    SignalLost,
+    /// An aircraft whose signal was lost inside the zone is heard again.
+    SignalRegained,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 4] = [
+    pub const ALL: [EventKind; 6] = [
         EventKind::Enter,
         EventKind::Exit,
         EventKind::PredictedEntry,
         EventKind::PredictionCleared,
+        EventKind::SignalLost,
+        EventKind::SignalRegained,
     ];
 
     /// The kind written `name` in JSON.
@@ -41,6 +48,8 @@ impl EventKind {
             EventKind::Exit => "exit",
             EventKind::PredictedEntry => "predicted_entry",
             EventKind::PredictionCleared => "prediction_cleared",
+            EventKind::SignalLost => "signal_lost",
+            EventKind::SignalRegained => "signal_regained",
         }
     }
 }

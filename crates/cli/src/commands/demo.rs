@@ -290,8 +290,11 @@ fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
                     }
                 }
             }
-            // The demo runs without --predict.
-            EventKind::PredictedEntry | EventKind::PredictionCleared => {}
+            // The demo runs without --predict and --lost-after.
+            EventKind::PredictedEntry
+            | EventKind::PredictionCleared
+            | EventKind::SignalLost
+            | EventKind::SignalRegained => {}
         }
     }
     println!();
