@@ -378,7 +378,10 @@ pub fn print_summary(o: &ReplayOutcome, zones: &ZoneSet) {
             EventKind::Enter => c[0] += 1,
             EventKind::Exit => c[1] += 1,
             EventKind::PredictedEntry => c[2] += 1,
-            EventKind::PredictionCleared | EventKind::SignalLost | EventKind::SignalRegained => {}
+            EventKind::PredictionCleared
+            | EventKind::SignalLost
+            | EventKind::SignalRegained
+            | EventKind::Emergency => {}
         }
     }
     let predicting = o.events.iter().any(|e| e.kind == EventKind::PredictedEntry);

@@ -39,6 +39,10 @@ pub struct Track {
     deadline: Option<EventTime>,
     /// The signal was lost inside the zones of `inside`.
     lost: bool,
+    /// The latest Mode A code heard.
+    squawk: Option<u16>,
+    /// Zones an EMERGENCY was raised for during the current emergency code.
+    emergency_zones: Vec<u32>,
 }
 
 /// Counters over a whole run.
@@ -108,8 +112,15 @@ fn new_event(
         on_ground: at.on_ground,
         source: at.source,
         predicted,
+        squawk: None,
         same_instant,
     }
+}
+
+/// Whether a Mode A code is an emergency: 7500 (unlawful interference), 7600 (radio failure),
+/// 7700 (general emergency).
+fn is_emergency(code: u16) -> bool {
+    matches!(code, 0o7500 | 0o7600 | 0o7700)
 }
 
 /// The detection engine over a set of zones that can be replaced while it runs.
@@ -309,6 +320,12 @@ impl Engine {
         if report.alt_baro_ft.is_some() {
             track.altitudes.0 = report.alt_baro_ft;
         }
+        if let Some(code) = report.squawk {
+            if !is_emergency(code) {
+                track.emergency_zones.clear();
+            }
+            track.squawk = Some(code);
+        }
         if report.alt_geo_ft.is_some() {
             track.altitudes.1 = report.alt_geo_ft;
         }
@@ -372,19 +389,31 @@ impl Engine {
                 mode,
             )
         });
-        if unchanged && prediction.is_none() {
+        let emergency = track.squawk.filter(|c| is_emergency(*c));
+        let emergency_pending = emergency.is_some_and(|_| {
+            let predicted = prediction.flatten().map(|p| p.zone);
+            self.inside_now
+                .iter()
+                .copied()
+                .chain(predicted)
+                .any(|z| !track.emergency_zones.contains(&z))
+        });
+        if unchanged && prediction.is_none() && !emergency_pending {
             return;
         }
         let zones = &self.zones;
         let zone_set = &self.zone_set;
-        let mut raise =
-            |kind: EventKind, z: u32, track: &mut Track, predicted: Option<PredictedPoint>| {
-                let zone = &zones[z as usize];
-                let unknown = zone.band.lacks_altitude(&altitude, mode);
-                emit(new_event(
-                    kind, &occasion, zone, zone_set, track, unknown, predicted,
-                ));
-            };
+        let mut raise = |kind: EventKind,
+                         z: u32,
+                         track: &mut Track,
+                         predicted: Option<PredictedPoint>,
+                         squawk: Option<u16>| {
+            let zone = &zones[z as usize];
+            let unknown = zone.band.lacks_altitude(&altitude, mode);
+            let mut event = new_event(kind, &occasion, zone, zone_set, track, unknown, predicted);
+            event.squawk = squawk.map(|c| format!("{c:04o}"));
+            emit(event);
+        };
         let mut raised = 0;
         if !unchanged {
             let before = std::mem::take(&mut track.inside);
@@ -392,7 +421,7 @@ impl Engine {
                 .iter()
                 .filter(|z| self.inside_now.binary_search(z).is_err())
             {
-                raise(EventKind::Exit, z, track, None);
+                raise(EventKind::Exit, z, track, None, None);
                 raised += 1;
             }
             for &z in self
@@ -400,7 +429,7 @@ impl Engine {
                 .iter()
                 .filter(|z| before.binary_search(z).is_err())
             {
-                raise(EventKind::Enter, z, track, None);
+                raise(EventKind::Enter, z, track, None, None);
                 raised += 1;
             }
             track.inside.clone_from(&self.inside_now);
@@ -411,6 +440,7 @@ impl Engine {
                 predicted_lat: p.lat,
                 predicted_lon: p.lon,
             };
+            let mut standing = new;
             match (track.prediction, new) {
                 (None, None) => {}
                 // Fulfilled: the aircraft is inside the zone that was predicted (its ENTER says so).
@@ -419,7 +449,13 @@ impl Engine {
                         && new.is_none_or(|n| n.zone != old.zone) =>
                 {
                     if let Some(n) = new {
-                        raise(EventKind::PredictedEntry, n.zone, track, Some(point(&n)));
+                        raise(
+                            EventKind::PredictedEntry,
+                            n.zone,
+                            track,
+                            Some(point(&n)),
+                            None,
+                        );
                         raised += 1;
                     }
                 }
@@ -429,26 +465,47 @@ impl Engine {
                             <= settings.min_change_ms =>
                 {
                     // Not a material change: the earlier announcement stands.
-                    track.prediction = Some(old);
-                    self.stats.events += raised;
-                    return;
+                    standing = Some(old);
                 }
                 (Some(old), n) => {
                     if n.is_none_or(|n| n.zone != old.zone) {
-                        raise(EventKind::PredictionCleared, old.zone, track, None);
+                        raise(EventKind::PredictionCleared, old.zone, track, None, None);
                         raised += 1;
                     }
                     if let Some(n) = n {
-                        raise(EventKind::PredictedEntry, n.zone, track, Some(point(&n)));
+                        raise(
+                            EventKind::PredictedEntry,
+                            n.zone,
+                            track,
+                            Some(point(&n)),
+                            None,
+                        );
                         raised += 1;
                     }
                 }
                 (None, Some(n)) => {
-                    raise(EventKind::PredictedEntry, n.zone, track, Some(point(&n)));
+                    raise(
+                        EventKind::PredictedEntry,
+                        n.zone,
+                        track,
+                        Some(point(&n)),
+                        None,
+                    );
                     raised += 1;
                 }
             }
-            track.prediction = new;
+            track.prediction = standing;
+        }
+        if let (Some(code), true) = (emergency, emergency_pending) {
+            let predicted = prediction.flatten().map(|p| p.zone);
+            let targets: Vec<u32> = self.inside_now.iter().copied().chain(predicted).collect();
+            for z in targets {
+                if !track.emergency_zones.contains(&z) {
+                    track.emergency_zones.push(z);
+                    raise(EventKind::Emergency, z, track, None, Some(code));
+                    raised += 1;
+                }
+            }
         }
         self.stats.events += raised;
     }
@@ -751,6 +808,41 @@ mod tests {
             ]
         );
         assert!(out.iter().all(|e| e.2 != 0xb), "B was never inside");
+    }
+
+    #[test]
+    fn an_emergency_code_inside_or_ahead_is_raised_once_per_code() {
+        let z = [square_zone("Z", VerticalBand::everything(), vec![])];
+        let squawking = |t, lat, lon, code| {
+            let mut r = report(t, lat, lon, Some(20_000.0));
+            r.squawk = Some(code);
+            r
+        };
+        let reports = [
+            squawking(0, 0.5, 0.5, 0o1200),
+            squawking(1_000, 0.5, 0.5, 0o7700),
+            squawking(2_000, 0.5, 0.6, 0o7700),
+            squawking(3_000, 0.5, 0.7, 0o1200),
+            squawking(4_000, 0.5, 0.8, 0o7600),
+        ];
+        let mut engine = Engine::new(&z);
+        let mut out = Vec::new();
+        for r in &reports {
+            engine.process(r, &mut |e| out.push((e.kind, e.time.millis(), e.squawk)));
+        }
+        assert_eq!(
+            out,
+            [
+                (EventKind::Enter, 0, None),
+                (EventKind::Emergency, 1_000, Some("7700".into())),
+                (EventKind::Emergency, 4_000, Some("7600".into())),
+            ]
+        );
+        // Predicted to enter while squawking 7500: raised for the zone ahead.
+        let mut ahead = eastbound(2, -0.2, 360.0);
+        ahead[1].squawk = Some(0o7500);
+        let kinds: Vec<EventKind> = run_predicting(&z, &ahead).iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EventKind::PredictedEntry, EventKind::Emergency]);
     }
 
     #[test]

@@ -23,17 +23,20 @@ pub enum EventKind {
     SignalLost,
     /// An aircraft whose signal was lost inside the zone is heard again.
     SignalRegained,
+    /// An aircraft inside the zone, or predicted to enter it, squawks 7500, 7600 or 7700.
+    Emergency,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Enter,
         EventKind::Exit,
         EventKind::PredictedEntry,
         EventKind::PredictionCleared,
         EventKind::SignalLost,
         EventKind::SignalRegained,
+        EventKind::Emergency,
     ];
 
     /// The kind written `name` in JSON.
@@ -50,6 +53,7 @@ impl EventKind {
             EventKind::PredictionCleared => "prediction_cleared",
             EventKind::SignalLost => "signal_lost",
             EventKind::SignalRegained => "signal_regained",
+            EventKind::Emergency => "emergency",
         }
     }
 }
@@ -96,6 +100,9 @@ pub struct Event {
     /// For a predicted entry: when and where the aircraft would enter.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub predicted: Option<PredictedPoint>,
+    /// For an emergency: the Mode A code, four octal digits (`7700`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub squawk: Option<String>,
     /// How many earlier events this aircraft had at the same millisecond (see [`Event::derive_id`]);
     /// written only when not zero.
     #[serde(skip_serializing_if = "is_zero")]

@@ -61,6 +61,7 @@ mod tests {
                 record: 7,
             },
             predicted: None,
+            squawk: None,
             same_instant: 0,
         };
         let mut buf = Vec::new();

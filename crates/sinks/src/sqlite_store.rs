@@ -269,6 +269,7 @@ mod tests {
             on_ground: false,
             source: SourceRef::default(),
             predicted: None,
+            squawk: None,
             same_instant: 0,
         }
     }

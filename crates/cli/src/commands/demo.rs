@@ -294,7 +294,8 @@ fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
             EventKind::PredictedEntry
             | EventKind::PredictionCleared
             | EventKind::SignalLost
-            | EventKind::SignalRegained => {}
+            | EventKind::SignalRegained
+            | EventKind::Emergency => {}
         }
     }
     println!();
