@@ -233,6 +233,24 @@ struct ZoneArgs {
     /// end of a replay, aircraft still inside are reported lost at last seen + this.
     #[arg(long, value_name = "SECONDS")]
     lost_after: Option<u32>,
+    /// Mark this aircraft's events exempt in every zone (24-bit address in hex); repeatable.
+    /// Exempt events are still written, with `"exempt": true`.
+    #[arg(long, value_name = "HEX")]
+    exempt_icao: Vec<nofly_model::Icao24>,
+    /// Mark the events of aircraft whose callsign matches exempt (`*` and `?` wildcards); repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    exempt_callsign: Vec<String>,
+    /// Mark the events of aircraft squawking this code exempt (four octal digits); repeatable.
+    #[arg(long, value_name = "CODE", value_parser = parse_squawk)]
+    exempt_squawk: Vec<u16>,
+}
+
+fn parse_squawk(text: &str) -> Result<u16, String> {
+    if text.len() == 4 && text.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        u16::from_str_radix(text, 8).map_err(|e| e.to_string())
+    } else {
+        Err(format!("{text:?} is not four octal digits"))
+    }
 }
 
 impl ZoneArgs {
@@ -245,6 +263,11 @@ impl ZoneArgs {
                 ..nofly_engine::PredictionSettings::default()
             }),
             lost_after_ms: self.lost_after.map(|s| i64::from(s) * 1000),
+            exemptions: nofly_model::Exemptions {
+                icao24: self.exempt_icao.clone(),
+                callsigns: self.exempt_callsign.clone(),
+                squawks: self.exempt_squawk.clone(),
+            },
         }
     }
 }

@@ -35,7 +35,7 @@ pub struct ReplayOutcome {
 }
 
 /// The settings that decide what the engine finds.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Detection {
     /// Which altitude height limits are compared with.
     pub altitude: AltitudeMode,
@@ -43,12 +43,16 @@ pub struct Detection {
     pub prediction: Option<PredictionSettings>,
     /// SIGNAL_LOST after this many milliseconds without a report, when asked for.
     pub lost_after_ms: Option<i64>,
+    /// Aircraft exempt from every zone.
+    pub exemptions: nofly_model::Exemptions,
 }
 
 impl Detection {
     /// An engine over `zones` with these settings.
     pub fn engine(&self, zones: &[Zone]) -> Engine {
-        let mut engine = Engine::new(zones).with_altitude_mode(self.altitude);
+        let mut engine = Engine::new(zones)
+            .with_altitude_mode(self.altitude)
+            .with_exemptions(self.exemptions.clone());
         if let Some(ms) = self.lost_after_ms {
             engine = engine.with_signal_loss(ms);
         }
@@ -64,11 +68,16 @@ pub fn settings_json(
     format: Option<Format>,
     untimed_start: EventTime,
     receiver: Option<(f64, f64)>,
-    detection: Detection,
+    detection: &Detection,
 ) -> String {
     serde_json::json!({
         "altitude": detection.altitude.as_str(),
         "lost_after_s": detection.lost_after_ms.map(|ms| ms as f64 / 1000.0),
+        "exempt": {
+            "icao24": detection.exemptions.icao24.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "callsigns": detection.exemptions.callsigns,
+            "squawks": detection.exemptions.squawks.iter().map(|s| format!("{s:04o}")).collect::<Vec<_>>(),
+        },
         "prediction": detection.prediction.map(|p| serde_json::json!({
             "lookahead_s": p.lookahead_ms as f64 / 1000.0,
             "step_s": p.step_ms as f64 / 1000.0,
@@ -91,7 +100,7 @@ pub fn replay_files(
     format: Option<Format>,
     untimed_start: EventTime,
     receiver: Option<(f64, f64)>,
-    detection: Detection,
+    detection: &Detection,
 ) -> Result<ReplayOutcome> {
     let options = nofly_sources::ModesOptions {
         start: untimed_start,
@@ -181,7 +190,7 @@ pub fn replay_files(
 }
 
 /// Runs the engine over ordered reports and collects the events.
-pub fn detect(zones: &[Zone], reports: &[Report], detection: Detection) -> (Engine, Vec<Event>) {
+pub fn detect(zones: &[Zone], reports: &[Report], detection: &Detection) -> (Engine, Vec<Event>) {
     let mut engine = detection.engine(zones);
     let mut events = Vec::new();
     for r in reports {

@@ -2,8 +2,8 @@
 
 use crate::prediction::{first_entry, Predicted, PredictionSettings, Velocity};
 use nofly_model::{
-    zone_set_hash, Altitude, AltitudeMode, Callsign, Event, EventKind, EventTime, Icao24,
-    PredictedPoint, Report, SourceRef, Zone,
+    zone_set_hash, Altitude, AltitudeMode, Callsign, Event, EventKind, EventTime, Exemptions,
+    Icao24, PredictedPoint, Report, SourceRef, Zone,
 };
 use nofly_spatial::ZoneIndex;
 use rustc_hash::FxHashMap;
@@ -72,6 +72,7 @@ struct Occasion {
 }
 
 /// An event of `track` about `zone`, numbered among the aircraft's events at the same instant.
+#[allow(clippy::too_many_arguments)] // every argument is a different part of the event
 fn new_event(
     kind: EventKind,
     at: &Occasion,
@@ -80,8 +81,13 @@ fn new_event(
     track: &mut Track,
     alt_unknown: bool,
     predicted: Option<PredictedPoint>,
+    global: &Exemptions,
 ) -> Event {
     track.events += 1;
+    let callsign = track.callsign.map(|c| c.to_string());
+    let exempt = [global, &zone.exempt]
+        .iter()
+        .any(|e| e.covers(at.icao, callsign.as_deref(), track.squawk));
     let same_instant = if track.last_event.0 == at.time && track.events > 1 {
         track.last_event.1
     } else {
@@ -112,6 +118,7 @@ fn new_event(
         on_ground: at.on_ground,
         source: at.source,
         predicted,
+        exempt,
         squawk: None,
         same_instant,
     }
@@ -141,6 +148,8 @@ pub struct Engine {
     prediction: Option<PredictionSettings>,
     /// `--lost-after`, milliseconds.
     lost_after_ms: Option<i64>,
+    /// Aircraft exempt from every zone.
+    exemptions: Exemptions,
     /// The latest event time seen from any aircraft: the clock signal loss is judged by.
     clock: EventTime,
     /// Signal-loss deadlines of the aircraft inside zones, earliest first.
@@ -161,10 +170,17 @@ impl Engine {
             altitude_mode: AltitudeMode::default(),
             prediction: None,
             lost_after_ms: None,
+            exemptions: Exemptions::default(),
             clock: EventTime::default(),
             deadlines: std::collections::BTreeSet::new(),
             stats: EngineStats::default(),
         }
+    }
+
+    /// Marks the events of these aircraft exempt, in every zone (zones may exempt more).
+    pub fn with_exemptions(mut self, exemptions: Exemptions) -> Self {
+        self.exemptions = exemptions;
+        self
     }
 
     /// Turns on SIGNAL_LOST and SIGNAL_REGAINED events: an aircraft inside a zone that is not
@@ -198,19 +214,34 @@ impl Engine {
                 time: deadline,
                 ..fix
             };
-            for z in track.inside.clone() {
-                let zone = &self.zones[z as usize];
-                emit(new_event(
-                    EventKind::SignalLost,
-                    &at,
-                    zone,
-                    &self.zone_set,
-                    track,
-                    false,
-                    None,
-                ));
-                self.stats.events += 1;
-            }
+            self.raise_for_stays(EventKind::SignalLost, icao, &at, emit);
+        }
+    }
+
+    /// One event of `kind` for each zone the aircraft is inside, at `at`.
+    fn raise_for_stays(
+        &mut self,
+        kind: EventKind,
+        icao: Icao24,
+        at: &Occasion,
+        emit: &mut dyn FnMut(Event),
+    ) {
+        let Some(track) = self.tracks.get_mut(&icao) else {
+            return;
+        };
+        for z in track.inside.clone() {
+            let zone = &self.zones[z as usize];
+            emit(new_event(
+                kind,
+                at,
+                zone,
+                &self.zone_set,
+                track,
+                false,
+                None,
+                &self.exemptions,
+            ));
+            self.stats.events += 1;
         }
     }
 
@@ -274,19 +305,7 @@ impl Engine {
                         source: report.source,
                         ..fix
                     };
-                    for z in track.inside.clone() {
-                        let zone = &self.zones[z as usize];
-                        emit(new_event(
-                            EventKind::SignalRegained,
-                            &at,
-                            zone,
-                            &self.zone_set,
-                            track,
-                            false,
-                            None,
-                        ));
-                        self.stats.events += 1;
-                    }
+                    self.raise_for_stays(EventKind::SignalRegained, report.icao, &at, emit);
                 }
             }
         }
@@ -403,6 +422,7 @@ impl Engine {
         }
         let zones = &self.zones;
         let zone_set = &self.zone_set;
+        let exemptions = &self.exemptions;
         let mut raise = |kind: EventKind,
                          z: u32,
                          track: &mut Track,
@@ -410,7 +430,9 @@ impl Engine {
                          squawk: Option<u16>| {
             let zone = &zones[z as usize];
             let unknown = zone.band.lacks_altitude(&altitude, mode);
-            let mut event = new_event(kind, &occasion, zone, zone_set, track, unknown, predicted);
+            let mut event = new_event(
+                kind, &occasion, zone, zone_set, track, unknown, predicted, exemptions,
+            );
             event.squawk = squawk.map(|c| format!("{c:04o}"));
             emit(event);
         };
@@ -582,6 +604,7 @@ mod tests {
             band,
             active,
             version: "v".into(),
+            exempt: Default::default(),
         }
     }
 
@@ -843,6 +866,35 @@ mod tests {
         ahead[1].squawk = Some(0o7500);
         let kinds: Vec<EventKind> = run_predicting(&z, &ahead).iter().map(|e| e.kind).collect();
         assert_eq!(kinds, [EventKind::PredictedEntry, EventKind::Emergency]);
+    }
+
+    #[test]
+    fn exempt_aircraft_are_recorded_and_marked() {
+        let mut zone = square_zone("Z", VerticalBand::everything(), vec![]);
+        zone.exempt.callsigns = vec!["POL*".into()];
+        let z = [zone];
+        let mut police = report(0, 0.5, 0.5, None);
+        police.callsign = nofly_model::Callsign::new("POLICE1");
+        let other = {
+            let mut r = report(0, 0.5, 0.5, None);
+            r.icao = Icao24(0x123456);
+            r
+        };
+        let mut marked = Vec::new();
+        let mut engine = Engine::new(&z).with_exemptions(nofly_model::Exemptions {
+            squawks: vec![0o7000],
+            ..Default::default()
+        });
+        engine.process(&police, &mut |e| marked.push((e.icao24.0, e.exempt)));
+        engine.process(&other, &mut |e| marked.push((e.icao24.0, e.exempt)));
+        let mut vfr = report(1, 0.5, 0.5, None);
+        vfr.icao = Icao24(0x777777);
+        vfr.squawk = Some(0o7000);
+        engine.process(&vfr, &mut |e| marked.push((e.icao24.0, e.exempt)));
+        assert_eq!(
+            marked,
+            [(0xabcdef, true), (0x123456, false), (0x777777, true)]
+        );
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! use nofly_model::*;
 //! let zone = Zone { id: "C".into(), name: "Circle".into(), kind: ZoneKind::Prohibited,
 //!     shape: Shape::Circle { lat: 54.7, lon: 20.5, radius_m: 10_000.0 },
-//!     band: VerticalBand::everything(), active: vec![], version: "v1".into() };
+//!     band: VerticalBand::everything(), active: vec![], version: "v1".into(),
+//!     exempt: Exemptions::default() };
 //! let zones = [zone];
 //! let mut engine = Engine::new(&zones);
 //! let mut events = Vec::new();

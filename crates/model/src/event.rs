@@ -100,6 +100,9 @@ pub struct Event {
     /// For a predicted entry: when and where the aircraft would enter.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub predicted: Option<PredictedPoint>,
+    /// The aircraft is exempt from the zone (or from every zone); written only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exempt: bool,
     /// For an emergency: the Mode A code, four octal digits (`7700`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub squawk: Option<String>,

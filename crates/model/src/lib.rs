@@ -31,4 +31,4 @@ pub use limit::{Altitude, AltitudeMode, Limit, ParseLimitError, VerticalBand, FE
 pub use report::{Report, SourceRef};
 pub use schedule::{ParseTimeOfDayError, TimeOfDay, WeeklyWindow, WEEKDAYS};
 pub use time::{EventTime, ParseTimeError};
-pub use zone::{zone_set_hash, ActiveInterval, Shape, Zone, ZoneKind};
+pub use zone::{zone_set_hash, ActiveInterval, Exemptions, Shape, Zone, ZoneKind};

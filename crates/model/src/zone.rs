@@ -129,6 +129,61 @@ pub struct Zone {
     pub active: Vec<ActiveInterval>,
     /// Content hash of the zone's definition (hex), named by every event judged against it.
     pub version: String,
+    /// Aircraft whose events in this zone are marked exempt (still recorded).
+    pub exempt: Exemptions,
+}
+
+/// Aircraft exempt from a zone (or from every zone): their events are recorded and marked
+/// `exempt`, never dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Exemptions {
+    /// ICAO addresses.
+    pub icao24: Vec<crate::Icao24>,
+    /// Callsign patterns: `*` any run of characters, `?` one character, case-insensitive.
+    pub callsigns: Vec<String>,
+    /// Mode A codes (octal value, as [`crate::Report::squawk`]).
+    pub squawks: Vec<u16>,
+}
+
+impl Exemptions {
+    /// Whether nothing is exempt.
+    pub fn is_empty(&self) -> bool {
+        self.icao24.is_empty() && self.callsigns.is_empty() && self.squawks.is_empty()
+    }
+
+    /// Whether an aircraft with this address, latest callsign and latest code is exempt.
+    pub fn covers(&self, icao: crate::Icao24, callsign: Option<&str>, squawk: Option<u16>) -> bool {
+        self.icao24.contains(&icao)
+            || squawk.is_some_and(|s| self.squawks.contains(&s))
+            || callsign.is_some_and(|c| self.callsigns.iter().any(|p| glob_matches(p, c)))
+    }
+}
+
+/// `*` matches any run of characters, `?` one character; case-insensitive (callsigns are ASCII).
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<u8>, Vec<u8>) = (
+        pattern.trim().to_ascii_uppercase().into_bytes(),
+        text.trim().to_ascii_uppercase().into_bytes(),
+    );
+    // Iterative matching with one backtracking point for the last `*`.
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < t.len() {
+        if i < p.len() && (p[i] == b'?' || p[i] == t[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == b'*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == b'*')
 }
 
 impl Zone {
@@ -170,6 +225,27 @@ mod tests {
         assert!(!i.contains(t("2022-02-28T00:00:00Z")));
         let open = ActiveInterval::between(None, None);
         assert!(open.contains(t("1970-01-01T00:00:00Z")));
+    }
+
+    #[test]
+    fn exemptions_match_addresses_codes_and_callsign_patterns() {
+        let e = Exemptions {
+            icao24: vec![crate::Icao24(0xabc123)],
+            callsigns: vec!["AFL1*".into(), "SDM63?9".into()],
+            squawks: vec![0o7000],
+        };
+        assert!(e.covers(crate::Icao24(0xabc123), None, None));
+        assert!(e.covers(crate::Icao24(1), Some("afl1008"), None));
+        assert!(e.covers(crate::Icao24(1), Some("SDM6329"), None));
+        assert!(!e.covers(crate::Icao24(1), Some("SDM63299"), None));
+        assert!(!e.covers(crate::Icao24(1), Some("AFL2000"), None));
+        assert!(e.covers(crate::Icao24(1), None, Some(0o7000)));
+        assert!(!e.covers(crate::Icao24(1), None, Some(0o7001)));
+        assert!(
+            glob_matches("*", "")
+                && glob_matches("A*B*C", "AXXBYC")
+                && !glob_matches("A*B", "AXXBC")
+        );
     }
 
     #[test]

@@ -62,6 +62,7 @@ mod tests {
             },
             predicted: None,
             squawk: None,
+            exempt: false,
             same_instant: 0,
         };
         let mut buf = Vec::new();

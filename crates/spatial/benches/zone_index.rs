@@ -54,6 +54,7 @@ fn synthetic_zones(n: usize, rng: &mut Lcg) -> Vec<Zone> {
                 band: VerticalBand::everything(),
                 active: vec![],
                 version: String::new(),
+                exempt: Default::default(),
             }
         })
         .collect()

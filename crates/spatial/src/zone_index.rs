@@ -177,6 +177,7 @@ mod tests {
             band: VerticalBand::everything(),
             active: vec![],
             version: "v".into(),
+            exempt: Default::default(),
         }
     }
 

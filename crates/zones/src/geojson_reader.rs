@@ -8,8 +8,8 @@
 use crate::{Severity, ZoneProblem};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use nofly_model::{
-    ActiveInterval, EventTime, Limit, Shape, TimeOfDay, VerticalBand, WeeklyWindow, Zone, ZoneKind,
-    WEEKDAYS,
+    ActiveInterval, EventTime, Exemptions, Icao24, Limit, Shape, TimeOfDay, VerticalBand,
+    WeeklyWindow, Zone, ZoneKind, WEEKDAYS,
 };
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -235,6 +235,7 @@ impl FeatureReader<'_> {
             );
         }
         let active = self.active(props.get("active"));
+        let exempt = self.exemptions(props.get("exempt"));
         let shape = self.shape(feature.get("geometry"), props);
         if self.problems[errors_before..]
             .iter()
@@ -255,7 +256,57 @@ impl FeatureReader<'_> {
             band,
             active,
             version,
+            exempt,
         })
+    }
+
+    /// `{"icao24": ["4b1805"], "callsigns": ["SWR*"], "squawks": ["7000"]}`, every member optional.
+    fn exemptions(&mut self, value: Option<&Value>) -> Exemptions {
+        let mut out = Exemptions::default();
+        let Some(value) = value.filter(|v| !v.is_null()) else {
+            return out;
+        };
+        let Some(obj) = value.as_object() else {
+            self.error(
+                "properties.exempt",
+                "must be an object with `icao24`, `callsigns` and/or `squawks` lists",
+            );
+            return out;
+        };
+        for (key, items) in obj {
+            let field = format!("properties.exempt.{key}");
+            let Some(items) = items.as_array() else {
+                self.error(&field, "must be a list of strings");
+                continue;
+            };
+            for (i, item) in items.iter().enumerate() {
+                let text = item.as_str().unwrap_or("");
+                let bad = |what: &str| format!("{item} is not {what}");
+                match key.as_str() {
+                    "icao24" => match text.parse::<Icao24>() {
+                        Ok(a) => out.icao24.push(a),
+                        Err(_) => {
+                            self.error(&format!("{field}[{i}]"), bad("a 24-bit address in hex"))
+                        }
+                    },
+                    "callsigns" if !text.trim().is_empty() => {
+                        out.callsigns.push(text.trim().to_string())
+                    }
+                    "squawks"
+                        if text.len() == 4 && text.bytes().all(|b| (b'0'..=b'7').contains(&b)) =>
+                    {
+                        out.squawks.push(u16::from_str_radix(text, 8).unwrap_or(0));
+                    }
+                    "callsigns" => self.error(&format!("{field}[{i}]"), bad("a callsign pattern")),
+                    "squawks" => self.error(&format!("{field}[{i}]"), bad("four octal digits")),
+                    _ => {
+                        self.error(&field, "unknown: use icao24, callsigns or squawks");
+                        break;
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn limit(&mut self, props: &Map<String, Value>, key: &str, default: Limit) -> Limit {
@@ -707,6 +758,26 @@ mod tests {
             r.problems[0].message.contains("antimeridian"),
             "{:?}",
             r.problems
+        );
+    }
+
+    #[test]
+    fn exemptions_are_read_and_bad_ones_named() {
+        let ok = r#"{"type":"Feature","properties":{"id":"E","radius_m":100,"exempt":{"icao24":["4B1805"],"callsigns":["SWR*"],"squawks":["7000"]}},"geometry":{"type":"Point","coordinates":[0,0]}}"#;
+        let bad = r#"{"type":"Feature","properties":{"id":"B","radius_m":100,"exempt":{"squawks":["7009"]}},"geometry":{"type":"Point","coordinates":[0,0]}}"#;
+        let r = read_geojson("e.geojson", &collection(&[ok, bad]));
+        assert_eq!(r.zones.len(), 1);
+        let e = &r.zones[0].exempt;
+        assert_eq!(
+            (e.icao24.len(), e.callsigns.len(), e.squawks.as_slice()),
+            (1, 1, &[0o7000][..])
+        );
+        assert!(
+            r.problems[0].to_string().contains(
+                "/features/1/properties/exempt/squawks/0: \"7009\" is not four octal digits"
+            ),
+            "{}",
+            r.problems[0]
         );
     }
 

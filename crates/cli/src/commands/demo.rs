@@ -65,7 +65,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         None,
         EventTime::default(),
         None,
-        Detection::default(),
+        &Detection::default(),
     )?;
     let key = demo_key(&cache)?;
     let output = OutputArgs {
@@ -78,7 +78,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     write_outputs(
         &outcome,
         &zones,
-        &settings_json(None, EventTime::default(), None, Detection::default()),
+        &settings_json(None, EventTime::default(), None, &Detection::default()),
         &output,
     )?;
     print_summary(&outcome, &zones);
@@ -254,7 +254,7 @@ fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
             ..z.clone()
         })
         .collect();
-    let (_, events) = detect(&area_only, reports, Detection::default());
+    let (_, events) = detect(&area_only, reports, &Detection::default());
     let index: BTreeMap<&str, usize> = zones
         .zones
         .iter()

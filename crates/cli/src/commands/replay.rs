@@ -28,12 +28,12 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         format,
         untimed_start,
         receiver,
-        detection,
+        &detection,
     )?;
     write_outputs(
         &outcome,
         &zones,
-        &settings_json(format, untimed_start, receiver, detection),
+        &settings_json(format, untimed_start, receiver, &detection),
         &args.output,
     )?;
     print_summary(&outcome, &zones);

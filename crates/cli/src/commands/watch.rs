@@ -55,7 +55,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
             None,
             EventTime::default(),
             options.receiver,
-            args.zones.detection(),
+            &args.zones.detection(),
         ),
         inputs: vec![InputRecord {
             path: args.source.clone(),
