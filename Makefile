@@ -28,6 +28,8 @@ zones:
 # OpenSky sample; installs the Python peers from PyPI and PostGIS from Debian when run as root).
 bench: build
 	scripts/bench_setup.sh
+	# The demo fetches the OpenSky sample into $(NOFLY_CACHE) once (checksum-verified).
+	$${CARGO_TARGET_DIR:-target}/release/nofly demo --events /dev/null --db /tmp/nofly-bench-demo.db --evidence-log /tmp/nofly-bench-demo.log --bundle /tmp/nofly-bench-demo-bundle.json > /dev/null
 	$(CARGO) bench -p nofly-engine -p nofly-modes -p nofly-spatial
 	python3 bench/geofence_peers.py
 	python3 bench/scaling.py
