@@ -243,6 +243,11 @@ struct ZoneArgs {
     /// Mark the events of aircraft squawking this code exempt (four octal digits); repeatable.
     #[arg(long, value_name = "CODE", value_parser = parse_squawk)]
     exempt_squawk: Vec<u16>,
+    /// Hysteresis: an entry or exit counts only once the aircraft has stayed on the new side of the
+    /// boundary this many seconds (seen at a later report); the event keeps the time and place of
+    /// the first report on that side. 0 keeps the exact geometric answer.
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    min_dwell: u32,
 }
 
 fn parse_squawk(text: &str) -> Result<u16, String> {
@@ -263,6 +268,7 @@ impl ZoneArgs {
                 ..nofly_engine::PredictionSettings::default()
             }),
             lost_after_ms: self.lost_after.map(|s| i64::from(s) * 1000),
+            min_dwell_ms: i64::from(self.min_dwell) * 1000,
             exemptions: nofly_model::Exemptions {
                 icao24: self.exempt_icao.clone(),
                 callsigns: self.exempt_callsign.clone(),

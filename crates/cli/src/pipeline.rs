@@ -45,6 +45,8 @@ pub struct Detection {
     pub lost_after_ms: Option<i64>,
     /// Aircraft exempt from every zone.
     pub exemptions: nofly_model::Exemptions,
+    /// `--min-dwell`, milliseconds.
+    pub min_dwell_ms: i64,
 }
 
 impl Detection {
@@ -52,7 +54,8 @@ impl Detection {
     pub fn engine(&self, zones: &[Zone]) -> Engine {
         let mut engine = Engine::new(zones)
             .with_altitude_mode(self.altitude)
-            .with_exemptions(self.exemptions.clone());
+            .with_exemptions(self.exemptions.clone())
+            .with_min_dwell(self.min_dwell_ms);
         if let Some(ms) = self.lost_after_ms {
             engine = engine.with_signal_loss(ms);
         }
@@ -87,7 +90,7 @@ pub fn settings_json(
         "receiver": receiver.map(|(lat, lon)| [lat, lon]),
         "boundary_buffer_m": 0,
         "format": format.map_or("auto", Format::as_str),
-        "min_dwell_s": 0,
+        "min_dwell_s": detection.min_dwell_ms as f64 / 1000.0,
         "untimed_start": untimed_start.to_rfc3339(),
     })
     .to_string()

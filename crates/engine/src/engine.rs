@@ -43,6 +43,17 @@ pub struct Track {
     squawk: Option<u16>,
     /// Zones an EMERGENCY was raised for during the current emergency code.
     emergency_zones: Vec<u32>,
+    /// Entries and exits waiting for `--min-dwell` to pass.
+    pending: Vec<Pending>,
+}
+
+/// An entry or exit seen but not yet confirmed by the minimum dwell time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Pending {
+    zone: u32,
+    entering: bool,
+    /// The first report on the new side of the boundary: the event's time and place if confirmed.
+    since: Occasion,
 }
 
 /// Counters over a whole run.
@@ -150,6 +161,8 @@ pub struct Engine {
     lost_after_ms: Option<i64>,
     /// Aircraft exempt from every zone.
     exemptions: Exemptions,
+    /// `--min-dwell`, milliseconds: how long a change of side must last to count.
+    min_dwell_ms: i64,
     /// The latest event time seen from any aircraft: the clock signal loss is judged by.
     clock: EventTime,
     /// Signal-loss deadlines of the aircraft inside zones, earliest first.
@@ -171,10 +184,19 @@ impl Engine {
             prediction: None,
             lost_after_ms: None,
             exemptions: Exemptions::default(),
+            min_dwell_ms: 0,
             clock: EventTime::default(),
             deadlines: std::collections::BTreeSet::new(),
             stats: EngineStats::default(),
         }
+    }
+
+    /// Hysteresis: an entry (or exit) counts only once the aircraft has stayed on the new side of
+    /// the boundary for `min_dwell_ms`, as seen at a later report; the event then carries the time
+    /// and place of the first report on that side. Zero keeps the exact geometric answer.
+    pub fn with_min_dwell(mut self, min_dwell_ms: i64) -> Self {
+        self.min_dwell_ms = min_dwell_ms.max(0);
+        self
     }
 
     /// Marks the events of these aircraft exempt, in every zone (zones may exempt more).
@@ -417,33 +439,84 @@ impl Engine {
                 .chain(predicted)
                 .any(|z| !track.emergency_zones.contains(&z))
         });
-        if unchanged && prediction.is_none() && !emergency_pending {
+        if unchanged && prediction.is_none() && !emergency_pending && track.pending.is_empty() {
             return;
         }
         let zones = &self.zones;
         let zone_set = &self.zone_set;
         let exemptions = &self.exemptions;
-        let mut raise = |kind: EventKind,
-                         z: u32,
-                         track: &mut Track,
-                         predicted: Option<PredictedPoint>,
-                         squawk: Option<u16>| {
+        let mut raise_at = |kind: EventKind,
+                            z: u32,
+                            track: &mut Track,
+                            at: &Occasion,
+                            predicted: Option<PredictedPoint>,
+                            squawk: Option<u16>| {
             let zone = &zones[z as usize];
             let unknown = zone.band.lacks_altitude(&altitude, mode);
             let mut event = new_event(
-                kind, &occasion, zone, zone_set, track, unknown, predicted, exemptions,
+                kind, at, zone, zone_set, track, unknown, predicted, exemptions,
             );
             event.squawk = squawk.map(|c| format!("{c:04o}"));
             emit(event);
         };
         let mut raised = 0;
-        if !unchanged {
+        if unchanged {
+            track.pending.clear();
+        } else if self.min_dwell_ms > 0 {
+            let now = &self.inside_now;
+            // A change of side that did not last is forgotten.
+            track
+                .pending
+                .retain(|p| p.entering == now.binary_search(&p.zone).is_ok());
+            let mut confirmed = track.inside.clone();
+            let exits = track
+                .inside
+                .iter()
+                .filter(|z| now.binary_search(z).is_err());
+            let enters = now
+                .iter()
+                .filter(|z| track.inside.binary_search(z).is_err());
+            let changes: Vec<(u32, bool)> = exits
+                .map(|z| (*z, false))
+                .chain(enters.map(|z| (*z, true)))
+                .collect();
+            for (z, entering) in changes {
+                match track.pending.iter().position(|p| p.zone == z) {
+                    None => track.pending.push(Pending {
+                        zone: z,
+                        entering,
+                        since: occasion,
+                    }),
+                    Some(i)
+                        if occasion.time.millis() - track.pending[i].since.time.millis()
+                            >= self.min_dwell_ms =>
+                    {
+                        let p = track.pending.remove(i);
+                        let kind = if entering {
+                            EventKind::Enter
+                        } else {
+                            EventKind::Exit
+                        };
+                        raise_at(kind, z, track, &p.since, None, None);
+                        raised += 1;
+                        if entering {
+                            confirmed.push(z);
+                        } else {
+                            confirmed.retain(|c| *c != z);
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+            confirmed.sort_unstable();
+            track.inside = confirmed;
+        } else {
             let before = std::mem::take(&mut track.inside);
             for &z in before
                 .iter()
                 .filter(|z| self.inside_now.binary_search(z).is_err())
             {
-                raise(EventKind::Exit, z, track, None, None);
+                raise_at(EventKind::Exit, z, track, &occasion, None, None);
                 raised += 1;
             }
             for &z in self
@@ -451,7 +524,7 @@ impl Engine {
                 .iter()
                 .filter(|z| before.binary_search(z).is_err())
             {
-                raise(EventKind::Enter, z, track, None, None);
+                raise_at(EventKind::Enter, z, track, &occasion, None, None);
                 raised += 1;
             }
             track.inside.clone_from(&self.inside_now);
@@ -471,10 +544,11 @@ impl Engine {
                         && new.is_none_or(|n| n.zone != old.zone) =>
                 {
                     if let Some(n) = new {
-                        raise(
+                        raise_at(
                             EventKind::PredictedEntry,
                             n.zone,
                             track,
+                            &occasion,
                             Some(point(&n)),
                             None,
                         );
@@ -491,14 +565,22 @@ impl Engine {
                 }
                 (Some(old), n) => {
                     if n.is_none_or(|n| n.zone != old.zone) {
-                        raise(EventKind::PredictionCleared, old.zone, track, None, None);
+                        raise_at(
+                            EventKind::PredictionCleared,
+                            old.zone,
+                            track,
+                            &occasion,
+                            None,
+                            None,
+                        );
                         raised += 1;
                     }
                     if let Some(n) = n {
-                        raise(
+                        raise_at(
                             EventKind::PredictedEntry,
                             n.zone,
                             track,
+                            &occasion,
                             Some(point(&n)),
                             None,
                         );
@@ -506,10 +588,11 @@ impl Engine {
                     }
                 }
                 (None, Some(n)) => {
-                    raise(
+                    raise_at(
                         EventKind::PredictedEntry,
                         n.zone,
                         track,
+                        &occasion,
                         Some(point(&n)),
                         None,
                     );
@@ -524,7 +607,7 @@ impl Engine {
             for z in targets {
                 if !track.emergency_zones.contains(&z) {
                     track.emergency_zones.push(z);
-                    raise(EventKind::Emergency, z, track, None, Some(code));
+                    raise_at(EventKind::Emergency, z, track, &occasion, None, Some(code));
                     raised += 1;
                 }
             }
@@ -556,6 +639,8 @@ impl Engine {
                 *z = new;
             }
             track.inside.sort_unstable();
+            // Zone indices changed: changes awaiting the dwell time start again.
+            track.pending.clear();
         }
         self.index = ZoneIndex::new(zones);
         self.current = zones.len();
@@ -894,6 +979,34 @@ mod tests {
         assert_eq!(
             marked,
             [(0xabcdef, true), (0x123456, false), (0x777777, true)]
+        );
+    }
+
+    #[test]
+    fn min_dwell_ignores_flapping_and_dates_lasting_changes_from_the_first_report() {
+        let z = [square_zone("Z", VerticalBand::everything(), vec![])];
+        // Synthetic: along the east edge (lon 1.0), in and out every 10 s, inside for good from
+        // 50 s, then out for good from 200 s.
+        let lon_at = |t: i64| match t {
+            0..=50_000 if (t / 10_000) % 2 == 1 => 0.999,
+            0..=50_000 => 1.001,
+            60_000..=190_000 => 0.9,
+            _ => 1.2,
+        };
+        let reports: Vec<Report> = (0..=30)
+            .map(|i| report(i * 10_000, 0.5, lon_at(i * 10_000), None))
+            .collect();
+        let exact: Vec<EventKind> = run(&z, &reports).into_iter().map(|e| e.0).collect();
+        assert_eq!(exact.len(), 6, "two flaps and the lasting stay: {exact:?}");
+        let mut engine = Engine::new(&z).with_min_dwell(30_000);
+        let mut out = Vec::new();
+        for r in &reports {
+            engine.process(r, &mut |e| out.push((e.kind, e.time.millis())));
+        }
+        // Inside for good from the report at 50 s (confirmed at 80 s), out from 200 s.
+        assert_eq!(
+            out,
+            [(EventKind::Enter, 50_000), (EventKind::Exit, 200_000)]
         );
     }
 
