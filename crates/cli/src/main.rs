@@ -248,6 +248,11 @@ struct ZoneArgs {
     /// the first report on that side. 0 keeps the exact geometric answer.
     #[arg(long, default_value_t = 0, value_name = "SECONDS")]
     min_dwell: u32,
+    /// Raise CLOSEST_APPROACH for aircraft passing within this many nautical miles of a zone
+    /// (active, in its band) without entering it: the closest report and its distance, once the
+    /// aircraft moves away. `--closest-approach` alone means 10 NM.
+    #[arg(long, value_name = "NM", num_args = 0..=1, default_missing_value = "10")]
+    closest_approach: Option<f64>,
 }
 
 fn parse_squawk(text: &str) -> Result<u16, String> {
@@ -269,6 +274,7 @@ impl ZoneArgs {
             }),
             lost_after_ms: self.lost_after.map(|s| i64::from(s) * 1000),
             min_dwell_ms: i64::from(self.min_dwell) * 1000,
+            approach_m: self.closest_approach.map(|nm| nm * 1852.0),
             exemptions: nofly_model::Exemptions {
                 icao24: self.exempt_icao.clone(),
                 callsigns: self.exempt_callsign.clone(),

@@ -47,6 +47,8 @@ pub struct Detection {
     pub exemptions: nofly_model::Exemptions,
     /// `--min-dwell`, milliseconds.
     pub min_dwell_ms: i64,
+    /// `--closest-approach`, metres.
+    pub approach_m: Option<f64>,
 }
 
 impl Detection {
@@ -56,6 +58,9 @@ impl Detection {
             .with_altitude_mode(self.altitude)
             .with_exemptions(self.exemptions.clone())
             .with_min_dwell(self.min_dwell_ms);
+        if let Some(m) = self.approach_m {
+            engine = engine.with_closest_approach(m);
+        }
         if let Some(ms) = self.lost_after_ms {
             engine = engine.with_signal_loss(ms);
         }
@@ -91,6 +96,7 @@ pub fn settings_json(
         "boundary_buffer_m": 0,
         "format": format.map_or("auto", Format::as_str),
         "min_dwell_s": detection.min_dwell_ms as f64 / 1000.0,
+        "closest_approach_m": detection.approach_m,
         "untimed_start": untimed_start.to_rfc3339(),
     })
     .to_string()
@@ -393,7 +399,8 @@ pub fn print_summary(o: &ReplayOutcome, zones: &ZoneSet) {
             EventKind::PredictionCleared
             | EventKind::SignalLost
             | EventKind::SignalRegained
-            | EventKind::Emergency => {}
+            | EventKind::Emergency
+            | EventKind::ClosestApproach => {}
         }
     }
     let predicting = o.events.iter().any(|e| e.kind == EventKind::PredictedEntry);

@@ -45,6 +45,18 @@ pub struct Track {
     emergency_zones: Vec<u32>,
     /// Entries and exits waiting for `--min-dwell` to pass.
     pending: Vec<Pending>,
+    /// Zones the aircraft is passing near, with its closest report so far.
+    approaches: Vec<Approach>,
+    /// Zones entered during the current pass near them: no closest approach until it is over.
+    entered_on_pass: Vec<u32>,
+}
+
+/// An aircraft near a zone it is not inside: the closest it has come so far.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Approach {
+    zone: u32,
+    distance_m: f64,
+    at: Occasion,
 }
 
 /// An entry or exit seen but not yet confirmed by the minimum dwell time.
@@ -130,6 +142,7 @@ fn new_event(
         source: at.source,
         predicted,
         exempt,
+        distance_m: None,
         squawk: None,
         same_instant,
     }
@@ -163,6 +176,10 @@ pub struct Engine {
     exemptions: Exemptions,
     /// `--min-dwell`, milliseconds: how long a change of side must last to count.
     min_dwell_ms: i64,
+    /// `--approach-within`, metres: closest approaches tracked within this distance of zones.
+    approach_m: Option<f64>,
+    /// Scratch list of zones near a report.
+    near: Vec<u32>,
     /// The latest event time seen from any aircraft: the clock signal loss is judged by.
     clock: EventTime,
     /// Signal-loss deadlines of the aircraft inside zones, earliest first.
@@ -185,6 +202,8 @@ impl Engine {
             lost_after_ms: None,
             exemptions: Exemptions::default(),
             min_dwell_ms: 0,
+            approach_m: None,
+            near: Vec::new(),
             clock: EventTime::default(),
             deadlines: std::collections::BTreeSet::new(),
             stats: EngineStats::default(),
@@ -196,6 +215,13 @@ impl Engine {
     /// and place of the first report on that side. Zero keeps the exact geometric answer.
     pub fn with_min_dwell(mut self, min_dwell_ms: i64) -> Self {
         self.min_dwell_ms = min_dwell_ms.max(0);
+        self
+    }
+
+    /// Turns on CLOSEST_APPROACH events for aircraft passing within `metres` of a zone (active,
+    /// in its band) without entering it.
+    pub fn with_closest_approach(mut self, metres: f64) -> Self {
+        self.approach_m = Some(metres);
         self
     }
 
@@ -216,6 +242,29 @@ impl Engine {
     /// last report's time plus the timeout. Call once after the last report of a replay.
     pub fn finish(&mut self, emit: &mut dyn FnMut(Event)) {
         self.expire(None, emit);
+        let mut icaos: Vec<Icao24> = self.tracks.keys().copied().collect();
+        icaos.sort_unstable();
+        for icao in icaos {
+            let Some(track) = self.tracks.get_mut(&icao) else {
+                continue;
+            };
+            for a in std::mem::take(&mut track.approaches) {
+                let zone = &self.zones[a.zone as usize];
+                let mut e = new_event(
+                    EventKind::ClosestApproach,
+                    &a.at,
+                    zone,
+                    &self.zone_set,
+                    track,
+                    false,
+                    None,
+                    &self.exemptions,
+                );
+                e.distance_m = Some(a.distance_m);
+                emit(e);
+                self.stats.events += 1;
+            }
+        }
     }
 
     /// SIGNAL_LOST for the aircraft whose deadline is before `now` (all of them when `None`), in
@@ -439,7 +488,12 @@ impl Engine {
                 .chain(predicted)
                 .any(|z| !track.emergency_zones.contains(&z))
         });
-        if unchanged && prediction.is_none() && !emergency_pending && track.pending.is_empty() {
+        if unchanged
+            && prediction.is_none()
+            && !emergency_pending
+            && track.pending.is_empty()
+            && self.approach_m.is_none()
+        {
             return;
         }
         let zones = &self.zones;
@@ -610,6 +664,76 @@ impl Engine {
                     raise_at(EventKind::Emergency, z, track, &occasion, None, Some(code));
                     raised += 1;
                 }
+            }
+        }
+        if let Some(within) = self.approach_m {
+            self.index.near_into(lat, lon, within, &mut self.near);
+            let mut closest = Vec::new();
+            for &z in &self.near {
+                let zone = &zones[z as usize];
+                let inside = self.inside_now.binary_search(&z).is_ok();
+                if inside && !track.entered_on_pass.contains(&z) {
+                    track.entered_on_pass.push(z);
+                }
+                let near = if inside || track.entered_on_pass.contains(&z) {
+                    None
+                } else if zone.is_active(report.time) && zone.band.contains(&altitude, mode) {
+                    self.index.distance_outside_m(z, lat, lon, within)
+                } else {
+                    None
+                };
+                let slot = track.approaches.iter().position(|a| a.zone == z);
+                match (near, slot) {
+                    (Some(d), Some(i)) if d < track.approaches[i].distance_m => {
+                        track.approaches[i] = Approach {
+                            zone: z,
+                            distance_m: d,
+                            at: occasion,
+                        };
+                    }
+                    (Some(_), Some(_)) => {}
+                    (Some(d), None) => track.approaches.push(Approach {
+                        zone: z,
+                        distance_m: d,
+                        at: occasion,
+                    }),
+                    // Entered, out of the band, inactive or moved beyond the distance.
+                    (None, Some(i)) => {
+                        let a = track.approaches.remove(i);
+                        if !track.entered_on_pass.contains(&z) {
+                            closest.push(a);
+                        }
+                    }
+                    (None, None) => {}
+                }
+            }
+            // Zones left behind entirely (no longer even near their boxes): the pass is over.
+            let near = &self.near;
+            track
+                .entered_on_pass
+                .retain(|z| near.binary_search(z).is_ok());
+            let (far, kept): (Vec<Approach>, Vec<Approach>) = track
+                .approaches
+                .iter()
+                .partition(|a| near.binary_search(&a.zone).is_err());
+            track.approaches = kept;
+            closest.extend(far);
+            closest.sort_by_key(|a| a.zone);
+            for a in closest {
+                let zone = &zones[a.zone as usize];
+                let mut e = new_event(
+                    EventKind::ClosestApproach,
+                    &a.at,
+                    zone,
+                    zone_set,
+                    track,
+                    false,
+                    None,
+                    exemptions,
+                );
+                e.distance_m = Some(a.distance_m);
+                emit(e);
+                raised += 1;
             }
         }
         self.stats.events += raised;
@@ -1008,6 +1132,40 @@ mod tests {
             out,
             [(EventKind::Enter, 50_000), (EventKind::Exit, 200_000)]
         );
+    }
+
+    #[test]
+    fn a_flight_passing_near_a_zone_gets_its_closest_approach_once_it_moves_away() {
+        let z = [square_zone("Z", VerticalBand::everything(), vec![])];
+        // Synthetic: westbound along 1.045° N, 5 km north of the square's top edge (1.0° N).
+        let reports: Vec<Report> = (0..=200)
+            .map(|i| report(i * 1_000, 1.045, 1.5 - 0.01 * i as f64, None))
+            .collect();
+        let mut engine = Engine::new(&z).with_closest_approach(18_520.0);
+        let mut out = Vec::new();
+        for r in &reports {
+            engine.process(r, &mut |e| out.push(e));
+        }
+        engine.finish(&mut |e| out.push(e));
+        assert_eq!(out.len(), 1, "{out:?}");
+        let e = &out[0];
+        assert_eq!(e.kind, EventKind::ClosestApproach);
+        let d = e.distance_m.unwrap();
+        assert!((d - 5_004.0).abs() < 50.0, "{d}");
+        // The closest report is above the edge, and the event was raised once the aircraft had
+        // gone more than 10 NM past the square's west side.
+        assert!((0.0..=1.0).contains(&e.lon), "{}", e.lon);
+        // An aircraft that enters gets no closest approach.
+        let through: Vec<Report> = (0..=200)
+            .map(|i| report(i * 1_000, 0.5, 1.5 - 0.01 * i as f64, None))
+            .collect();
+        let mut engine = Engine::new(&z).with_closest_approach(18_520.0);
+        let mut kinds = Vec::new();
+        for r in &through {
+            engine.process(r, &mut |e| kinds.push(e.kind));
+        }
+        engine.finish(&mut |e| kinds.push(e.kind));
+        assert_eq!(kinds, [EventKind::Enter, EventKind::Exit]);
     }
 
     #[test]

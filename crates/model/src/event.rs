@@ -25,11 +25,14 @@ pub enum EventKind {
     SignalRegained,
     /// An aircraft inside the zone, or predicted to enter it, squawks 7500, 7600 or 7700.
     Emergency,
+    /// An aircraft passed within the set distance of the zone without entering it: its closest
+    /// report (time, place, `distance_m`), raised once it moves away.
+    ClosestApproach,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 8] = [
         EventKind::Enter,
         EventKind::Exit,
         EventKind::PredictedEntry,
@@ -37,6 +40,7 @@ impl EventKind {
         EventKind::SignalLost,
         EventKind::SignalRegained,
         EventKind::Emergency,
+        EventKind::ClosestApproach,
     ];
 
     /// The kind written `name` in JSON.
@@ -54,6 +58,7 @@ impl EventKind {
             EventKind::SignalLost => "signal_lost",
             EventKind::SignalRegained => "signal_regained",
             EventKind::Emergency => "emergency",
+            EventKind::ClosestApproach => "closest_approach",
         }
     }
 }
@@ -103,6 +108,9 @@ pub struct Event {
     /// The aircraft is exempt from the zone (or from every zone); written only when true.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub exempt: bool,
+    /// For a closest approach: the distance to the zone's boundary, metres.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_m: Option<f64>,
     /// For an emergency: the Mode A code, four octal digits (`7700`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub squawk: Option<String>,

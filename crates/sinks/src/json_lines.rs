@@ -62,6 +62,7 @@ mod tests {
             },
             predicted: None,
             squawk: None,
+            distance_m: None,
             exempt: false,
             same_instant: 0,
         };

@@ -270,6 +270,7 @@ mod tests {
             source: SourceRef::default(),
             predicted: None,
             squawk: None,
+            distance_m: None,
             exempt: false,
             same_instant: 0,
         }

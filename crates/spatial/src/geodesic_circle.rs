@@ -63,6 +63,11 @@ impl GeodesicCircle {
             > self.radius_m * (1.0 + SPHERE_ERROR) + diagonal + 10.0
     }
 
+    /// The radius in metres.
+    pub fn radius_m(&self) -> f64 {
+        self.radius_m
+    }
+
     /// Geodesic distance in metres from the centre to `(lat, lon)`.
     pub fn distance_from_centre(&self, lat: f64, lon: f64) -> f64 {
         Geodesic.distance(self.centre, Point::new(lon, lat))

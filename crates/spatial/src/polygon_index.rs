@@ -122,6 +122,40 @@ impl PolygonIndex {
             .any(|run| run.len() % 2 == 1)
     }
 
+    /// Distance in metres from `(x, y)` = `(lon, lat)` to the nearest edge, if within `max_m`:
+    /// only the strips within `max_m` of the point's latitude are visited. Distances are measured
+    /// in a local equirectangular plane (spherical earth, 6,371 km), which over tens of kilometres
+    /// is within a fraction of a percent of the geodesic.
+    pub fn boundary_distance_m(&self, x: f64, y: f64, max_m: f64) -> Option<f64> {
+        const METRES_PER_DEGREE: f64 = 6_371_000.0 * std::f64::consts::PI / 180.0;
+        let dlat = max_m / METRES_PER_DEGREE;
+        if y + dlat < self.min_y || y - dlat > self.max_y {
+            return None;
+        }
+        let last = self.offsets.len() - 2;
+        let strip =
+            |v: f64| (((v - self.min_y).max(0.0) * self.strips_per_degree) as usize).min(last);
+        let (from, to) = (strip(y - dlat), strip(y + dlat));
+        let edges = &self.edges[self.offsets[from] as usize..self.offsets[to + 1] as usize];
+        let kx = METRES_PER_DEGREE * y.to_radians().cos();
+        let best = edges
+            .iter()
+            .map(|e| {
+                let (ax, ay) = ((e.x1 - x) * kx, (e.y1 - y) * METRES_PER_DEGREE);
+                let (bx, by) = ((e.x2 - x) * kx, (e.y2 - y) * METRES_PER_DEGREE);
+                let (dx, dy) = (bx - ax, by - ay);
+                let len2 = dx * dx + dy * dy;
+                let t = if len2 > 0.0 {
+                    (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                (ax + t * dx).hypot(ay + t * dy)
+            })
+            .fold(f64::INFINITY, f64::min);
+        (best <= max_m).then_some(best)
+    }
+
     /// Number of edge entries stored (edges spanning several strips count once per strip).
     pub fn stored_edges(&self) -> usize {
         self.edges.len()

@@ -295,7 +295,8 @@ fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
             | EventKind::PredictionCleared
             | EventKind::SignalLost
             | EventKind::SignalRegained
-            | EventKind::Emergency => {}
+            | EventKind::Emergency
+            | EventKind::ClosestApproach => {}
         }
     }
     println!();
