@@ -250,8 +250,8 @@ struct ZoneArgs {
     min_dwell: u32,
     /// Raise CLOSEST_APPROACH for aircraft passing within this many nautical miles of a zone
     /// (active, in its band) without entering it: the closest report and its distance, once the
-    /// aircraft moves away. `--closest-approach` alone means 10 NM.
-    #[arg(long, value_name = "NM", num_args = 0..=1, default_missing_value = "10")]
+    /// aircraft moves away. `--closest-approach` alone means 10 NM; `--closest-approach=5` sets it.
+    #[arg(long, value_name = "NM", num_args = 0..=1, require_equals = true, default_missing_value = "10")]
     closest_approach: Option<f64>,
 }
 
