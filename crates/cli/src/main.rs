@@ -205,6 +205,43 @@ struct OutputArgs {
     /// Sign a checkpoint every N log entries (and always at the end).
     #[arg(long, default_value_t = 1000, value_name = "N")]
     checkpoint_every: u64,
+    /// Also POST every event, as JSON, to this URL (retried with backoff; spooled on disk first, so
+    /// that a receiver that is down loses nothing; each request has the event id as
+    /// Idempotency-Key).
+    #[arg(long, value_name = "URL")]
+    webhook: Option<String>,
+    /// Which events the webhook gets: `kinds=enter,emergency;zones=EE,FI` (either part optional).
+    #[arg(long, value_name = "FILTER", default_value = "")]
+    webhook_filter: nofly_sinks::EventFilter,
+    /// The webhook's spool directory; events not yet delivered stay there for the next run.
+    #[arg(long, value_name = "DIR", default_value = "nofly-webhook-spool")]
+    webhook_spool: PathBuf,
+    /// How long a replay waits for the webhook to take its events before exiting (they stay
+    /// spooled), seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    webhook_wait: u64,
+}
+
+impl OutputArgs {
+    /// The webhook sink, when one is asked for.
+    fn webhook_sink(&self) -> anyhow::Result<Option<nofly_sinks::WebhookSink>> {
+        let Some(url) = &self.webhook else {
+            return Ok(None);
+        };
+        let sink = nofly_sinks::WebhookSink::open(
+            url,
+            &self.webhook_spool,
+            self.webhook_filter.clone(),
+            1 << 30,
+        )
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot open the webhook spool: {e}",
+                self.webhook_spool.display()
+            )
+        })?;
+        Ok(Some(sink))
+    }
 }
 
 /// The zones of a detecting command.

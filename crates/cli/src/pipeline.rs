@@ -262,6 +262,25 @@ pub fn write_outputs(
         None => write_events(std::io::stdout().lock(), &outcome.events)
             .context("cannot write events to standard output")?,
     }
+    if let Some(sink) = output.webhook_sink()? {
+        let mut queued = 0;
+        for e in &outcome.events {
+            queued += u64::from(sink.send(e)?);
+        }
+        let waiting = sink.flush(std::time::Duration::from_secs(output.webhook_wait));
+        eprintln!(
+            "nofly: webhook: {} of {queued} events delivered{}",
+            queued.saturating_sub(waiting),
+            if waiting > 0 {
+                format!(
+                    "; {waiting} still spooled in {} for the next run",
+                    output.webhook_spool.display()
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
     if let Some(db) = &output.db {
         let run = RunRecord {
             program_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -74,6 +74,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         evidence_log: Some(args.evidence_log.clone()),
         key: Some(key),
         checkpoint_every: 1000,
+        ..OutputArgs::default()
     };
     write_outputs(
         &outcome,

@@ -1,0 +1,228 @@
+//! Webhook delivery that loses nothing while the receiver is down: every event (that passes the
+//! sink's filter) is first appended to an on-disk spool, and a delivery thread POSTs the spooled
+//! events in order, one JSON object per request, retrying with backoff (0.5 s doubling to 30 s)
+//! until the receiver answers 2xx. The spool survives restarts: a new sink on the same directory
+//! delivers what an earlier one could not. Delivery is at least once; each request carries the
+//! event id as `Idempotency-Key`, so a receiver that keeps the ids it has seen gets every event once.
+
+use crate::EventFilter;
+use nofly_model::Event;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// What the producer and the delivery thread share.
+#[derive(Debug, Default)]
+struct Spool {
+    /// Events in the spool file.
+    lines: u64,
+    /// Events delivered, and the byte offset just past them.
+    delivered: (u64, u64),
+    /// Events refused because the spool was full.
+    dropped: u64,
+    stop: bool,
+}
+
+/// A webhook sink (see the module documentation).
+pub struct WebhookSink {
+    dir: PathBuf,
+    filter: EventFilter,
+    max_bytes: u64,
+    shared: Arc<(Mutex<Spool>, Condvar)>,
+    worker: Option<JoinHandle<()>>,
+}
+
+const SPOOL: &str = "spool.jsonl";
+const DELIVERED: &str = "delivered";
+
+impl WebhookSink {
+    /// A sink POSTing to `url`, spooling in `dir` (created if missing) up to `max_bytes`.
+    pub fn open(
+        url: &str,
+        dir: &Path,
+        filter: EventFilter,
+        max_bytes: u64,
+    ) -> std::io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let spool = dir.join(SPOOL);
+        let lines = match File::open(&spool) {
+            Ok(f) => BufReader::new(f).lines().count() as u64,
+            Err(_) => 0,
+        };
+        let delivered = std::fs::read_to_string(dir.join(DELIVERED))
+            .ok()
+            .and_then(|s| {
+                let (n, offset) = s.trim().split_once(' ')?;
+                Some((n.parse().ok()?, offset.parse().ok()?))
+            })
+            .unwrap_or((0, 0));
+        let shared = Arc::new((
+            Mutex::new(Spool {
+                lines,
+                delivered,
+                ..Spool::default()
+            }),
+            Condvar::new(),
+        ));
+        let worker = {
+            let (shared, dir, url) = (shared.clone(), dir.to_path_buf(), url.to_string());
+            std::thread::Builder::new()
+                .name("nofly-webhook".into())
+                .spawn(move || deliver(&url, &dir, &shared))?
+        };
+        Ok(WebhookSink {
+            dir: dir.to_path_buf(),
+            filter,
+            max_bytes,
+            shared,
+            worker: Some(worker),
+        })
+    }
+
+    /// Spools an event for delivery when the filter lets it through; returns whether it did.
+    pub fn send(&self, event: &Event) -> std::io::Result<bool> {
+        if !self.filter.passes(event) {
+            return Ok(false);
+        }
+        let line = serde_json::to_string(event).map_err(std::io::Error::other)? + "\n";
+        let (lock, wake) = &*self.shared;
+        let mut spool = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.join(SPOOL))?;
+        if file.metadata()?.len() + line.len() as u64 > self.max_bytes {
+            spool.dropped += 1;
+            tracing::error!(
+                "webhook spool {} is full ({} bytes): event {} not queued",
+                self.dir.display(),
+                self.max_bytes,
+                event.id
+            );
+            return Ok(false);
+        }
+        file.write_all(line.as_bytes())?;
+        file.sync_data()?;
+        spool.lines += 1;
+        wake.notify_all();
+        Ok(true)
+    }
+
+    /// Waits until every spooled event is delivered or `timeout` passes; returns how many are
+    /// still waiting (they stay in the spool for the next sink on the same directory).
+    pub fn flush(&self, timeout: Duration) -> u64 {
+        let (lock, wake) = &*self.shared;
+        let deadline = Instant::now() + timeout;
+        let mut spool = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while spool.delivered.0 < spool.lines {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            spool = wake
+                .wait_timeout(spool, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        spool.lines - spool.delivered.0
+    }
+
+    /// Events refused because the spool was full.
+    pub fn dropped(&self) -> u64 {
+        self.shared
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .dropped
+    }
+}
+
+impl Drop for WebhookSink {
+    fn drop(&mut self) {
+        let (lock, wake) = &*self.shared;
+        lock.lock().unwrap_or_else(|e| e.into_inner()).stop = true;
+        wake.notify_all();
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+/// The delivery thread: the next undelivered line, POSTed until it is accepted.
+fn deliver(url: &str, dir: &Path, shared: &(Mutex<Spool>, Condvar)) {
+    let (lock, wake) = shared;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let mut backoff = Duration::from_millis(500);
+    loop {
+        let (index, offset) = {
+            let mut spool = lock.lock().unwrap_or_else(|e| e.into_inner());
+            while !spool.stop && spool.delivered.0 >= spool.lines {
+                spool = wake.wait(spool).unwrap_or_else(|e| e.into_inner());
+            }
+            if spool.stop {
+                return;
+            }
+            spool.delivered
+        };
+        let Some(line) = read_line_at(&dir.join(SPOOL), offset) else {
+            std::thread::sleep(Duration::from_millis(100));
+            continue;
+        };
+        let id = serde_json::from_str::<serde_json::Value>(&line)
+            .ok()
+            .and_then(|v| v["id"].as_str().map(str::to_string))
+            .unwrap_or_default();
+        let sent = agent
+            .post(url)
+            .header("Idempotency-Key", &id)
+            .content_type("application/json")
+            .send(line.trim_end());
+        match sent {
+            Ok(_) => {
+                backoff = Duration::from_millis(500);
+                let mut spool = lock.lock().unwrap_or_else(|e| e.into_inner());
+                spool.delivered = (index + 1, offset + line.len() as u64);
+                if spool.delivered.0 == spool.lines {
+                    // Everything delivered: start the spool afresh.
+                    let _ = File::create(dir.join(SPOOL));
+                    spool.lines = 0;
+                    spool.delivered = (0, 0);
+                }
+                let (n, at) = spool.delivered;
+                if let Err(e) = std::fs::write(dir.join(DELIVERED), format!("{n} {at}\n")) {
+                    tracing::error!("webhook spool {}: {e}", dir.display());
+                }
+                wake.notify_all();
+            }
+            Err(e) => {
+                tracing::warn!(
+                    "webhook {url}: {e}; retrying in {:.1} s",
+                    backoff.as_secs_f64()
+                );
+                let spool = lock.lock().unwrap_or_else(|e| e.into_inner());
+                let (spool, _) = wake
+                    .wait_timeout_while(spool, backoff, |s| !s.stop)
+                    .unwrap_or_else(|e| e.into_inner());
+                if spool.stop {
+                    return;
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+            }
+        }
+    }
+}
+
+/// The line starting at byte `offset` of the spool, with its newline.
+fn read_line_at(path: &Path, offset: u64) -> Option<String> {
+    let mut file = File::open(path).ok()?;
+    file.seek(SeekFrom::Start(offset)).ok()?;
+    let mut line = String::new();
+    BufReader::new(file).read_line(&mut line).ok()?;
+    line.ends_with('\n').then_some(line)
+}
