@@ -224,11 +224,11 @@ struct OutputArgs {
 
 impl OutputArgs {
     /// The webhook sink, when one is asked for.
-    fn webhook_sink(&self) -> anyhow::Result<Option<nofly_sinks::WebhookSink>> {
+    fn webhook_sink(&self) -> anyhow::Result<Option<nofly_sinks::DeliverySink>> {
         let Some(url) = &self.webhook else {
             return Ok(None);
         };
-        let sink = nofly_sinks::WebhookSink::open(
+        let sink = nofly_sinks::DeliverySink::webhook(
             url,
             &self.webhook_spool,
             self.webhook_filter.clone(),

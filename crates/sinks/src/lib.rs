@@ -5,8 +5,9 @@
 //! - [`SqliteStore`]: the embedded default store: runs (inputs' hashes, zone-set hash, settings,
 //!   program version), zone versions, events (deduplicated by their deterministic id) and
 //!   per-aircraft track summaries.
-//! - [`WebhookSink`]: HTTP POST of each event through an on-disk spool, so that a receiver that is
-//!   down loses nothing; [`EventFilter`] chooses the events a sink takes.
+//! - [`DeliverySink`]: webhook (HTTP POST) or NATS JetStream delivery of each event through an
+//!   on-disk spool, so that a receiver that is down loses nothing; [`EventFilter`] chooses the
+//!   events a sink takes.
 //!
 //! ```
 //! use nofly_sinks::JsonLinesSink;
@@ -16,12 +17,12 @@
 //! ```
 #![deny(missing_docs)]
 
+mod delivery;
 mod event_filter;
 mod json_lines;
 mod sqlite_store;
-mod webhook;
 
+pub use delivery::{DeliverySink, Transport};
 pub use event_filter::EventFilter;
 pub use json_lines::JsonLinesSink;
 pub use sqlite_store::{InputRecord, RunRecord, SqliteStore, StoreError, TrackRecord};
-pub use webhook::WebhookSink;

@@ -3,7 +3,7 @@
 //! event arrives, once.
 
 use nofly_model::{Event, EventKind, EventTime, Icao24, SourceRef};
-use nofly_sinks::{EventFilter, WebhookSink};
+use nofly_sinks::{DeliverySink, EventFilter};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -89,7 +89,7 @@ fn a_receiver_that_is_down_loses_nothing_and_gets_each_event_once() {
         .port();
     let url = format!("http://127.0.0.1:{port}/events");
     let filter: EventFilter = "kinds=enter".parse().unwrap();
-    let sink = WebhookSink::open(&url, dir.path(), filter.clone(), 1 << 20).unwrap();
+    let sink = DeliverySink::webhook(&url, dir.path(), filter.clone(), 1 << 20).unwrap();
     for i in 0..10 {
         assert!(sink.send(&event(i, EventKind::Enter)).unwrap());
         assert!(
@@ -104,7 +104,7 @@ fn a_receiver_that_is_down_loses_nothing_and_gets_each_event_once() {
     );
     // nofly restarts while the receiver is still down: the spool is kept.
     drop(sink);
-    let sink = WebhookSink::open(&url, dir.path(), filter, 1 << 20).unwrap();
+    let sink = DeliverySink::webhook(&url, dir.path(), filter, 1 << 20).unwrap();
     for i in 10..15 {
         sink.send(&event(i, EventKind::Enter)).unwrap();
     }

@@ -1,9 +1,10 @@
-//! Webhook delivery that loses nothing while the receiver is down: every event (that passes the
-//! sink's filter) is first appended to an on-disk spool, and a delivery thread POSTs the spooled
-//! events in order, one JSON object per request, retrying with backoff (0.5 s doubling to 30 s)
-//! until the receiver answers 2xx. The spool survives restarts: a new sink on the same directory
-//! delivers what an earlier one could not. Delivery is at least once; each request carries the
-//! event id as `Idempotency-Key`, so a receiver that keeps the ids it has seen gets every event once.
+//! Delivery that loses nothing while the receiver is down: every event (that passes the sink's
+//! filter) is first appended to an on-disk spool, and a delivery thread hands the spooled events,
+//! in order, to a transport (an HTTP POST for webhooks, a JetStream publish for NATS), retrying
+//! with backoff (0.5 s doubling to 30 s) until it is accepted. The spool survives restarts: a new
+//! sink on the same directory delivers what an earlier one could not. Delivery is at least once;
+//! the transports pass the event id along (`Idempotency-Key`, `Nats-Msg-Id`) so that the receiver
+//! can take every event once.
 
 use crate::EventFilter;
 use nofly_model::Event;
@@ -26,8 +27,11 @@ struct Spool {
     stop: bool,
 }
 
-/// A webhook sink (see the module documentation).
-pub struct WebhookSink {
+/// Hands one spooled event (its id and JSON) to the receiver; `Err` says why it was not accepted.
+pub type Transport = Box<dyn FnMut(&str, &str) -> Result<(), String> + Send>;
+
+/// A spooled delivery sink (see the module documentation).
+pub struct DeliverySink {
     dir: PathBuf,
     filter: EventFilter,
     max_bytes: u64,
@@ -38,10 +42,36 @@ pub struct WebhookSink {
 const SPOOL: &str = "spool.jsonl";
 const DELIVERED: &str = "delivered";
 
-impl WebhookSink {
-    /// A sink POSTing to `url`, spooling in `dir` (created if missing) up to `max_bytes`.
-    pub fn open(
+impl DeliverySink {
+    /// A sink POSTing each event to `url` with its id as `Idempotency-Key`, spooling in `dir`
+    /// (created if missing) up to `max_bytes`.
+    pub fn webhook(
         url: &str,
+        dir: &Path,
+        filter: EventFilter,
+        max_bytes: u64,
+    ) -> std::io::Result<Self> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(10)))
+            .build()
+            .into();
+        let url = url.to_string();
+        let post: Transport = Box::new(move |id, json| {
+            agent
+                .post(&url)
+                .header("Idempotency-Key", id)
+                .content_type("application/json")
+                .send(json)
+                .map(|_| ())
+                .map_err(|e| format!("{url}: {e}"))
+        });
+        DeliverySink::open(post, dir, filter, max_bytes)
+    }
+
+    /// A sink handing spooled events to `transport`, spooling in `dir` (created if missing) up
+    /// to `max_bytes`.
+    pub fn open(
+        transport: Transport,
         dir: &Path,
         filter: EventFilter,
         max_bytes: u64,
@@ -68,12 +98,12 @@ impl WebhookSink {
             Condvar::new(),
         ));
         let worker = {
-            let (shared, dir, url) = (shared.clone(), dir.to_path_buf(), url.to_string());
+            let (shared, dir) = (shared.clone(), dir.to_path_buf());
             std::thread::Builder::new()
-                .name("nofly-webhook".into())
-                .spawn(move || deliver(&url, &dir, &shared))?
+                .name("nofly-delivery".into())
+                .spawn(move || deliver(transport, &dir, &shared))?
         };
-        Ok(WebhookSink {
+        Ok(DeliverySink {
             dir: dir.to_path_buf(),
             filter,
             max_bytes,
@@ -97,7 +127,7 @@ impl WebhookSink {
         if file.metadata()?.len() + line.len() as u64 > self.max_bytes {
             spool.dropped += 1;
             tracing::error!(
-                "webhook spool {} is full ({} bytes): event {} not queued",
+                "delivery spool {} is full ({} bytes): event {} not queued",
                 self.dir.display(),
                 self.max_bytes,
                 event.id
@@ -140,7 +170,7 @@ impl WebhookSink {
     }
 }
 
-impl Drop for WebhookSink {
+impl Drop for DeliverySink {
     fn drop(&mut self) {
         let (lock, wake) = &*self.shared;
         lock.lock().unwrap_or_else(|e| e.into_inner()).stop = true;
@@ -151,13 +181,9 @@ impl Drop for WebhookSink {
     }
 }
 
-/// The delivery thread: the next undelivered line, POSTed until it is accepted.
-fn deliver(url: &str, dir: &Path, shared: &(Mutex<Spool>, Condvar)) {
+/// The delivery thread: the next undelivered line, handed over until it is accepted.
+fn deliver(mut transport: Transport, dir: &Path, shared: &(Mutex<Spool>, Condvar)) {
     let (lock, wake) = shared;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into();
     let mut backoff = Duration::from_millis(500);
     loop {
         let (index, offset) = {
@@ -178,12 +204,7 @@ fn deliver(url: &str, dir: &Path, shared: &(Mutex<Spool>, Condvar)) {
             .ok()
             .and_then(|v| v["id"].as_str().map(str::to_string))
             .unwrap_or_default();
-        let sent = agent
-            .post(url)
-            .header("Idempotency-Key", &id)
-            .content_type("application/json")
-            .send(line.trim_end());
-        match sent {
+        match transport(&id, line.trim_end()) {
             Ok(_) => {
                 backoff = Duration::from_millis(500);
                 let mut spool = lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -196,15 +217,12 @@ fn deliver(url: &str, dir: &Path, shared: &(Mutex<Spool>, Condvar)) {
                 }
                 let (n, at) = spool.delivered;
                 if let Err(e) = std::fs::write(dir.join(DELIVERED), format!("{n} {at}\n")) {
-                    tracing::error!("webhook spool {}: {e}", dir.display());
+                    tracing::error!("delivery spool {}: {e}", dir.display());
                 }
                 wake.notify_all();
             }
             Err(e) => {
-                tracing::warn!(
-                    "webhook {url}: {e}; retrying in {:.1} s",
-                    backoff.as_secs_f64()
-                );
+                tracing::warn!("delivery: {e}; retrying in {:.1} s", backoff.as_secs_f64());
                 let spool = lock.lock().unwrap_or_else(|e| e.into_inner());
                 let (spool, _) = wake
                     .wait_timeout_while(spool, backoff, |s| !s.stop)
