@@ -216,13 +216,57 @@ struct OutputArgs {
     /// The webhook's spool directory; events not yet delivered stay there for the next run.
     #[arg(long, value_name = "DIR", default_value = "nofly-webhook-spool")]
     webhook_spool: PathBuf,
-    /// How long a replay waits for the webhook to take its events before exiting (they stay
-    /// spooled), seconds.
+    /// How long a replay waits for the webhook and NATS to take its events before exiting (they
+    /// stay spooled), seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     webhook_wait: u64,
+    /// Also publish every event to NATS JetStream at this URL (e.g. nats://127.0.0.1:4222), on the
+    /// subject `<--nats-subject>.<kind>` with the event id as Nats-Msg-Id, spooled on disk first.
+    #[arg(long, value_name = "URL")]
+    nats: Option<String>,
+    /// JetStream stream for --nats (created with the subjects `<--nats-subject>.>` if missing).
+    #[arg(long, value_name = "NAME", default_value = "NOFLY_EVENTS")]
+    nats_stream: String,
+    /// Subject prefix for --nats.
+    #[arg(long, value_name = "PREFIX", default_value = "nofly.events")]
+    nats_subject: String,
+    /// Which events NATS gets, as for --webhook-filter.
+    #[arg(long, value_name = "FILTER", default_value = "")]
+    nats_filter: nofly_sinks::EventFilter,
+    /// The NATS sink's spool directory.
+    #[arg(long, value_name = "DIR", default_value = "nofly-nats-spool")]
+    nats_spool: PathBuf,
 }
 
 impl OutputArgs {
+    /// The delivery sinks asked for (webhook, NATS), each with its name and spool directory.
+    fn delivery_sinks(
+        &self,
+    ) -> anyhow::Result<Vec<(&'static str, PathBuf, nofly_sinks::DeliverySink)>> {
+        let mut out = Vec::new();
+        if let Some(sink) = self.webhook_sink()? {
+            out.push(("webhook", self.webhook_spool.clone(), sink));
+        }
+        if let Some(url) = &self.nats {
+            let sink = nofly_sinks::DeliverySink::nats(
+                url,
+                &self.nats_stream,
+                &self.nats_subject,
+                &self.nats_spool,
+                self.nats_filter.clone(),
+                1 << 30,
+            )
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: cannot open the NATS spool: {e}",
+                    self.nats_spool.display()
+                )
+            })?;
+            out.push(("nats", self.nats_spool.clone(), sink));
+        }
+        Ok(out)
+    }
+
     /// The webhook sink, when one is asked for.
     fn webhook_sink(&self) -> anyhow::Result<Option<nofly_sinks::DeliverySink>> {
         let Some(url) = &self.webhook else {

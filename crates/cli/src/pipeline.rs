@@ -262,23 +262,23 @@ pub fn write_outputs(
         None => write_events(std::io::stdout().lock(), &outcome.events)
             .context("cannot write events to standard output")?,
     }
-    if let Some(sink) = output.webhook_sink()? {
+    for (name, spool, sink) in output.delivery_sinks()? {
         let mut queued = 0;
         for e in &outcome.events {
             queued += u64::from(sink.send(e)?);
         }
         let waiting = sink.flush(std::time::Duration::from_secs(output.webhook_wait));
+        let left = if waiting > 0 {
+            format!(
+                "; {waiting} still spooled in {} for the next run",
+                spool.display()
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
-            "nofly: webhook: {} of {queued} events delivered{}",
-            queued.saturating_sub(waiting),
-            if waiting > 0 {
-                format!(
-                    "; {waiting} still spooled in {} for the next run",
-                    output.webhook_spool.display()
-                )
-            } else {
-                String::new()
-            }
+            "nofly: {name}: {} of {queued} events delivered{left}",
+            queued.saturating_sub(waiting)
         );
     }
     if let Some(db) = &output.db {

@@ -9,6 +9,7 @@
 use crate::EventFilter;
 use nofly_model::Event;
 use std::fs::{File, OpenOptions};
+use std::future::IntoFuture;
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
@@ -66,6 +67,69 @@ impl DeliverySink {
                 .map_err(|e| format!("{url}: {e}"))
         });
         DeliverySink::open(post, dir, filter, max_bytes)
+    }
+
+    /// A sink publishing each event to NATS JetStream at `url` on the subject
+    /// `<prefix>.<kind>` with its id as `Nats-Msg-Id` (JetStream drops a repeat within its
+    /// duplicate window), in the stream `stream` (created with the subjects `<prefix>.>` if
+    /// missing), each publish acknowledged before the next; spooling in `dir` up to `max_bytes`.
+    /// A server that is down is connected to again by the retries.
+    pub fn nats(
+        url: &str,
+        stream: &str,
+        prefix: &str,
+        dir: &Path,
+        filter: EventFilter,
+        max_bytes: u64,
+    ) -> std::io::Result<Self> {
+        use async_nats::jetstream;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let (url, stream, prefix) = (url.to_string(), stream.to_string(), prefix.to_string());
+        let mut context: Option<jetstream::Context> = None;
+        let publish: Transport = Box::new(move |id, json| {
+            runtime.block_on(async {
+                let timeout = Duration::from_secs(10);
+                if context.is_none() {
+                    let client = async_nats::ConnectOptions::new()
+                        .connection_timeout(timeout)
+                        .connect(url.as_str())
+                        .await
+                        .map_err(|e| format!("{url}: {e}"))?;
+                    let js = jetstream::new(client);
+                    js.get_or_create_stream(jetstream::stream::Config {
+                        name: stream.clone(),
+                        subjects: vec![format!("{prefix}.>")],
+                        ..Default::default()
+                    })
+                    .await
+                    .map_err(|e| format!("{url}: stream {stream}: {e}"))?;
+                    context = Some(js);
+                }
+                let js = context.as_ref().ok_or("not connected")?;
+                let kind = serde_json::from_str::<serde_json::Value>(json)
+                    .ok()
+                    .and_then(|v| v["kind"].as_str().map(str::to_string))
+                    .unwrap_or_else(|| "event".into());
+                let mut headers = async_nats::HeaderMap::new();
+                headers.insert("Nats-Msg-Id", id);
+                let ack = js
+                    .publish_with_headers(
+                        format!("{prefix}.{kind}"),
+                        headers,
+                        json.to_string().into(),
+                    )
+                    .await
+                    .map_err(|e| format!("{url}: {e}"))?;
+                tokio::time::timeout(timeout, ack.into_future())
+                    .await
+                    .map_err(|_| format!("{url}: no acknowledgement within {timeout:?}"))?
+                    .map(|_| ())
+                    .map_err(|e| format!("{url}: {e}"))
+            })
+        });
+        DeliverySink::open(publish, dir, filter, max_bytes)
     }
 
     /// A sink handing spooled events to `transport`, spooling in `dir` (created if missing) up

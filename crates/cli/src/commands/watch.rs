@@ -65,7 +65,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         summary: "{}".into(),
     };
     let mut zone_rows = zone_rows(&zones);
-    let webhook = args.output.webhook_sink()?;
+    let deliveries = args.output.delivery_sinks()?;
     let mut evidence = match &args.output.evidence_log {
         Some(path) => {
             let mut log = crate::pipeline::open_evidence_log(path, &args.output)?;
@@ -120,7 +120,9 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
                         let mut failed = None;
                         engine.process(&r, &mut |e| {
                             if let Err(err) = events.write(&e) { failed = Some(err); }
-                            if let Some(Err(err)) = webhook.as_ref().map(|w| w.send(&e)) { failed = Some(err); }
+                            for (_, _, sink) in &deliveries {
+                                if let Err(err) = sink.send(&e) { failed = Some(err); }
+                            }
                             pending.push(e);
                         });
                         if let Some(err) = failed { return Err(anyhow::Error::new(err).context("cannot write events")); }
@@ -158,10 +160,10 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         }
         feed.abort();
         events.flush()?;
-        if let Some(w) = &webhook {
-            let waiting = w.flush(Duration::from_secs(5));
+        for (name, spool, sink) in &deliveries {
+            let waiting = sink.flush(Duration::from_secs(5));
             if waiting > 0 {
-                tracing::warn!("webhook: {waiting} events still spooled in {} for the next run", args.output.webhook_spool.display());
+                tracing::warn!("{name}: {waiting} events still spooled in {} for the next run", spool.display());
             }
         }
         if let Some(store) = store.as_mut() {
