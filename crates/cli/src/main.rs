@@ -191,6 +191,10 @@ struct OutputArgs {
     /// Write events as JSON lines to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
+    /// Which events go to --events (or standard output), as for --webhook-filter; the store and
+    /// the evidence log always take every event.
+    #[arg(long, value_name = "FILTER", default_value = "")]
+    events_filter: nofly_sinks::EventFilter,
     /// Also record the run, zones, events and track summaries in this SQLite database (created if
     /// missing; the same run replayed again adds nothing).
     #[arg(long, value_name = "FILE")]

@@ -256,11 +256,15 @@ pub fn write_outputs(
         Some(path) => {
             let file = std::fs::File::create(path)
                 .with_context(|| format!("{}: cannot create events file", path.display()))?;
-            write_events(BufWriter::new(file), &outcome.events)
+            write_events(BufWriter::new(file), &outcome.events, &output.events_filter)
                 .with_context(|| format!("{}: cannot write", path.display()))?;
         }
-        None => write_events(std::io::stdout().lock(), &outcome.events)
-            .context("cannot write events to standard output")?,
+        None => write_events(
+            std::io::stdout().lock(),
+            &outcome.events,
+            &output.events_filter,
+        )
+        .context("cannot write events to standard output")?,
     }
     for (name, spool, sink) in output.delivery_sinks()? {
         let mut queued = 0;
@@ -369,9 +373,13 @@ pub fn zone_rows(zones: &ZoneSet) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn write_events(out: impl Write, events: &[Event]) -> std::io::Result<()> {
+fn write_events(
+    out: impl Write,
+    events: &[Event],
+    filter: &nofly_sinks::EventFilter,
+) -> std::io::Result<()> {
     let mut sink = JsonLinesSink::new(out);
-    for e in events {
+    for e in events.iter().filter(|e| filter.passes(e)) {
         sink.write(e)?;
     }
     sink.flush()

@@ -119,7 +119,9 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
                     Some(LiveEvent::Report(r)) => {
                         let mut failed = None;
                         engine.process(&r, &mut |e| {
-                            if let Err(err) = events.write(&e) { failed = Some(err); }
+                            if args.output.events_filter.passes(&e) {
+                                if let Err(err) = events.write(&e) { failed = Some(err); }
+                            }
                             for (_, _, sink) in &deliveries {
                                 if let Err(err) = sink.send(&e) { failed = Some(err); }
                             }
