@@ -333,6 +333,11 @@ struct ZoneArgs {
     /// the first report on that side. 0 keeps the exact geometric answer.
     #[arg(long, default_value_t = 0, value_name = "SECONDS")]
     min_dwell: u32,
+    /// Hysteresis in space: an aircraft enters a zone only once more than this many metres inside
+    /// its boundary, and leaves only once more than this many metres outside. 0 keeps the exact
+    /// geometric answer.
+    #[arg(long, default_value_t = 0.0, value_name = "METRES")]
+    boundary_buffer: f64,
     /// Raise CLOSEST_APPROACH for aircraft passing within this many nautical miles of a zone
     /// (active, in its band) without entering it: the closest report and its distance, once the
     /// aircraft moves away. `--closest-approach` alone means 10 NM; `--closest-approach=5` sets it.
@@ -359,6 +364,7 @@ impl ZoneArgs {
             }),
             lost_after_ms: self.lost_after.map(|s| i64::from(s) * 1000),
             min_dwell_ms: i64::from(self.min_dwell) * 1000,
+            boundary_buffer_m: self.boundary_buffer,
             approach_m: self.closest_approach.map(|nm| nm * 1852.0),
             exemptions: nofly_model::Exemptions {
                 icao24: self.exempt_icao.clone(),

@@ -49,6 +49,8 @@ pub struct Detection {
     pub min_dwell_ms: i64,
     /// `--closest-approach`, metres.
     pub approach_m: Option<f64>,
+    /// `--boundary-buffer`, metres.
+    pub boundary_buffer_m: f64,
 }
 
 impl Detection {
@@ -57,7 +59,8 @@ impl Detection {
         let mut engine = Engine::new(zones)
             .with_altitude_mode(self.altitude)
             .with_exemptions(self.exemptions.clone())
-            .with_min_dwell(self.min_dwell_ms);
+            .with_min_dwell(self.min_dwell_ms)
+            .with_boundary_buffer(self.boundary_buffer_m);
         if let Some(m) = self.approach_m {
             engine = engine.with_closest_approach(m);
         }
@@ -93,7 +96,7 @@ pub fn settings_json(
             "min_change_s": p.min_change_ms as f64 / 1000.0,
         })),
         "receiver": receiver.map(|(lat, lon)| [lat, lon]),
-        "boundary_buffer_m": 0,
+        "boundary_buffer_m": detection.boundary_buffer_m,
         "format": format.map_or("auto", Format::as_str),
         "min_dwell_s": detection.min_dwell_ms as f64 / 1000.0,
         "closest_approach_m": detection.approach_m,

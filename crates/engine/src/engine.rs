@@ -178,6 +178,8 @@ pub struct Engine {
     min_dwell_ms: i64,
     /// `--approach-within`, metres: closest approaches tracked within this distance of zones.
     approach_m: Option<f64>,
+    /// `--boundary-buffer`, metres: how far past a boundary an entry or exit must go.
+    boundary_buffer_m: f64,
     /// Scratch list of zones near a report.
     near: Vec<u32>,
     /// The latest event time seen from any aircraft: the clock signal loss is judged by.
@@ -203,6 +205,7 @@ impl Engine {
             exemptions: Exemptions::default(),
             min_dwell_ms: 0,
             approach_m: None,
+            boundary_buffer_m: 0.0,
             near: Vec::new(),
             clock: EventTime::default(),
             deadlines: std::collections::BTreeSet::new(),
@@ -215,6 +218,14 @@ impl Engine {
     /// and place of the first report on that side. Zero keeps the exact geometric answer.
     pub fn with_min_dwell(mut self, min_dwell_ms: i64) -> Self {
         self.min_dwell_ms = min_dwell_ms.max(0);
+        self
+    }
+
+    /// Hysteresis in space: an aircraft enters a zone only once it is more than `metres` inside
+    /// the boundary, and leaves only once it is more than `metres` outside (horizontally; the
+    /// vertical band is not buffered). Zero keeps the exact geometric answer.
+    pub fn with_boundary_buffer(mut self, metres: f64) -> Self {
+        self.boundary_buffer_m = metres.max(0.0);
         self
     }
 
@@ -450,6 +461,35 @@ impl Engine {
             {
                 self.inside_now.push(c.zone());
             }
+        }
+        if self.boundary_buffer_m > 0.0 {
+            let buffer = self.boundary_buffer_m;
+            let mut held: Vec<u32> = self
+                .inside_now
+                .iter()
+                .copied()
+                .filter(|z| {
+                    track.inside.binary_search(z).is_ok()
+                        || self
+                            .index
+                            .boundary_distance_m(*z, lat, lon, buffer)
+                            .is_none()
+                })
+                .collect();
+            for &z in &track.inside {
+                let current = (z as usize) < self.current;
+                if current && self.inside_now.binary_search(&z).is_err() {
+                    let zone = &self.zones[z as usize];
+                    if zone.is_active(report.time)
+                        && zone.band.contains(&altitude, mode)
+                        && self.index.distance_outside_m(z, lat, lon, buffer).is_some()
+                    {
+                        held.push(z);
+                    }
+                }
+            }
+            held.sort_unstable();
+            self.inside_now = held;
         }
         // Compared element by element: `==` on the slices calls libc's memcmp, which measured as
         // more than half of the engine's time for these zero- to few-element lists.
@@ -1166,6 +1206,29 @@ mod tests {
         }
         engine.finish(&mut |e| kinds.push(e.kind));
         assert_eq!(kinds, [EventKind::Enter, EventKind::Exit]);
+    }
+
+    #[test]
+    fn a_boundary_buffer_needs_a_real_crossing_both_ways() {
+        let z = [square_zone("Z", VerticalBand::everything(), vec![])];
+        // Synthetic: along 0.5° N, east edge at 1.0° E; 0.005° of longitude is about 553 m here.
+        let at = |t, lon| report(t, 0.5, lon, None);
+        let reports = [
+            at(0, 1.02),      // outside, 2.2 km
+            at(1_000, 0.997), // inside by 330 m: not enough for a 500 m buffer
+            at(2_000, 0.99),  // inside by 1.1 km: enter
+            at(3_000, 1.003), // outside by 330 m: still inside
+            at(4_000, 1.01),  // outside by 1.1 km: exit
+        ];
+        let mut engine = Engine::new(&z).with_boundary_buffer(500.0);
+        let mut out = Vec::new();
+        for r in &reports {
+            engine.process(r, &mut |e| out.push((e.kind, e.time.millis())));
+        }
+        assert_eq!(out, [(EventKind::Enter, 2_000), (EventKind::Exit, 4_000)]);
+        let exact: Vec<(EventKind, i64)> =
+            run(&z, &reports).into_iter().map(|e| (e.0, e.1)).collect();
+        assert_eq!(exact, [(EventKind::Enter, 1_000), (EventKind::Exit, 3_000)]);
     }
 
     #[test]

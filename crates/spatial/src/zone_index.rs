@@ -154,6 +154,18 @@ impl ZoneIndex {
         }
     }
 
+    /// Distance in metres from `(lat, lon)` to the boundary of zone `zone`, inside or outside, if
+    /// within `max_m`.
+    pub fn boundary_distance_m(&self, zone: u32, lat: f64, lon: f64, max_m: f64) -> Option<f64> {
+        match &self.shapes[zone as usize] {
+            PreparedShape::Polygons(p) => p.boundary_distance_m(lon, lat, max_m),
+            PreparedShape::Circle(c) => {
+                let d = (c.distance_from_centre(lat, lon) - c.radius_m()).abs();
+                (d <= max_m).then_some(d)
+            }
+        }
+    }
+
     /// The zones whose bounding boxes, widened by `margin_m`, contain `(lat, lon)`: a linear scan
     /// of the boxes, for closest-approach tracking.
     pub fn near_into(&self, lat: f64, lon: f64, margin_m: f64, out: &mut Vec<u32>) {
