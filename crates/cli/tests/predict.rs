@@ -73,3 +73,73 @@ fn an_entry_is_announced_two_minutes_ahead_and_the_run_is_deterministic() {
         .unwrap();
     assert!(settings.contains("\"lookahead_s\":120.0"), "{settings}");
 }
+
+/// Real data: the long_flight recording (Toulouse → Amsterdam, decoded by nofly from raw Mode S)
+/// against synthetic zones placed on and beside its own track.
+#[test]
+fn on_a_real_flight_entries_are_predicted_and_near_misses_measured() {
+    let recording = repo_file("data/modes/long_flight.csv.gz");
+    let decoded = nofly(&[
+        "decode",
+        recording.to_str().unwrap(),
+        "--receiver",
+        "43.63,1.37",
+    ]);
+    assert!(decoded.status.success());
+    let track: Vec<(f64, f64)> = json_lines(&String::from_utf8(decoded.stdout).unwrap())
+        .iter()
+        .filter(|m| m["icao24"] == "486257" && m.get("lat").is_some() && m["on_ground"] != true)
+        .map(|m| (m["lat"].as_f64().unwrap(), m["lon"].as_f64().unwrap()))
+        .collect();
+    let (on, beside) = (track[track.len() / 3], track[2 * track.len() / 3]);
+    // Synthetic zones: a 10 km circle on the track, and a 5 km circle about 15 km east of it.
+    let zones = format!(
+        r#"{{"type":"FeatureCollection","features":[
+        {{"type":"Feature","properties":{{"id":"ON-TRACK","radius_m":10000}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}},
+        {{"type":"Feature","properties":{{"id":"BESIDE","radius_m":5000}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}}]}}"#,
+        on.1,
+        on.0,
+        beside.1 + 15_000.0 / (111_195.0 * beside.0.to_radians().cos()),
+        beside.0
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let zone_file = dir.path().join("synthetic-on-long-flight.geojson");
+    std::fs::write(&zone_file, zones).unwrap();
+    let run = || {
+        let out = nofly(&[
+            "replay",
+            "--predict",
+            "--closest-approach",
+            "--zones",
+            zone_file.to_str().unwrap(),
+            "--receiver",
+            "43.63,1.37",
+            recording.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        out.stdout
+    };
+    let first = run();
+    assert_eq!(first, run(), "byte-identical");
+    let events = json_lines(&String::from_utf8(first).unwrap());
+    let ours: Vec<&serde_json::Value> = events.iter().filter(|e| e["icao24"] == "486257").collect();
+    let kinds: Vec<(&str, &str)> = ours
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["zone_id"].as_str().unwrap()))
+        .collect();
+    let at = |kind: &str, zone: &str| kinds.iter().position(|k| *k == (kind, zone));
+    let (predicted, entered) = (at("predicted_entry", "ON-TRACK"), at("enter", "ON-TRACK"));
+    assert!(predicted.is_some() && predicted < entered, "{kinds:?}");
+    let ms = |v: &serde_json::Value| {
+        v.as_str()
+            .unwrap()
+            .parse::<nofly_model::EventTime>()
+            .unwrap()
+            .millis()
+    };
+    let warning = ms(&ours[entered.unwrap()]["time"]) - ms(&ours[predicted.unwrap()]["time"]);
+    assert!(warning >= 60_000, "{warning} ms of warning");
+    let near = &ours[at("closest_approach", "BESIDE").expect("a closest approach")];
+    let d = near["distance_m"].as_f64().unwrap();
+    assert!((5_000.0..15_000.0).contains(&d), "{d}");
+}
