@@ -313,6 +313,10 @@ struct ZoneArgs {
     /// Look-ahead window of --predict, seconds.
     #[arg(long, default_value_t = 120, value_name = "SECONDS")]
     lookahead: u32,
+    /// A prediction for the same zone is announced again only when its entry time moves by more
+    /// than this, seconds.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    prediction_change: u32,
     /// Raise SIGNAL_LOST for an aircraft inside a zone not heard for this many seconds of event
     /// time (the latest time in anyone's data), and SIGNAL_REGAINED when it is heard again; at the
     /// end of a replay, aircraft still inside are reported lost at last seen + this.
@@ -360,6 +364,7 @@ impl ZoneArgs {
             altitude: self.altitude,
             prediction: self.predict.then(|| nofly_engine::PredictionSettings {
                 lookahead_ms: i64::from(self.lookahead) * 1000,
+                min_change_ms: i64::from(self.prediction_change) * 1000,
                 ..nofly_engine::PredictionSettings::default()
             }),
             lost_after_ms: self.lost_after.map(|s| i64::from(s) * 1000),

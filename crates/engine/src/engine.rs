@@ -41,6 +41,8 @@ pub struct Track {
     lost: bool,
     /// The latest Mode A code heard.
     squawk: Option<u16>,
+    /// The latest emergency status declared (ADS-B, SBS flag).
+    emergency_status: bool,
     /// Zones an EMERGENCY was raised for during the current emergency code.
     emergency_zones: Vec<u32>,
     /// Entries and exits waiting for `--min-dwell` to pass.
@@ -421,11 +423,12 @@ impl Engine {
         if report.alt_baro_ft.is_some() {
             track.altitudes.0 = report.alt_baro_ft;
         }
-        if let Some(code) = report.squawk {
-            if !is_emergency(code) {
+        if report.squawk.is_some() || report.emergency.is_some() {
+            track.squawk = report.squawk.or(track.squawk);
+            track.emergency_status = report.emergency.unwrap_or(track.emergency_status);
+            if !track.squawk.is_some_and(is_emergency) && !track.emergency_status {
                 track.emergency_zones.clear();
             }
-            track.squawk = Some(code);
         }
         if report.alt_geo_ft.is_some() {
             track.altitudes.1 = report.alt_geo_ft;
@@ -519,7 +522,11 @@ impl Engine {
                 mode,
             )
         });
-        let emergency = track.squawk.filter(|c| is_emergency(*c));
+        // Declared by the code (kept on the event) or by the emergency status alone.
+        let emergency: Option<Option<u16>> = match track.squawk.filter(|c| is_emergency(*c)) {
+            Some(code) => Some(Some(code)),
+            None => track.emergency_status.then_some(None),
+        };
         let emergency_pending = emergency.is_some_and(|_| {
             let predicted = prediction.flatten().map(|p| p.zone);
             self.inside_now
@@ -701,7 +708,7 @@ impl Engine {
             for z in targets {
                 if !track.emergency_zones.contains(&z) {
                     track.emergency_zones.push(z);
-                    raise_at(EventKind::Emergency, z, track, &occasion, None, Some(code));
+                    raise_at(EventKind::Emergency, z, track, &occasion, None, code);
                     raised += 1;
                 }
             }
@@ -1109,6 +1116,16 @@ mod tests {
                 (EventKind::Emergency, 1_000, Some("7700".into())),
                 (EventKind::Emergency, 4_000, Some("7600".into())),
             ]
+        );
+        // The ADS-B emergency status alone (no code) declares one too.
+        let mut declared = report(0, 0.5, 0.5, None);
+        declared.emergency = Some(true);
+        let mut engine = Engine::new(&z);
+        let mut kinds = Vec::new();
+        engine.process(&declared, &mut |e| kinds.push((e.kind, e.squawk)));
+        assert_eq!(
+            kinds,
+            [(EventKind::Enter, None), (EventKind::Emergency, None)]
         );
         // Predicted to enter while squawking 7500: raised for the zone ahead.
         let mut ahead = eastbound(2, -0.2, 360.0);

@@ -38,6 +38,8 @@ pub struct Report {
     pub vertical_rate_fpm: Option<f32>,
     /// On-ground flag.
     pub on_ground: Option<bool>,
+    /// The aircraft declares an emergency (ADS-B emergency/priority status, SBS emergency flag).
+    pub emergency: Option<bool>,
     /// Navigation integrity category, where the source has it.
     pub nic: Option<u8>,
     /// Navigation accuracy category for position, where the source has it.
@@ -61,6 +63,7 @@ impl Report {
             track_deg: None,
             vertical_rate_fpm: None,
             on_ground: None,
+            emergency: None,
             nic: None,
             nacp: None,
             source,

@@ -57,6 +57,10 @@ pub struct Message {
     /// Mode A code, four octal digits as a number.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "octal")]
     pub squawk: Option<u16>,
+    /// ADS-B emergency state (TC 28 subtype 1): 0 none, 1 general, 2 medical, 3 minimum fuel,
+    /// 4 no communications, 5 unlawful interference, 6 downed aircraft.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emergency_state: Option<u8>,
     /// Encoded position (written as `cpr_lat`, `cpr_lon`, `cpr_odd`); a surface position when the
     /// type code is 5 to 8, see [`Message::is_surface_position`].
     #[serde(flatten)]
@@ -258,6 +262,7 @@ fn extended_squitter(f: &[u8], m: &mut Message) {
         }
         19 => velocity(f, m),
         28 if bits(f, 38, 40) == 1 => {
+            m.emergency_state = Some(bits(f, 41, 43) as u8);
             let code = squawk(bits(f, 44, 56) as u16);
             m.squawk = Some(code);
         }

@@ -289,6 +289,7 @@ impl FrameDecoder {
         );
         r.callsign = m.callsign;
         r.squawk = m.squawk;
+        r.emergency = m.emergency_state.map(|s| s != 0);
         r.position = position;
         r.alt_baro_ft = m.altitude.map(f64::from);
         r.alt_geo_ft = m.altitude_gnss.map(f64::from);

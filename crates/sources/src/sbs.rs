@@ -162,6 +162,7 @@ impl SbsParser {
             number(get(16), "vertical rate", -100_000.0, 100_000.0)?.map(|v| v as f32);
         r.squawk = squawk(get(17))?;
         r.on_ground = flag(get(21), "is on ground")?;
+        r.emergency = flag(get(19), "emergency")?;
         Ok(Some(r))
     }
 }
