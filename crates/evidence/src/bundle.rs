@@ -383,14 +383,54 @@ fn rerun(bundle: &Bundle) -> Result<String, String> {
             min_change_ms: ms("min_change_s", d.min_change_ms),
         });
     }
-    let mut found = None;
-    for r in &reports {
-        engine.process(r, &mut |e| {
-            if Some(e.id.as_str()) == event["id"].as_str() {
-                found = Some(e);
-            }
-        });
+    // The other alerting settings the run recorded, so that its events come out the same.
+    let settings = &bundle.run.record["settings"];
+    let number = |key: &str| settings[key].as_f64();
+    if let Some(s) = number("lost_after_s") {
+        engine = engine.with_signal_loss((s * 1000.0).round() as i64);
     }
+    if let Some(m) = number("closest_approach_m") {
+        engine = engine.with_closest_approach(m);
+    }
+    if let Some(s) = number("min_dwell_s") {
+        engine = engine.with_min_dwell((s * 1000.0).round() as i64);
+    }
+    if let Some(m) = number("boundary_buffer_m") {
+        engine = engine.with_boundary_buffer(m);
+    }
+    let list = |key: &str| -> Vec<String> {
+        settings["exempt"][key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    engine = engine.with_exemptions(nofly_model::Exemptions {
+        icao24: list("icao24")
+            .iter()
+            .filter_map(|a| a.parse().ok())
+            .collect(),
+        callsigns: list("callsigns"),
+        squawks: list("squawks")
+            .iter()
+            .filter_map(|c| u16::from_str_radix(c, 8).ok())
+            .collect(),
+    });
+    let mut found = None;
+    let mut check = |e: nofly_model::Event| {
+        if Some(e.id.as_str()) == event["id"].as_str() {
+            found = Some(e);
+        }
+    };
+    for r in &reports {
+        engine.process(r, &mut check);
+    }
+    // Lost signals and open approaches at the end of the records are raised by finishing, as the
+    // replay did at the end of its inputs.
+    engine.finish(&mut check);
     let found = found.ok_or_else(|| {
         format!(
             "the {} raw records do not produce event {}",
