@@ -5,7 +5,7 @@ use nofly_model::{
     zone_set_hash, Altitude, AltitudeMode, Callsign, Event, EventKind, EventTime, Exemptions,
     Icao24, PredictedPoint, Report, SourceRef, Zone,
 };
-use nofly_spatial::ZoneIndex;
+use nofly_spatial::{NearIndex, ZoneIndex};
 use rustc_hash::FxHashMap;
 
 /// What the engine remembers of one aircraft.
@@ -184,6 +184,8 @@ pub struct Engine {
     boundary_buffer_m: f64,
     /// Scratch list of zones near a report.
     near: Vec<u32>,
+    /// The zones' boxes widened by the closest-approach distance.
+    near_index: Option<NearIndex>,
     /// The latest event time seen from any aircraft: the clock signal loss is judged by.
     clock: EventTime,
     /// Signal-loss deadlines of the aircraft inside zones, earliest first.
@@ -209,6 +211,7 @@ impl Engine {
             approach_m: None,
             boundary_buffer_m: 0.0,
             near: Vec::new(),
+            near_index: None,
             clock: EventTime::default(),
             deadlines: std::collections::BTreeSet::new(),
             stats: EngineStats::default(),
@@ -235,6 +238,7 @@ impl Engine {
     /// in its band) without entering it.
     pub fn with_closest_approach(mut self, metres: f64) -> Self {
         self.approach_m = Some(metres);
+        self.near_index = Some(NearIndex::new(&self.index, metres));
         self
     }
 
@@ -714,7 +718,11 @@ impl Engine {
             }
         }
         if let Some(within) = self.approach_m {
-            self.index.near_into(lat, lon, within, &mut self.near);
+            self.near.clear();
+            if let Some(near) = &self.near_index {
+                self.near
+                    .extend(near.near(lat, lon).iter().map(|c| c.zone()));
+            }
             let mut closest = Vec::new();
             for &z in &self.near {
                 let zone = &zones[z as usize];
@@ -814,6 +822,9 @@ impl Engine {
             track.pending.clear();
         }
         self.index = ZoneIndex::new(zones);
+        if let Some(m) = self.approach_m {
+            self.near_index = Some(NearIndex::new(&self.index, m));
+        }
         self.current = zones.len();
         self.zone_set = zone_set_hash(zones);
         self.zones = zones.to_vec();

@@ -6,6 +6,7 @@
 //! - [`ZoneIndex`]: a grid over the zones whose cells are classified once as wholly inside a zone
 //!   or on its edge: a point's candidate zones are one array lookup, and only edge cells need the
 //!   exact test.
+//! - [`NearIndex`]: the zones a point is within a distance of (for closest approaches).
 //!
 //! ```
 //! use geo_types::{polygon, MultiPolygon};
@@ -22,10 +23,12 @@
 
 mod cell_grid;
 mod geodesic_circle;
+mod near_index;
 mod polygon_index;
 mod zone_index;
 
 pub use cell_grid::Candidate;
 pub use geodesic_circle::GeodesicCircle;
+pub use near_index::NearIndex;
 pub use polygon_index::PolygonIndex;
 pub use zone_index::{BoundingBox, ZoneIndex};

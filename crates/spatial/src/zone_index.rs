@@ -166,21 +166,6 @@ impl ZoneIndex {
         }
     }
 
-    /// The zones whose bounding boxes, widened by `margin_m`, contain `(lat, lon)`: a linear scan
-    /// of the boxes, for closest-approach tracking.
-    pub fn near_into(&self, lat: f64, lon: f64, margin_m: f64, out: &mut Vec<u32>) {
-        out.clear();
-        let dlat = margin_m / 111_000.0;
-        let dlon = dlat / lat.to_radians().cos().max(0.01);
-        for (z, boxes) in self.boxes.iter().enumerate() {
-            if boxes.iter().any(|b| {
-                lon >= b[0] - dlon && lon <= b[2] + dlon && lat >= b[1] - dlat && lat <= b[3] + dlat
-            }) {
-                out.push(z as u32);
-            }
-        }
-    }
-
     /// The bounding boxes of zone `zone`.
     pub fn bounding_boxes(&self, zone: u32) -> &[BoundingBox] {
         &self.boxes[zone as usize]
