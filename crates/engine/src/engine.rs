@@ -640,69 +640,46 @@ impl Engine {
                 predicted_lat: p.lat,
                 predicted_lon: p.lon,
             };
-            let mut standing = new;
-            match (track.prediction, new) {
-                (None, None) => {}
-                // Fulfilled: the aircraft is inside the zone that was predicted (its ENTER says so).
-                (Some(old), _)
-                    if self.inside_now.binary_search(&old.zone).is_ok()
-                        && new.is_none_or(|n| n.zone != old.zone) =>
-                {
-                    if let Some(n) = new {
-                        raise_at(
-                            EventKind::PredictedEntry,
-                            n.zone,
-                            track,
-                            &occasion,
-                            Some(point(&n)),
-                            None,
-                        );
-                        raised += 1;
-                    }
-                }
+            // What changes: the earlier announcement cleared (unless the aircraft moved into its
+            // zone, whose ENTER fulfils it), a new one announced, and the one that stands.
+            let fulfilled = |old: &Predicted| self.inside_now.binary_search(&old.zone).is_ok();
+            let (cleared, announced, standing) = match (track.prediction, new) {
+                // Not a material change: the earlier announcement stands.
                 (Some(old), Some(n))
                     if old.zone == n.zone
                         && (n.time.millis() - old.time.millis()).abs()
                             <= settings.min_change_ms =>
                 {
-                    // Not a material change: the earlier announcement stands.
-                    standing = Some(old);
+                    (None, None, Some(old))
                 }
                 (Some(old), n) => {
-                    if n.is_none_or(|n| n.zone != old.zone) {
-                        raise_at(
-                            EventKind::PredictionCleared,
-                            old.zone,
-                            track,
-                            &occasion,
-                            None,
-                            None,
-                        );
-                        raised += 1;
-                    }
-                    if let Some(n) = n {
-                        raise_at(
-                            EventKind::PredictedEntry,
-                            n.zone,
-                            track,
-                            &occasion,
-                            Some(point(&n)),
-                            None,
-                        );
-                        raised += 1;
-                    }
+                    let moved = n.is_none_or(|n| n.zone != old.zone);
+                    ((moved && !fulfilled(&old)).then_some(old.zone), n, n)
                 }
-                (None, Some(n)) => {
-                    raise_at(
-                        EventKind::PredictedEntry,
-                        n.zone,
-                        track,
-                        &occasion,
-                        Some(point(&n)),
-                        None,
-                    );
-                    raised += 1;
-                }
+                (None, n) => (None, n, n),
+            };
+            if let Some(z) = cleared {
+                raise_at(
+                    EventKind::PredictionCleared,
+                    z,
+                    track,
+                    &occasion,
+                    None,
+                    None,
+                );
+                raised += 1;
+            }
+            if let Some(n) = announced {
+                let at = Some(point(&n));
+                raise_at(
+                    EventKind::PredictedEntry,
+                    n.zone,
+                    track,
+                    &occasion,
+                    at,
+                    None,
+                );
+                raised += 1;
             }
             track.prediction = standing;
         }
