@@ -8,7 +8,7 @@
 //! measured 7.3 M points/s on 1,000 zones and spent most of it descending the tree and deduplicating;
 //! geo and rstar have no pre-classified grid.
 
-use crate::BoundingBox;
+use crate::{extent, BoundingBox};
 
 /// Flag on a cell entry: the cell lies wholly inside the zone.
 const INSIDE: u32 = 1 << 31;
@@ -73,19 +73,12 @@ pub enum CellClass {
 
 impl CellGrid {
     /// Sizes a grid for `boxes` (every zone's bounding boxes) and `edges` (the number of polygon
-    /// edges): about [`CELLS_PER_BOX`] cells per box plus 2 per edge, cells no wider than half a degree.
+    /// edges): about [`CELLS_PER_BOX`] cells per box plus [`CELLS_PER_EDGE`] per edge, cells no
+    /// wider than half a degree.
     pub fn sized_for(boxes: &[Vec<BoundingBox>], edges: usize) -> Self {
         let all = || boxes.iter().flatten();
-        let (min_x, min_y, max_x, max_y) = all().fold(
-            (
-                f64::INFINITY,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            ),
-            |(a, b, c, d), x| (a.min(x[0]), b.min(x[1]), c.max(x[2]), d.max(x[3])),
-        );
-        if !(min_x <= max_x && min_y <= max_y) {
+        let usable = |e: &BoundingBox| e[0] <= e[2] && e[1] <= e[3];
+        let Some([min_x, min_y, max_x, max_y]) = extent(all()).filter(usable) else {
             return CellGrid {
                 min_x: 0.0,
                 min_y: 0.0,
@@ -97,7 +90,7 @@ impl CellGrid {
                 offsets: vec![0, 0],
                 entries: Vec::new(),
             };
-        }
+        };
         let (width, height) = ((max_x - min_x).max(1e-6), (max_y - min_y).max(1e-6));
         let wanted = (CELLS_PER_BOX * all().count() as f64 + CELLS_PER_EDGE * edges as f64)
             .clamp(4096.0, MAX_CELLS);

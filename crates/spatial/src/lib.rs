@@ -31,4 +31,4 @@ pub use cell_grid::Candidate;
 pub use geodesic_circle::GeodesicCircle;
 pub use near_index::NearIndex;
 pub use polygon_index::PolygonIndex;
-pub use zone_index::{BoundingBox, ZoneIndex};
+pub use zone_index::{extent, BoundingBox, ZoneIndex};

@@ -9,6 +9,20 @@ use nofly_model::{Shape, Zone};
 /// A box `(min_lon, min_lat, max_lon, max_lat)` in degrees.
 pub type BoundingBox = [f64; 4];
 
+/// The smallest box holding all of `boxes`, or `None` when there are none.
+pub fn extent<'a>(boxes: impl IntoIterator<Item = &'a BoundingBox>) -> Option<BoundingBox> {
+    let mut boxes = boxes.into_iter();
+    let first = *boxes.next()?;
+    Some(boxes.fold(first, |e, b| {
+        [
+            e[0].min(b[0]),
+            e[1].min(b[1]),
+            e[2].max(b[2]),
+            e[3].max(b[3]),
+        ]
+    }))
+}
+
 #[derive(Debug, Clone)]
 enum PreparedShape {
     Polygons(PolygonIndex),
@@ -164,6 +178,11 @@ impl ZoneIndex {
                 (d <= max_m).then_some(d)
             }
         }
+    }
+
+    /// The box holding every zone, or `None` when there are none.
+    pub fn extent(&self) -> Option<BoundingBox> {
+        extent(self.boxes.iter().flatten())
     }
 
     /// The bounding boxes of zone `zone`.

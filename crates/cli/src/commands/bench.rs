@@ -4,7 +4,7 @@
 //! per tracked aircraft).
 
 use crate::zone_loading::load_zones;
-use anyhow::{ensure, Result};
+use anyhow::{ensure, Context, Result};
 use nofly_spatial::ZoneIndex;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,17 +31,8 @@ pub fn geofence(files: &[PathBuf], points: usize, seed: u64, json: bool) -> Resu
     let build_started = Instant::now();
     let index = ZoneIndex::new(&zones.zones);
     let build_s = build_started.elapsed().as_secs_f64();
-    let (min_lon, min_lat, max_lon, max_lat) = (0..index.len() as u32)
-        .flat_map(|z| index.bounding_boxes(z).iter())
-        .fold(
-            (
-                f64::INFINITY,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            ),
-            |(a, b, c, d), x| (a.min(x[0]), b.min(x[1]), c.max(x[2]), d.max(x[3])),
-        );
+    let [min_lon, min_lat, max_lon, max_lat] =
+        index.extent().context("no zone to measure against")?;
     let mut rng = SplitMix(seed);
     let coords: Vec<(f64, f64)> = (0..points)
         .map(|_| {
@@ -125,17 +116,8 @@ pub fn engine(
     );
     let zones = load_zones(files, false)?;
     let index = ZoneIndex::new(&zones.zones);
-    let (min_lon, min_lat, max_lon, max_lat) = (0..index.len() as u32)
-        .flat_map(|z| index.bounding_boxes(z).iter())
-        .fold(
-            (
-                f64::INFINITY,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            ),
-            |(a, b, c, d), x| (a.min(x[0]), b.min(x[1]), c.max(x[2]), d.max(x[3])),
-        );
+    let [min_lon, min_lat, max_lon, max_lat] =
+        index.extent().context("no zone to measure against")?;
     drop(index);
     let mut rng = SplitMix(seed);
     // Position and per-second step in degrees (250 kt ≈ 0.00116° of latitude a second).
