@@ -7,10 +7,10 @@
 //! zones `ID/1`, `ID/2`, … each with its own band.
 
 use crate::uas_common::{
-    read_translated, unique_identifier, volume_id, SeenIdentifiers, Translated, Translator,
+    read_translated, unique_identifier, SeenIdentifiers, Translated, Translator, UasZone, Volume,
 };
 use crate::{ReadZones, Severity, ZoneProblem};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// The restrictions ED-269 defines (and the American spelling some files use).
 const RESTRICTIONS: [&str; 5] = [
@@ -145,6 +145,15 @@ fn translate_zone(
         );
         return Vec::new();
     };
+    let zone_info = UasZone {
+        identifier,
+        name: &name,
+        format: "ED-269",
+        restriction: restriction.as_deref(),
+        country: zone.get("country").and_then(Value::as_str),
+        active: &active,
+        volumes: volumes.len(),
+    };
     let mut out = Vec::new();
     for (v, volume) in volumes.iter().enumerate() {
         let ptr = format!("{pointer}/geometry/{v}");
@@ -185,35 +194,15 @@ fn translate_zone(
         let (Some(lower), Some(upper)) = (lower, upper) else {
             continue;
         };
-        let mut props = Map::new();
-        props.insert("id".into(), json!(volume_id(identifier, v, volumes.len())));
-        let title = if volumes.len() == 1 {
-            name.clone()
-        } else {
-            format!("{name} (volume {} of {})", v + 1, volumes.len())
+        let (geometry, radius_m) = geometry;
+        let volume = Volume {
+            index: v,
+            lower,
+            upper,
+            geometry,
+            radius_m,
         };
-        props.insert("name".into(), json!(title));
-        props.insert("kind".into(), json!("uas"));
-        props.insert("lower".into(), json!(lower));
-        props.insert("upper".into(), json!(upper));
-        if !active.is_empty() {
-            props.insert("active".into(), Value::Array(active.clone()));
-        }
-        props.insert("source_format".into(), json!("ED-269"));
-        if let Some(r) = &restriction {
-            props.insert("restriction".into(), json!(r));
-        }
-        if let Some(c) = zone.get("country").and_then(Value::as_str) {
-            props.insert("country".into(), json!(c));
-        }
-        let (geometry, radius) = geometry;
-        if let Some(r) = radius {
-            props.insert("radius_m".into(), json!(r));
-        }
-        out.push((
-            json!({"type": "Feature", "properties": props, "geometry": geometry}),
-            ptr,
-        ));
+        out.push((zone_info.feature(volume), ptr));
     }
     out
 }

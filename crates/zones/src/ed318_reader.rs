@@ -7,11 +7,12 @@
 //! The collection's `metadata.validFrom`/`validTo` bound every zone's activation.
 
 use crate::uas_common::{
-    read_translated, unique_identifier, volume_id, Period, SeenIdentifiers, Translated, Translator,
+    read_translated, unique_identifier, Period, SeenIdentifiers, Translated, Translator, UasZone,
+    Volume,
 };
 use crate::{ReadZones, Severity, ZoneProblem};
 use nofly_model::EventTime;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// ED-318 zone types (`REQ_AUTHORISATION`, ED-269's spelling, is accepted too).
 const ZONE_TYPES: [&str; 6] = [
@@ -247,7 +248,15 @@ fn translate_feature(
         } else {
             vec![(geometry, geo_ptr.clone(), geometry.get("layer"))]
         };
-    let count = members.len();
+    let zone_info = UasZone {
+        identifier,
+        name: &name,
+        format: "ED-318",
+        restriction: zone_type.as_deref(),
+        country: props.get("country").and_then(Value::as_str),
+        active: &active,
+        volumes: members.len(),
+    };
     let mut out = Vec::new();
     for (v, (member, ptr, layer)) in members.into_iter().enumerate() {
         let Some((lower, upper)) = layer_limits(t, layer, &ptr) else {
@@ -256,34 +265,14 @@ fn translate_feature(
         let Some((geometry, radius)) = shape(t, member, &ptr) else {
             continue;
         };
-        let mut p = Map::new();
-        p.insert("id".into(), json!(volume_id(identifier, v, count)));
-        let title = if count == 1 {
-            name.clone()
-        } else {
-            format!("{name} (volume {} of {count})", v + 1)
+        let volume = Volume {
+            index: v,
+            lower,
+            upper,
+            geometry,
+            radius_m: radius,
         };
-        p.insert("name".into(), json!(title));
-        p.insert("kind".into(), json!("uas"));
-        p.insert("lower".into(), json!(lower));
-        p.insert("upper".into(), json!(upper));
-        if !active.is_empty() {
-            p.insert("active".into(), Value::Array(active.clone()));
-        }
-        p.insert("source_format".into(), json!("ED-318"));
-        if let Some(z) = &zone_type {
-            p.insert("restriction".into(), json!(z));
-        }
-        if let Some(c) = props.get("country").and_then(Value::as_str) {
-            p.insert("country".into(), json!(c));
-        }
-        if let Some(r) = radius {
-            p.insert("radius_m".into(), json!(r));
-        }
-        out.push((
-            json!({"type": "Feature", "properties": p, "geometry": geometry}),
-            ptr,
-        ));
+        out.push((zone_info.feature(volume), ptr));
     }
     out
 }

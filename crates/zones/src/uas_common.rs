@@ -424,12 +424,62 @@ pub(crate) fn unique_identifier(
     }
 }
 
-/// Nofly zone ids for the volumes of one zone: the identifier itself for a single volume,
-/// `identifier/1`, `identifier/2`, … otherwise.
-pub(crate) fn volume_id(identifier: &str, volume: usize, volumes: usize) -> String {
-    if volumes == 1 {
-        identifier.to_string()
-    } else {
-        format!("{identifier}/{}", volume + 1)
+/// What a UAS zone says of all its volumes, as nofly's features carry it.
+pub(crate) struct UasZone<'a> {
+    pub identifier: &'a str,
+    pub name: &'a str,
+    /// `ED-269` or `ED-318`.
+    pub format: &'static str,
+    pub restriction: Option<&'a str>,
+    pub country: Option<&'a str>,
+    /// The `active` items of nofly's schema (empty: always active).
+    pub active: &'a [Value],
+    /// How many volumes the zone has.
+    pub volumes: usize,
+}
+
+/// One volume of a UAS zone: what it is, its limits as nofly writes them, and its geometry (a
+/// Point with `radius_m` for a circle).
+pub(crate) struct Volume {
+    pub index: usize,
+    pub lower: String,
+    pub upper: String,
+    pub geometry: Value,
+    pub radius_m: Option<f64>,
+}
+
+impl UasZone<'_> {
+    /// The feature of nofly's schema for one volume: id `identifier` for a single volume,
+    /// `identifier/1`, `identifier/2`, … otherwise, named "… (volume 2 of 3)".
+    pub fn feature(&self, volume: Volume) -> Value {
+        let (id, name) = if self.volumes == 1 {
+            (self.identifier.to_string(), self.name.to_string())
+        } else {
+            let n = volume.index + 1;
+            (
+                format!("{}/{n}", self.identifier),
+                format!("{} (volume {n} of {})", self.name, self.volumes),
+            )
+        };
+        let mut p = Map::new();
+        p.insert("id".into(), json!(id));
+        p.insert("name".into(), json!(name));
+        p.insert("kind".into(), json!("uas"));
+        p.insert("lower".into(), json!(volume.lower));
+        p.insert("upper".into(), json!(volume.upper));
+        if !self.active.is_empty() {
+            p.insert("active".into(), Value::Array(self.active.to_vec()));
+        }
+        p.insert("source_format".into(), json!(self.format));
+        if let Some(r) = self.restriction {
+            p.insert("restriction".into(), json!(r));
+        }
+        if let Some(c) = self.country {
+            p.insert("country".into(), json!(c));
+        }
+        if let Some(r) = volume.radius_m {
+            p.insert("radius_m".into(), json!(r));
+        }
+        json!({"type": "Feature", "properties": p, "geometry": volume.geometry})
     }
 }
