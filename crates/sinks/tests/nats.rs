@@ -2,36 +2,15 @@
 //! proxy that is down at first (nofly restarts meanwhile) and then comes up: every event is in the
 //! stream, once.
 
-use nofly_model::{Event, EventKind, EventTime, Icao24, SourceRef};
+mod common;
+use nofly_model::EventKind;
+
+fn event(i: i64) -> nofly_model::Event {
+    common::event(i, EventKind::Enter)
+}
 use nofly_sinks::{DeliverySink, EventFilter};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
-
-fn event(i: i64) -> Event {
-    let time = EventTime::from_millis(1_700_000_000_000 + i * 1000);
-    Event {
-        id: Event::derive_id(EventKind::Enter, time, Icao24(0xabc), "Z", "v", 0),
-        kind: EventKind::Enter,
-        time,
-        icao24: Icao24(0xabc),
-        callsign: None,
-        zone_id: "Z".into(),
-        zone_name: "Z".into(),
-        zone_version: "v".into(),
-        zone_set: "s".into(),
-        lat: 1.0,
-        lon: 2.0,
-        alt_ft: None,
-        alt_unknown: true,
-        on_ground: false,
-        source: SourceRef::default(),
-        predicted: None,
-        exempt: false,
-        distance_m: None,
-        squawk: None,
-        same_instant: 0,
-    }
-}
 
 /// Forwards every connection on `listener` to the NATS server.
 fn proxy(listener: TcpListener) {

@@ -2,39 +2,15 @@
 //! dropped with events still spooled and a new one opened on the same spool, then comes up: every
 //! event arrives, once.
 
-use nofly_model::{Event, EventKind, EventTime, Icao24, SourceRef};
+mod common;
+use common::event;
+use nofly_model::EventKind;
 use nofly_sinks::{DeliverySink, EventFilter};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-fn event(i: i64, kind: EventKind) -> Event {
-    let time = EventTime::from_millis(1_700_000_000_000 + i * 1000);
-    Event {
-        id: Event::derive_id(kind, time, Icao24(0xabc), "Z", "v", 0),
-        kind,
-        time,
-        icao24: Icao24(0xabc),
-        callsign: None,
-        zone_id: "Z".into(),
-        zone_name: "Z".into(),
-        zone_version: "v".into(),
-        zone_set: "s".into(),
-        lat: 1.0,
-        lon: 2.0,
-        alt_ft: None,
-        alt_unknown: true,
-        on_ground: false,
-        source: SourceRef::default(),
-        predicted: None,
-        exempt: false,
-        distance_m: None,
-        squawk: None,
-        same_instant: 0,
-    }
-}
 
 /// A minimal HTTP/1.1 receiver: counts the Idempotency-Key of every POST and answers 200.
 fn receiver(listener: TcpListener, seen: Arc<Mutex<BTreeMap<String, u32>>>) {
