@@ -19,14 +19,19 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 /// Listens on a free local port and starts `nofly watch` on it (`scheme://127.0.0.1:PORT`) with the
 /// Sicily test zones and the extra arguments.
 fn start_watch(scheme: &str, extra: &[&str]) -> (TcpListener, std::process::Child) {
+    start_watch_on(&fixture("synthetic-sicily-zones.geojson"), scheme, extra)
+}
+
+/// The same with another zone file.
+fn start_watch_on(
+    zones: &std::path::Path,
+    scheme: &str,
+    extra: &[&str],
+) -> (TcpListener, std::process::Child) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let child = Command::new(env!("CARGO_BIN_EXE_nofly"))
-        .args([
-            "watch",
-            "--zones",
-            fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
-        ])
+        .args(["watch", "--zones", zones.to_str().unwrap()])
         .args(["--source", &format!("{scheme}://127.0.0.1:{port}")])
         .args(extra)
         .stderr(Stdio::piped())
@@ -35,13 +40,18 @@ fn start_watch(scheme: &str, extra: &[&str]) -> (TcpListener, std::process::Chil
     (listener, child)
 }
 
-/// Stops `nofly watch` as Ctrl-C would and returns what it printed.
-fn interrupt(child: std::process::Child) -> std::process::Output {
+/// Sends a signal (`INT`, `HUP`) to a process.
+fn signal(child: &std::process::Child, name: &str) {
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{name}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+/// Stops `nofly watch` as Ctrl-C would and returns what it printed.
+fn interrupt(child: std::process::Child) -> std::process::Output {
+    signal(&child, "INT");
     child.wait_with_output().unwrap()
 }
 
@@ -180,15 +190,8 @@ fn zone_files_are_reloaded_on_sighup_and_on_change_and_a_broken_one_is_refused()
         r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"FAR","radius_m":1000},"geometry":{"type":"Point","coordinates":[0,0]}}]}"#,
     )
     .unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nofly"))
-        .args(["watch", "--zones", zones.to_str().unwrap()])
-        .args(["--source", &format!("sbs://127.0.0.1:{port}")])
-        .args(["--events", events.to_str().unwrap()])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (listener, mut child) =
+        start_watch_on(&zones, "sbs", &["--events", events.to_str().unwrap()]);
     let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let reader = {
         let log = log.clone();
@@ -214,14 +217,7 @@ fn zone_files_are_reloaded_on_sighup_and_on_change_and_a_broken_one_is_refused()
 
     // A broken zone file is refused; the current set stays.
     std::fs::write(&zones, "{ not json").unwrap();
-    let hup = |pid: u32| {
-        assert!(Command::new("kill")
-            .args(["-HUP", &pid.to_string()])
-            .status()
-            .unwrap()
-            .success())
-    };
-    hup(child.id());
+    signal(&child, "HUP");
     wait_for("the broken zone file refused", || {
         said("zones not reloaded (SIGHUP)")
     });
@@ -238,11 +234,7 @@ fn zone_files_are_reloaded_on_sighup_and_on_change_and_a_broken_one_is_refused()
             .map(|t| !t.is_empty())
             .unwrap_or(false)
     });
-    assert!(Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
+    signal(&child, "INT");
     assert!(child.wait().unwrap().success());
     reader.join().unwrap();
     let (_, read) = nofly_zones::read_zone_file("z", &std::fs::read_to_string(&zones).unwrap());
