@@ -9,7 +9,7 @@
 use crate::uas_common::{
     read_translated, unique_identifier, SeenIdentifiers, Translated, Translator, UasZone, Volume,
 };
-use crate::{ReadZones, Severity, ZoneProblem};
+use crate::{ReadZones, ZoneProblem};
 use serde_json::{json, Value};
 
 /// The restrictions ED-269 defines (and the American spelling some files use).
@@ -47,17 +47,10 @@ pub(crate) fn ed269_zones(root: &Value) -> Option<(Vec<&Value>, String)> {
 pub(crate) fn read_ed269(file: &str, root: &Value) -> ReadZones {
     let Some((zones, list_pointer)) = ed269_zones(root) else {
         return ReadZones {
-            problems: vec![ZoneProblem {
-                severity: Severity::Error,
-                file: file.to_string(),
-                line: None,
-                feature: None,
-                id: None,
-                field: None,
-                message:
-                    "no ED-269 zone list (UASZoneList, features, uas_zones or an array of zones)"
-                        .into(),
-            }],
+            problems: vec![ZoneProblem::file_error(
+                file,
+                "no ED-269 zone list (UASZoneList, features, uas_zones or an array of zones)",
+            )],
             ..ReadZones::default()
         };
     };

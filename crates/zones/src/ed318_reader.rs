@@ -10,7 +10,7 @@ use crate::uas_common::{
     read_translated, unique_identifier, Period, SeenIdentifiers, Translated, Translator, UasZone,
     Volume,
 };
-use crate::{ReadZones, Severity, ZoneProblem};
+use crate::{ReadZones, ZoneProblem};
 use nofly_model::EventTime;
 use serde_json::{json, Value};
 
@@ -39,13 +39,8 @@ pub(crate) fn is_ed318(root: &Value) -> bool {
 /// Reads an ED-318 FeatureCollection already parsed as JSON. `file` is only used in messages.
 pub(crate) fn read_ed318(file: &str, root: &Value) -> ReadZones {
     let file_error = |field: &str, message: String| ZoneProblem {
-        severity: Severity::Error,
-        file: file.to_string(),
-        line: None,
-        feature: None,
-        id: None,
         field: Some(field.to_string()),
-        message,
+        ..ZoneProblem::file_error(file, message)
     };
     let mut meta = Translator::new(file, 0);
     let metadata = root.get("metadata").cloned().unwrap_or(Value::Null);

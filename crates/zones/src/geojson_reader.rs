@@ -54,13 +54,8 @@ pub(crate) fn parse_json(file: &str, text: &str) -> Result<Value, ReadZones> {
 
 fn file_problem(file: &str, line: Option<usize>, message: String) -> ZoneProblem {
     ZoneProblem {
-        severity: Severity::Error,
-        file: file.to_string(),
         line,
-        feature: None,
-        id: None,
-        field: None,
-        message,
+        ..ZoneProblem::file_error(file, message)
     }
 }
 
@@ -154,15 +149,9 @@ struct FeatureReader<'a> {
 
 impl FeatureReader<'_> {
     fn report(&mut self, severity: Severity, field: &str, message: impl Into<String>) {
-        self.problems.push(ZoneProblem {
-            severity,
-            file: self.file.to_string(),
-            line: None,
-            feature: Some(self.index),
-            id: self.id.clone(),
-            field: Some(field.to_string()),
-            message: message.into(),
-        });
+        let at = (self.index, self.id.as_deref());
+        let problem = ZoneProblem::in_feature(severity, self.file, at, field, message);
+        self.problems.push(problem);
     }
 
     fn error(&mut self, field: &str, message: impl Into<String>) {

@@ -30,6 +30,38 @@ pub struct ZoneProblem {
     pub message: String,
 }
 
+impl ZoneProblem {
+    /// An error about a whole file, not one feature.
+    pub fn file_error(file: &str, message: impl Into<String>) -> Self {
+        ZoneProblem {
+            severity: Severity::Error,
+            file: file.to_string(),
+            line: None,
+            feature: None,
+            id: None,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem at a field of the feature numbered `feature` (with its id when known).
+    pub fn in_feature(
+        severity: Severity,
+        file: &str,
+        (feature, id): (usize, Option<&str>),
+        field: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        ZoneProblem {
+            severity,
+            feature: Some(feature),
+            id: id.map(str::to_string),
+            field: Some(field.to_string()),
+            ..ZoneProblem::file_error(file, message)
+        }
+    }
+}
+
 impl fmt::Display for ZoneProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {

@@ -72,15 +72,9 @@ impl<'a> Translator<'a> {
     }
 
     fn report(&mut self, severity: Severity, pointer: &str, message: impl Into<String>) {
-        self.problems.push(ZoneProblem {
-            severity,
-            file: self.file.to_string(),
-            line: None,
-            feature: Some(self.index),
-            id: self.id.clone(),
-            field: Some(pointer.to_string()),
-            message: message.into(),
-        });
+        let at = (self.index, self.id.as_deref());
+        let problem = ZoneProblem::in_feature(severity, self.file, at, pointer, message);
+        self.problems.push(problem);
     }
 
     pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
