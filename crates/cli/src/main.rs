@@ -2,6 +2,7 @@
 //! no-fly zones, and report every entry and exit as JSON lines and in an SQLite store.
 
 mod commands;
+mod http;
 mod pipeline;
 mod zone_loading;
 
@@ -99,6 +100,10 @@ enum Command {
     /// cache directory and checks its SHA-256; if that is impossible, says why and runs a bundled
     /// SBS sample instead. Writes events and an SQLite store, then tells the story per zone and flight.
     Demo(DemoArgs),
+    /// Serve the web map and the HTTP API over zone files and the events of an SQLite store (from
+    /// earlier replays and watches), with evidence downloads when the evidence log and its key are
+    /// given. Listens on 127.0.0.1:8080 unless --http says otherwise.
+    Serve(ServeArgs),
     /// Measure nofly's speed on your own data.
     Bench {
         #[command(subcommand)]
@@ -183,6 +188,38 @@ struct EvidenceArgs {
     /// Seconds of the aircraft's raw records to include before and after the event.
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     window: u64,
+}
+
+/// The web map and HTTP API of a command.
+#[derive(Args, Debug, Clone, Default)]
+struct HttpArgs {
+    /// Serve the web map and the HTTP API (docs/api.md) on ADDR; `--http` alone means
+    /// 127.0.0.1:8080. A replay or the demo keeps serving its results until Ctrl-C.
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = http::DEFAULT_ADDR)]
+    http: Option<std::net::SocketAddr>,
+    /// File whose first line is the bearer token of the write endpoints (zone upload and reload;
+    /// `watch` and `serve` only), at least 16 characters; NOFLY_HTTP_TOKEN works too. Without a
+    /// token the write endpoints do not exist.
+    #[arg(long, value_name = "FILE")]
+    http_token_file: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Zone file (any format nofly reads); repeat for several.
+    #[arg(long = "zones", value_name = "FILE", required = true)]
+    zones: Vec<PathBuf>,
+    /// SQLite store whose events are served.
+    #[arg(long, value_name = "FILE")]
+    db: Option<PathBuf>,
+    /// Evidence log of those events: bundles are offered for download.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    evidence_log: Option<PathBuf>,
+    /// The evidence log's private key (bundles are signed with it).
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    #[command(flatten)]
+    http: HttpArgs,
 }
 
 /// Options shared by every command that detects.
@@ -397,6 +434,8 @@ struct ReplayArgs {
     receiver: Option<String>,
     #[command(flatten)]
     output: OutputArgs,
+    #[command(flatten)]
+    http: HttpArgs,
     /// Recorded input files: SBS, OpenSky CSV or Parquet, Beast, AVR or `<unix seconds>,<hex>` lines.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
@@ -415,6 +454,8 @@ struct WatchArgs {
     receiver: Option<String>,
     #[command(flatten)]
     output: OutputArgs,
+    #[command(flatten)]
+    http: HttpArgs,
 }
 
 #[derive(Args, Debug)]
@@ -438,6 +479,10 @@ struct DemoArgs {
     /// Evidence bundle written for the first violation found, then verified.
     #[arg(long, value_name = "FILE", default_value = "nofly-demo-bundle.json")]
     bundle: PathBuf,
+    /// Serve the web map and HTTP API on ADDR after the run (`--http` alone: 127.0.0.1:8080),
+    /// until Ctrl-C.
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = http::DEFAULT_ADDR)]
+    http: Option<std::net::SocketAddr>,
 }
 
 fn main() -> ExitCode {
@@ -456,6 +501,7 @@ fn main() -> ExitCode {
             command: ZonesCommand::Export { files, geojson },
         } => commands::zones_check::export(&files, geojson.as_deref()),
         Command::Demo(a) => commands::demo::run(a),
+        Command::Serve(a) => commands::serve::run(a),
         Command::Bench {
             command:
                 BenchCommand::Geofence {

@@ -236,6 +236,18 @@ impl SqliteStore {
             .map_err(|e| self.err(e))
     }
 
+    /// Every stored event as the JSON object the events output has, in time order (ties by id).
+    pub fn event_jsons(&self) -> Result<Vec<String>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT json FROM events ORDER BY time, id")
+            .map_err(|e| self.err(e))?;
+        let rows = statement
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
     /// Number of runs stored.
     pub fn run_count(&self) -> Result<u64, StoreError> {
         self.conn
@@ -303,5 +315,11 @@ mod tests {
             (store.event_count().unwrap(), store.run_count().unwrap()),
             (2, 1)
         );
+        let stored = store.event_jsons().unwrap();
+        let written: Vec<String> = [event(1), event(2)]
+            .iter()
+            .map(|e| serde_json::to_string(e).unwrap())
+            .collect();
+        assert_eq!(stored, written, "read back as written, in time order");
     }
 }

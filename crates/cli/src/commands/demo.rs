@@ -101,6 +101,15 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         args.db.display(),
         args.evidence_log.display()
     );
+    if let Some(addr) = args.http {
+        crate::http::serve_replay(
+            addr,
+            &zones,
+            &outcome,
+            Some(&args.evidence_log),
+            output.key.as_deref(),
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,5 +5,6 @@ pub mod decode;
 pub mod demo;
 pub mod evidence;
 pub mod replay;
+pub mod serve;
 pub mod watch;
 pub mod zones_check;

@@ -37,5 +37,14 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         &args.output,
     )?;
     print_summary(&outcome, &zones);
+    if let Some(addr) = args.http.http {
+        crate::http::serve_replay(
+            addr,
+            &zones,
+            &outcome,
+            args.output.evidence_log.as_deref(),
+            args.output.key.as_deref(),
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,11 +1,12 @@
 //! `nofly watch`: a live feed against zones, events written as they happen.
 
 use crate::pipeline::{track_records, zone_rows};
-use crate::zone_loading::{load_zones, ZoneFileWatch};
+use crate::zone_loading::{load_zones, requested_zone_set, ZoneFileWatch};
 use crate::WatchArgs;
 use anyhow::{Context, Result};
 use nofly_engine::Engine;
 use nofly_model::{Event, EventTime};
+use nofly_server::{Mode, Monitor, ServerOptions};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore};
 use nofly_sources::{live_feed, parse_live_url, LiveEvent, ModesOptions};
 use std::io::{BufWriter, Write};
@@ -23,7 +24,8 @@ fn wall_clock() -> EventTime {
 /// Runs until Ctrl-C; events are flushed to the events output after every message and to the
 /// database every second; the evidence log signs a checkpoint every N entries and every minute with
 /// new entries; everything is flushed and signed on the way out. The zone files are read again on
-/// SIGHUP and when they change on disk (a set with errors is refused and the current one kept).
+/// SIGHUP, when they change on disk and when the HTTP API asks (a set with errors is refused and
+/// the current one kept); the API can also upload a new set.
 pub fn run(args: WatchArgs) -> Result<ExitCode> {
     let mut zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
     let mut zone_watch = ZoneFileWatch::new(&args.zones.files);
@@ -81,10 +83,27 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         }
         None => None,
     };
+    let monitor = args.http.http.map(|_| Monitor::new(Mode::Live, &zones));
+    let token = crate::http::token(&args.http)?;
+    // Zone changes asked through the API; the sender is kept even without a server, so that the
+    // receiver waits instead of reporting a closed channel.
+    let (zone_requests, mut zone_rx) = mpsc::channel::<nofly_server::ZoneRequest>(4);
+    let server_options = ServerOptions {
+        zone_control: token.is_some().then(|| zone_requests.clone()),
+        token,
+        evidence: crate::http::evidence(
+            args.output.evidence_log.as_deref(),
+            args.output.key.as_deref(),
+        )?,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
+        let server = match (args.http.http, &monitor) {
+            (Some(addr), Some(m)) => Some(crate::http::start(addr, m.clone(), server_options).await?),
+            _ => None,
+        };
         let (tx, mut rx) = mpsc::channel(8192);
         let feed = tokio::spawn(live_feed(args.source.clone(), 0, options, tx, wall_clock));
         let mut engine = args.zones.detection().engine(&zones.zones);
@@ -95,30 +114,52 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         let ctrl_c = tokio::signal::ctrl_c();
         tokio::pin!(ctrl_c);
         let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
-        let reload = |why: &str, engine: &mut Engine, zones: &mut nofly_zones::ZoneSet, zone_rows: &mut Vec<_>, evidence: &mut Option<(nofly_evidence::EvidenceLog, u64)>| -> Result<()> {
-            match load_zones(&args.zones.files, args.zones.skip_bad_zones) {
-                Err(e) => tracing::error!("zones not reloaded ({why}): {e:#}; still watching with zone set {}", zones.content_hash()),
-                Ok(set) if set.content_hash() == zones.content_hash() => tracing::info!("zones unchanged ({why})"),
+        let apply = |why: &str, candidate: std::result::Result<nofly_zones::ZoneSet, String>, engine: &mut Engine, zones: &mut nofly_zones::ZoneSet, zone_rows: &mut Vec<_>, evidence: &mut Option<(nofly_evidence::EvidenceLog, u64)>| -> Result<std::result::Result<String, String>> {
+            match candidate {
+                Err(e) => {
+                    tracing::error!("zones not reloaded ({why}): {e}; still watching with zone set {}", zones.content_hash());
+                    Ok(Err(e))
+                }
+                Ok(set) if set.content_hash() == zones.content_hash() => {
+                    tracing::info!("zones unchanged ({why})");
+                    Ok(Ok(format!("zones unchanged: zone set {}", set.content_hash())))
+                }
                 Ok(set) => {
-                    tracing::info!("zones reloaded ({why}): {} zone(s), zone set {} (was {})", set.zones.len(), set.content_hash(), zones.content_hash());
+                    let message = format!("{} zone(s), zone set {} (was {})", set.zones.len(), set.content_hash(), zones.content_hash());
+                    tracing::info!("zones reloaded ({why}): {message}");
                     engine.replace_zones(&set.zones);
                     if let Some((log, _)) = evidence.as_mut() {
                         crate::pipeline::append_zones(log, &set)?;
                     }
+                    if let Some(m) = &monitor {
+                        m.set_zones(&set);
+                    }
                     *zone_rows = crate::pipeline::zone_rows(&set);
                     *zones = set;
+                    Ok(Ok(message))
                 }
             }
-            Ok(())
         };
+        let from_files = || load_zones(&args.zones.files, args.zones.skip_bad_zones).map_err(|e| format!("{e:#}"));
         loop {
             tokio::select! {
                 _ = &mut ctrl_c => { tracing::info!("interrupted: flushing and stopping"); break; }
-                _ = hangup.recv() => reload("SIGHUP", &mut engine, &mut zones, &mut zone_rows, &mut evidence)?,
+                _ = hangup.recv() => { let _logged = apply("SIGHUP", from_files(), &mut engine, &mut zones, &mut zone_rows, &mut evidence)?; }
+                Some(request) = zone_rx.recv() => {
+                    let candidate = requested_zone_set(&request.command, &args.zones.files, args.zones.skip_bad_zones);
+                    let answer = apply("HTTP API", candidate, &mut engine, &mut zones, &mut zone_rows, &mut evidence)?;
+                    let _ = request.reply.send(answer);
+                }
                 message = rx.recv() => match message {
                     Some(LiveEvent::Report(r)) => {
                         let mut failed = None;
+                        if let Some(m) = &monitor {
+                            m.observe(&r);
+                        }
                         engine.process(&r, &mut |e| {
+                            if let Some(m) = &monitor {
+                                m.publish(&e);
+                            }
                             if args.output.events_filter.passes(&e) {
                                 if let Err(err) = events.write(&e) { failed = Some(err); }
                             }
@@ -152,7 +193,10 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
                     logged = 0;
                     ticks += 1;
                     if zone_watch.poll() {
-                        reload("zone file changed", &mut engine, &mut zones, &mut zone_rows, &mut evidence)?;
+                        let _logged = apply("zone file changed", from_files(), &mut engine, &mut zones, &mut zone_rows, &mut evidence)?;
+                    }
+                    if let Some(m) = &monitor {
+                        m.tick(1.0);
                     }
                     if let Some((log, _)) = evidence.as_mut() {
                         if ticks % 60 == 0 { log.checkpoint_if_new()?; }
@@ -161,6 +205,10 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
             }
         }
         feed.abort();
+        if let Some(server) = server {
+            server.abort();
+        }
+        drop(zone_requests);
         events.flush()?;
         for (name, spool, sink) in &deliveries {
             let waiting = sink.flush(Duration::from_secs(5));
