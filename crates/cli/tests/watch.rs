@@ -49,6 +49,40 @@ fn signal(child: &std::process::Child, name: &str) {
     assert!(status.success());
 }
 
+/// The recorded SBS sample (dump1090-mutability, port 30003).
+fn sample_sbs() -> String {
+    std::fs::read_to_string(repo_file("data/samples/modes1_dump1090mut_30003.sbs")).unwrap()
+}
+
+/// Its lines in time order, so that no report is late.
+fn time_ordered(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_by_key(|l| l.split(',').nth(7).unwrap_or("").to_string());
+    lines
+}
+
+/// Collects the child's standard error as it comes, for waiting on what it says.
+fn capture_stderr(
+    child: &mut std::process::Child,
+) -> (
+    std::sync::Arc<std::sync::Mutex<String>>,
+    std::thread::JoinHandle<()>,
+) {
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let stderr = child.stderr.take().unwrap();
+    let reader = {
+        let log = log.clone();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr).lines() {
+                let line = line.unwrap();
+                log.lock().unwrap().push_str(&(line + "\n"));
+            }
+        })
+    };
+    (log, reader)
+}
+
 /// Stops `nofly watch` as Ctrl-C would and returns what it printed.
 fn interrupt(child: std::process::Child) -> std::process::Output {
     signal(&child, "INT");
@@ -83,11 +117,8 @@ fn live_feed_reconnects_and_ctrl_c_flushes_everything() {
         .collect::<Vec<_>>(),
     );
 
-    // In time order, so that no report is late.
-    let text =
-        std::fs::read_to_string(repo_file("data/samples/modes1_dump1090mut_30003.sbs")).unwrap();
-    let mut lines: Vec<&str> = text.lines().collect();
-    lines.sort_by_key(|l| l.split(',').nth(7).unwrap_or("").to_string());
+    let text = sample_sbs();
+    let lines = time_ordered(&text);
     let (first, second) = lines.split_at(lines.len() / 2);
 
     let (mut conn, _) = listener.accept().unwrap();
@@ -192,23 +223,10 @@ fn zone_files_are_reloaded_on_sighup_and_on_change_and_a_broken_one_is_refused()
     .unwrap();
     let (listener, mut child) =
         start_watch_on(&zones, "sbs", &["--events", events.to_str().unwrap()]);
-    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let reader = {
-        let log = log.clone();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            use std::io::BufRead;
-            for line in std::io::BufReader::new(stderr).lines() {
-                let line = line.unwrap();
-                log.lock().unwrap().push_str(&(line + "\n"));
-            }
-        })
-    };
+    let (log, reader) = capture_stderr(&mut child);
     let said = |text: &str| log.lock().unwrap().contains(text);
-    let text =
-        std::fs::read_to_string(repo_file("data/samples/modes1_dump1090mut_30003.sbs")).unwrap();
-    let mut lines: Vec<&str> = text.lines().collect();
-    lines.sort_by_key(|l| l.split(',').nth(7).unwrap_or("").to_string());
+    let text = sample_sbs();
+    let lines = time_ordered(&text);
     let (first, second) = lines.split_at(lines.len() / 2);
     let (mut conn, _) = listener.accept().unwrap();
     conn.write_all((first.join("\n") + "\n").as_bytes())
@@ -244,4 +262,100 @@ fn zone_files_are_reloaded_on_sighup_and_on_change_and_a_broken_one_is_refused()
         assert_eq!(e["zone_version"], zone.version.as_str(), "{e}");
         assert!(e["source"]["record"].as_u64().unwrap() > first.len() as u64);
     }
+}
+
+/// Status and body of an HTTP request to the watch's API.
+fn http(method: &str, url: &str, token: Option<&str>, body: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let auth = token.map(|t| format!("Bearer {t}")).unwrap_or_default();
+    let mut response = if method == "GET" {
+        agent.get(url).header("Authorization", &auth).call()
+    } else {
+        agent.put(url).header("Authorization", &auth).send(body)
+    }
+    .unwrap();
+    let status = response.status().as_u16();
+    (status, response.body_mut().read_to_string().unwrap())
+}
+
+#[test]
+fn the_web_api_follows_a_live_feed_and_takes_zone_uploads_with_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("live.jsonl");
+    let token_file = dir.path().join("token");
+    let token = "test-token-0123456789";
+    std::fs::write(&token_file, format!("{token}\n")).unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let (listener, mut child) = start_watch(
+        "sbs",
+        &[
+            "--events",
+            events.to_str().unwrap(),
+            "--http",
+            &format!("127.0.0.1:{port}"),
+            "--http-token-file",
+            token_file.to_str().unwrap(),
+        ],
+    );
+    let (log, reader) = capture_stderr(&mut child);
+    let said = |text: &str| log.lock().unwrap().contains(text);
+    wait_for("the web API", || said("web map and API on"));
+    let text = sample_sbs();
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.write_all((time_ordered(&text).join("\n") + "\n").as_bytes())
+        .unwrap();
+    conn.flush().unwrap();
+    let written = || {
+        std::fs::read_to_string(&events)
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    };
+    let json = |path: &str| -> serde_json::Value {
+        let (status, body) = http("GET", &format!("{base}{path}"), None, "");
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).unwrap()
+    };
+    wait_for("the API to hold every event written", || {
+        written() > 0 && json("/api/events")["count"].as_u64() == Some(written() as u64)
+    });
+    assert_eq!(json("/api/info")["mode"], "live");
+    assert!(!json("/api/aircraft")["aircraft"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let (_, metrics) = http("GET", &format!("{base}/metrics"), None, "");
+    assert!(metrics.contains("nofly_lag_seconds "), "{metrics}");
+    assert!(!metrics.contains("nofly_reports_total 0\n"), "{metrics}");
+
+    // Zone upload: refused without the token and when broken; applied to the engine when good.
+    let zones_url = format!("{base}/api/zones");
+    let good = std::fs::read_to_string(repo_file("data/zones/synthetic-la-demo.geojson")).unwrap();
+    assert_eq!(http("PUT", &zones_url, None, &good).0, 401);
+    let broken = std::fs::read_to_string(fixture("synthetic-bad-zones.geojson")).unwrap();
+    let (status, body) = http("PUT", &zones_url, Some(token), &broken);
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("zone error"), "{body}");
+    let (status, body) = http("PUT", &zones_url, Some(token), &good);
+    assert_eq!(status, 200, "{body}");
+    wait_for("the uploaded zones in force", || {
+        said("zones reloaded (HTTP API)")
+    });
+    let ids: Vec<String> = json("/api/zones")["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["SYNTH-LA-EAST", "SYNTH-LA-HIGH"]);
+    signal(&child, "INT");
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
 }

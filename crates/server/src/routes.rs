@@ -70,20 +70,23 @@ struct App {
 /// The router of every endpoint and the embedded map.
 pub fn router(monitor: Arc<Monitor>, options: ServerOptions) -> Router {
     let writable = options.token.is_some() && options.zone_control.is_some();
+    let zone_routes = if writable {
+        get(zones).put(upload_zones)
+    } else {
+        get(zones)
+    };
     let mut api = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/api/info", get(info))
-        .route("/api/zones", get(zones))
+        .route("/api/zones", zone_routes)
         .route("/api/aircraft", get(aircraft))
         .route("/api/events", get(events))
         .route("/api/events/{id}/evidence", get(evidence))
         .route("/api/stream", get(stream))
         .route("/api/openapi.json", get(openapi));
     if writable {
-        api = api
-            .route("/api/zones", get(zones).put(upload_zones))
-            .route("/api/zones/reload", post(reload_zones));
+        api = api.route("/api/zones/reload", post(reload_zones));
     }
     api.fallback(static_asset)
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
