@@ -13,8 +13,10 @@ setup:
 build: setup
 	$(CARGO) build --release --locked
 
+# The demo replays the real sample, proves its first violation, then serves the web map on
+# http://127.0.0.1:8080/ until Ctrl-C.
 demo: build
-	$${CARGO_TARGET_DIR:-target}/release/nofly demo
+	$${CARGO_TARGET_DIR:-target}/release/nofly demo --http 127.0.0.1:8080
 
 test: setup
 	scripts/test.sh

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every test: the Rust workspace (unit, integration, doc tests, the independent Python evidence
 # verifier), the cross-check of nofly against an independent shapely implementation on the real
-# Kaliningrad sample, and the real-peer test against Debian's dump1090-mutability.
+# Kaliningrad sample, the real-peer test against Debian's dump1090-mutability, and the web map in
+# Debian's chromium driven by playwright-core (screenshots in web/test-artifacts/).
 set -eu
 cd "$(dirname "$0")/.."
 : "${NOFLY_CACHE:=$PWD/.cache/nofly}"
@@ -12,7 +13,15 @@ if ! command -v dump1090-mutability >/dev/null 2>&1; then
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dump1090-mutability >/dev/null
     fi
 fi
+if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+fi
 cargo test --workspace --locked
 cargo build --release --locked
 python3 tests/crosscheck/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NOFLY_CACHE"
 python3 tests/peers/dump1090_peer.py "${CARGO_TARGET_DIR:-target}/release/nofly"
+NOFLY_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/nofly"
+export NOFLY_BIN
+(cd web && node --test tests/)

@@ -4,12 +4,17 @@
 // replay plays, an alert in the panel, and a click on it that flies the map there and offers the
 // evidence bundle. Screenshots go to web/test-artifacts/.
 //
+// A second test watches a live SBS feed served by the test: the recorded dump1090 sample with its
+// times rewritten to now as it is sent, against the synthetic Sicily test zones; the lag badge,
+// aircraft and alerts must arrive through the server-sent-events stream.
+//
 // NOFLY_BIN: the nofly binary (default ../target/release/nofly); NOFLY_CACHE: the demo's cache;
 // CHROMIUM: the browser (default /usr/bin/chromium).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, copyFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, copyFileSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,31 +24,59 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const artifacts = join(root, 'web', 'test-artifacts');
 const bin = process.env.NOFLY_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'release', 'nofly');
-const port = 18000 + (process.pid % 1000);
-const base = `http://127.0.0.1:${port}/`;
-let server;
 let browser;
-let serverLog = '';
 
-async function waitForServer(deadline) {
+/** Starts nofly with `args` (plus --http on a free port) and waits until it serves. */
+async function startNofly(args, options = {}) {
+  const port = 18000 + ((process.pid + (options.offset ?? 0)) % 1000);
+  const work = mkdtempSync(join(tmpdir(), 'nofly-map-'));
+  const proc = spawn(bin, [...args, '--http', `127.0.0.1:${port}`], { cwd: work, env: process.env });
+  let log = '';
+  proc.stderr.on('data', (d) => { log += d; });
+  proc.stdout.on('data', () => {});
+  const base = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     try {
-      const r = await fetch(`${base}healthz`);
-      if (r.ok) return;
+      if ((await fetch(`${base}healthz`)).ok) return { proc, base, log: () => log };
     } catch { /* not up yet */ }
-    if (server.exitCode != null) throw new Error(`nofly demo exited (${server.exitCode}):\n${serverLog}`);
-    if (Date.now() > deadline) throw new Error(`nofly demo did not serve within the time allowed:\n${serverLog}`);
+    if (proc.exitCode != null) throw new Error(`nofly ${args[0]} exited (${proc.exitCode}):\n${log}`);
+    if (Date.now() > deadline) throw new Error(`nofly ${args[0]} did not serve in time:\n${log}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
+/** A page that records every error it shows. */
+async function openPage(base) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('requestfailed', (r) => { if (!r.url().includes('/api/stream')) problems.push(`request failed: ${r.url()}`); });
+  await page.goto(base);
+  await page.waitForFunction(() => window.nofly?.ready === true, null, { timeout: 60_000 });
+  await page.waitForFunction(() => window.nofly.map.loaded(), null, { timeout: 30_000 });
+  return { page, problems };
+}
+
+/** Clicks the oldest alert in the panel and waits until the map is centred on it. */
+async function clickOldestAlert(page) {
+  await page.evaluate(() => window.nofly.map.jumpTo({ center: [0, 40], zoom: 3 }));
+  const item = page.locator('#alerts li').last();
+  const id = await item.getAttribute('data-id');
+  const event = await page.evaluate((eventId) => window.nofly.state.events.find((e) => e.id === eventId), id);
+  await item.click();
+  await page.waitForFunction(([lon, lat]) => {
+    const c = window.nofly.map.getCenter();
+    return !window.nofly.map.isMoving() && Math.abs(c.lng - lon) < 0.01 && Math.abs(c.lat - lat) < 0.01;
+  }, [event.lon, event.lat], { timeout: 10_000 });
+  assert.equal(await page.isVisible('#details'), true, 'the alert details are shown');
+  assert.match(await page.textContent('#details-fields'), new RegExp(event.id));
+  return event;
+}
+
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
-  const work = mkdtempSync(join(tmpdir(), 'nofly-map-'));
-  server = spawn(bin, ['demo', '--http', `127.0.0.1:${port}`], { cwd: work, env: process.env });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  server.stdout.on('data', () => {});
-  await waitForServer(Date.now() + 600_000);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -52,18 +85,11 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGINT');
 });
 
 test('the demo replay: zones, moving aircraft, alerts, and a click that flies there', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-  await page.goto(base);
-  await page.waitForFunction(() => window.nofly?.ready === true, null, { timeout: 60_000 });
-  await page.waitForFunction(() => window.nofly.map.loaded(), null, { timeout: 30_000 });
+  const demo = await startNofly(['demo'], { timeoutMs: 600_000 });
+  const { page, problems } = await openPage(demo.base);
 
   assert.equal(await page.textContent('#mode'), 'replay');
   const zones = await page.evaluate(() => window.nofly.map.queryRenderedFeatures({ layers: ['zones-fill'] }).length);
@@ -93,19 +119,9 @@ test('the demo replay: zones, moving aircraft, alerts, and a click that flies th
   assert.ok(moved.length > 0, `aircraft moved while the replay played (${JSON.stringify(afterPlay.positions)})`);
   assert.ok(afterPlay.alerts > before.alerts, `an alert appeared in the panel (${before.alerts} → ${afterPlay.alerts})`);
 
-  await page.evaluate(() => window.nofly.map.jumpTo({ center: [0, 40], zoom: 3 }));
-  const first = page.locator('#alerts li').last();
-  const eventId = await first.getAttribute('data-id');
-  const event = await page.evaluate((id) => window.nofly.state.events.find((e) => e.id === id), eventId);
-  await first.click();
-  await page.waitForFunction(([lon, lat]) => {
-    const c = window.nofly.map.getCenter();
-    return !window.nofly.map.isMoving() && Math.abs(c.lng - lon) < 0.01 && Math.abs(c.lat - lat) < 0.01;
-  }, [event.lon, event.lat], { timeout: 10_000 });
-  assert.equal(await page.isVisible('#details'), true, 'the alert details are shown');
-  assert.match(await page.textContent('#details-fields'), new RegExp(event.id));
+  const event = await clickOldestAlert(page);
   const href = await page.getAttribute('#evidence', 'href');
-  const bundle = await (await page.request.get(new URL(href, base).toString())).json();
+  const bundle = await (await page.request.get(new URL(href, demo.base).toString())).json();
   assert.equal(bundle.event.record.event.id, event.id, 'the evidence download is the bundle of that event');
   assert.ok(bundle.checkpoint?.signature, 'the bundle carries the signed checkpoint');
   await page.waitForTimeout(500);
@@ -113,5 +129,54 @@ test('the demo replay: zones, moving aircraft, alerts, and a click that flies th
   if (process.env.NOFLY_UPDATE_SCREENSHOT === '1') {
     copyFileSync(join(artifacts, 'map-alert.png'), join(root, 'docs', 'images', 'web-map.png'));
   }
+  assert.deepEqual(problems, [], 'no error in the page');
+  demo.proc.kill('SIGINT');
+});
+
+/** SBS lines with their generated and logged date and time set to the wall clock (UTC). */
+function stampedNow(line) {
+  const f = line.split(',');
+  if (f.length < 10) return line;
+  const now = new Date().toISOString(); // 2026-11-25T16:14:24.937Z
+  const date = now.slice(0, 10).replaceAll('-', '/');
+  const time = now.slice(11, 23);
+  f[6] = date; f[7] = time; f[8] = date; f[9] = time;
+  return f.join(',');
+}
+
+test('a live feed: lag badge, aircraft and alerts arrive through the stream', async () => {
+  const lines = readFileSync(join(root, 'data/samples/modes1_dump1090mut_30003.sbs'), 'utf8').trim().split('\n');
+  lines.sort((a, b) => a.split(',')[7].localeCompare(b.split(',')[7]));
+  // nofly connects as soon as it starts; the lines are sent once the page is open.
+  const feed = createServer();
+  const connected = new Promise((r) => feed.once('connection', r));
+  await new Promise((r) => feed.listen(0, '127.0.0.1', r));
+  const zones = join(root, 'crates/cli/tests/fixtures/synthetic-sicily-zones.geojson');
+  const watch = await startNofly(['watch', '--zones', zones, '--source', `sbs://127.0.0.1:${feed.address().port}`], { offset: 500 });
+  const { page, problems } = await openPage(watch.base);
+  assert.equal(await page.textContent('#mode'), 'live');
+  const socket = await connected;
+  // Sent over about six seconds, each line stamped with the time it is sent.
+  const sending = (async () => {
+    for (const [i, line] of lines.entries()) {
+      socket.write(`${stampedNow(line)}\n`);
+      if (i % 10 === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  await page.waitForFunction(() => window.nofly.state.aircraft.size > 0, null, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelectorAll('#alerts li').length > 0, null, { timeout: 30_000 });
+  await page.waitForFunction(() => !document.getElementById('lag').hidden, null, { timeout: 10_000 });
+  const badge = await page.textContent('#lag');
+  const lag = Number(/lag (-?[0-9.]+) s/.exec(badge)?.[1]);
+  assert.ok(Number.isFinite(lag) && lag < 30, `the lag badge shows a small lag: ${badge}`);
+  const drawn = await page.evaluate(() => window.nofly.map.querySourceFeatures('aircraft').length);
+  assert.ok(drawn > 0, 'the aircraft is drawn');
+  await clickOldestAlert(page);
+  await sending;
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(artifacts, 'map-live.png') });
+  socket.destroy();
+  feed.close();
+  watch.proc.kill('SIGINT');
   assert.deepEqual(problems, [], 'no error in the page');
 });

@@ -348,3 +348,53 @@ fn a_mix_of_openair_and_geojson_exports_to_geojson_that_reads_back_the_same() {
     let check = nofly(&["zones", "check", out.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&check.stdout).contains("TMA-NICE-PARTIE-3 [custom]"));
 }
+
+#[test]
+fn nofly_serve_shows_the_events_of_a_store_as_they_were_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, events) = (dir.path().join("store.db"), dir.path().join("e.jsonl"));
+    let zones = fixture("synthetic-sicily-zones.geojson");
+    let out = nofly(&[
+        "replay",
+        "--zones",
+        zones.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+        repo_file("data/samples/modes1_dump1090mut_30003.sbs")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_nofly"))
+        .args(["serve", "--zones", zones.to_str().unwrap()])
+        .args(["--db", db.to_str().unwrap()])
+        .args(["--http", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "nofly serve listens");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let (status, body) = http("GET", &format!("{base}/api/events"), None, "");
+    let (info_status, info) = http("GET", &format!("{base}/api/info"), None, "");
+    let (put_status, _) = http("PUT", &format!("{base}/api/zones"), Some("x"), "{}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!((status, info_status), (200, 200), "{body} {info}");
+    let served: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let written = json_lines(&std::fs::read_to_string(&events).unwrap());
+    assert!(!written.is_empty());
+    assert_eq!(served["events"].as_array().unwrap(), &written);
+    assert!(info.contains("\"mode\":\"store\""), "{info}");
+    assert_eq!(put_status, 405, "no token configured: zones are read only");
+}

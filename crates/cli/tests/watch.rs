@@ -264,23 +264,6 @@ fn zone_files_are_reloaded_on_sighup_and_on_change_and_a_broken_one_is_refused()
     }
 }
 
-/// Status and body of an HTTP request to the watch's API.
-fn http(method: &str, url: &str, token: Option<&str>, body: &str) -> (u16, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let auth = token.map(|t| format!("Bearer {t}")).unwrap_or_default();
-    let mut response = if method == "GET" {
-        agent.get(url).header("Authorization", &auth).call()
-    } else {
-        agent.put(url).header("Authorization", &auth).send(body)
-    }
-    .unwrap();
-    let status = response.status().as_u16();
-    (status, response.body_mut().read_to_string().unwrap())
-}
-
 #[test]
 fn the_web_api_follows_a_live_feed_and_takes_zone_uploads_with_the_token() {
     let dir = tempfile::tempdir().unwrap();

@@ -236,11 +236,12 @@ impl SqliteStore {
             .map_err(|e| self.err(e))
     }
 
-    /// Every stored event as the JSON object the events output has, in time order (ties by id).
+    /// Every stored event as the JSON object the events output has, in time order (ties in the order
+    /// they were raised).
     pub fn event_jsons(&self) -> Result<Vec<String>, StoreError> {
         let mut statement = self
             .conn
-            .prepare("SELECT json FROM events ORDER BY time, id")
+            .prepare("SELECT json FROM events ORDER BY time, rowid")
             .map_err(|e| self.err(e))?;
         let rows = statement
             .query_map([], |r| r.get::<_, String>(0))

@@ -44,3 +44,20 @@ pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect()
 }
+
+/// Status and body of an HTTP request (GET, or PUT with `body`) to nofly's API.
+pub fn http(method: &str, url: &str, token: Option<&str>, body: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let auth = token.map(|t| format!("Bearer {t}")).unwrap_or_default();
+    let mut response = if method == "GET" {
+        agent.get(url).header("Authorization", &auth).call()
+    } else {
+        agent.put(url).header("Authorization", &auth).send(body)
+    }
+    .unwrap();
+    let status = response.status().as_u16();
+    (status, response.body_mut().read_to_string().unwrap())
+}
