@@ -93,12 +93,26 @@ pub fn router(monitor: Arc<Monitor>, options: ServerOptions) -> Router {
         .with_state(App { monitor, options })
 }
 
+/// An error answer, sent as `{"error": message}` (a 401 also names the Bearer scheme).
+struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Json(json!({ "error": self.1 }));
+        if self.0 == StatusCode::UNAUTHORIZED {
+            (self.0, [(header::WWW_AUTHENTICATE, "Bearer")], body).into_response()
+        } else {
+            (self.0, body).into_response()
+        }
+    }
+}
+
 fn problem(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": message.into() }))).into_response()
+    ApiError(status, message.into()).into_response()
 }
 
 /// A time parameter: RFC 3339 or Unix seconds.
-fn parse_time(name: &str, value: &Option<String>) -> Result<Option<EventTime>, Response> {
+fn parse_time(name: &str, value: &Option<String>) -> Result<Option<EventTime>, ApiError> {
     let Some(text) = value.as_deref().filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
@@ -107,7 +121,7 @@ fn parse_time(name: &str, value: &Option<String>) -> Result<Option<EventTime>, R
         Err(_) => text.parse::<EventTime>().ok(),
     };
     parsed.map(Some).ok_or_else(|| {
-        problem(
+        ApiError(
             StatusCode::BAD_REQUEST,
             format!("{name}: {text:?} is neither an RFC 3339 time nor Unix seconds"),
         )
@@ -237,7 +251,7 @@ async fn zones(State(app): State<App>, Query(q): Query<ZonesQuery>) -> Response 
         .fetch_add(1, Ordering::Relaxed);
     let at = match parse_time("at", &q.at) {
         Ok(at) => at,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     let s = app.monitor.read();
     let at = at
@@ -259,7 +273,7 @@ async fn aircraft(State(app): State<App>, Query(q): Query<AircraftQuery>) -> Res
         .fetch_add(1, Ordering::Relaxed);
     let at = match parse_time("at", &q.at) {
         Ok(at) => at,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     let trail_ms = i64::from(q.trail.unwrap_or(300).min(3600)) * 1000;
     Json(json!({ "aircraft": app.monitor.aircraft(at, trail_ms) })).into_response()
@@ -281,7 +295,7 @@ async fn events(State(app): State<App>, Query(q): Query<EventsQuery>) -> Respons
         .fetch_add(1, Ordering::Relaxed);
     let (since, until) = match (parse_time("since", &q.since), parse_time("until", &q.until)) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(r), _) | (_, Err(r)) => return r,
+        (Err(e), _) | (_, Err(e)) => return e.into_response(),
     };
     let kinds: Vec<&str> = q.kind.as_deref().map_or(Vec::new(), |k| {
         k.split(',')
@@ -427,7 +441,7 @@ async fn openapi() -> Response {
 }
 
 /// Checks the bearer token in constant time (both sides hashed, then compared whole).
-fn authorised(app: &App, headers: &HeaderMap) -> Result<(), Response> {
+fn authorised(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
     let expected = app.options.token.as_deref().unwrap_or_default();
     let given = headers
         .get(header::AUTHORIZATION)
@@ -442,12 +456,10 @@ fn authorised(app: &App, headers: &HeaderMap) -> Result<(), Response> {
     if same && !given.is_empty() {
         Ok(())
     } else {
-        Err((
+        Err(ApiError(
             StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            Json(json!({ "error": "a valid bearer token is needed" })),
-        )
-            .into_response())
+            "a valid bearer token is needed".into(),
+        ))
     }
 }
 
@@ -471,8 +483,8 @@ async fn upload_zones(State(app): State<App>, headers: HeaderMap, body: String) 
         .counters
         .requests
         .fetch_add(1, Ordering::Relaxed);
-    if let Err(r) = authorised(&app, &headers) {
-        return r;
+    if let Err(e) = authorised(&app, &headers) {
+        return e.into_response();
     }
     ask_zone_owner(&app, ZoneCommand::Upload { text: body }).await
 }
@@ -482,8 +494,8 @@ async fn reload_zones(State(app): State<App>, headers: HeaderMap) -> Response {
         .counters
         .requests
         .fetch_add(1, Ordering::Relaxed);
-    if let Err(r) = authorised(&app, &headers) {
-        return r;
+    if let Err(e) = authorised(&app, &headers) {
+        return e.into_response();
     }
     ask_zone_owner(&app, ZoneCommand::Reload).await
 }
