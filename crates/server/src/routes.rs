@@ -4,8 +4,10 @@
 use crate::assets;
 use crate::monitor::{wall_ms, Monitor, StoredEvent};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -88,9 +90,22 @@ pub fn router(monitor: Arc<Monitor>, options: ServerOptions) -> Router {
     if writable {
         api = api.route("/api/zones/reload", post(reload_zones));
     }
+    let app = App { monitor, options };
     api.fallback(static_asset)
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
-        .with_state(App { monitor, options })
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            count_request,
+        ))
+        .with_state(app)
+}
+
+async fn count_request(State(app): State<App>, request: Request, next: Next) -> Response {
+    app.monitor
+        .counters
+        .requests
+        .fetch_add(1, Ordering::Relaxed);
+    next.run(request).await
 }
 
 /// An error answer, sent as `{"error": message}` (a 401 also names the Bearer scheme).
@@ -129,18 +144,10 @@ fn parse_time(name: &str, value: &Option<String>) -> Result<Option<EventTime>, A
 }
 
 async fn healthz(State(app): State<App>) -> Response {
-    app.monitor
-        .counters
-        .requests
-        .fetch_add(1, Ordering::Relaxed);
     Json(json!({ "status": "ok", "mode": app.monitor.mode() })).into_response()
 }
 
 async fn info(State(app): State<App>) -> Response {
-    app.monitor
-        .counters
-        .requests
-        .fetch_add(1, Ordering::Relaxed);
     let s = app.monitor.read();
     let span = s.tracks.span();
     Json(json!({
@@ -159,7 +166,6 @@ async fn info(State(app): State<App>) -> Response {
 
 async fn metrics(State(app): State<App>) -> Response {
     let c = &app.monitor.counters;
-    c.requests.fetch_add(1, Ordering::Relaxed);
     let status = app.monitor.status();
     let zones = app.monitor.read().zones.len();
     let by_kind = app.monitor.read().events_by_kind.clone();
@@ -232,7 +238,7 @@ async fn metrics(State(app): State<App>) -> Response {
     metric(
         "nofly_http_requests_total",
         "counter",
-        "HTTP API requests answered.",
+        "HTTP requests answered.",
         one(load(&c.requests)),
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
@@ -244,11 +250,14 @@ struct ZonesQuery {
     geometry: Option<bool>,
 }
 
-async fn zones(State(app): State<App>, Query(q): Query<ZonesQuery>) -> Response {
-    app.monitor
-        .counters
-        .requests
-        .fetch_add(1, Ordering::Relaxed);
+async fn zones(
+    State(app): State<App>,
+    query: Result<Query<ZonesQuery>, QueryRejection>,
+) -> Response {
+    let q = match query {
+        Ok(Query(q)) => q,
+        Err(e) => return problem(StatusCode::BAD_REQUEST, e.body_text()),
+    };
     let at = match parse_time("at", &q.at) {
         Ok(at) => at,
         Err(e) => return e.into_response(),
@@ -266,11 +275,14 @@ struct AircraftQuery {
     trail: Option<u32>,
 }
 
-async fn aircraft(State(app): State<App>, Query(q): Query<AircraftQuery>) -> Response {
-    app.monitor
-        .counters
-        .requests
-        .fetch_add(1, Ordering::Relaxed);
+async fn aircraft(
+    State(app): State<App>,
+    query: Result<Query<AircraftQuery>, QueryRejection>,
+) -> Response {
+    let q = match query {
+        Ok(Query(q)) => q,
+        Err(e) => return problem(StatusCode::BAD_REQUEST, e.body_text()),
+    };
     let at = match parse_time("at", &q.at) {
         Ok(at) => at,
         Err(e) => return e.into_response(),
@@ -288,11 +300,14 @@ struct EventsQuery {
     limit: Option<usize>,
 }
 
-async fn events(State(app): State<App>, Query(q): Query<EventsQuery>) -> Response {
-    app.monitor
-        .counters
-        .requests
-        .fetch_add(1, Ordering::Relaxed);
+async fn events(
+    State(app): State<App>,
+    query: Result<Query<EventsQuery>, QueryRejection>,
+) -> Response {
+    let q = match query {
+        Ok(Query(q)) => q,
+        Err(e) => return problem(StatusCode::BAD_REQUEST, e.body_text()),
+    };
     let (since, until) = match (parse_time("since", &q.since), parse_time("until", &q.until)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return e.into_response(),
@@ -343,10 +358,6 @@ async fn events(State(app): State<App>, Query(q): Query<EventsQuery>) -> Respons
 }
 
 async fn evidence(State(app): State<App>, Path(id): Path<String>) -> Response {
-    app.monitor
-        .counters
-        .requests
-        .fetch_add(1, Ordering::Relaxed);
     let Some(build) = app.options.evidence.clone() else {
         return problem(
             StatusCode::NOT_FOUND,
@@ -393,7 +404,6 @@ async fn evidence(State(app): State<App>, Path(id): Path<String>) -> Response {
 /// reader can never make the server hold more than that.
 async fn stream(State(app): State<App>, ConnectInfo(peer): ConnectInfo<SocketAddr>) -> Response {
     let c = &app.monitor.counters;
-    c.requests.fetch_add(1, Ordering::Relaxed);
     let mut feed = app.monitor.subscribe();
     let (tx, rx) = mpsc::channel::<SseEvent>(CLIENT_QUEUE);
     let status = serde_json::to_string(&app.monitor.status()).unwrap_or_default();
@@ -479,10 +489,6 @@ async fn ask_zone_owner(app: &App, command: ZoneCommand) -> Response {
 }
 
 async fn upload_zones(State(app): State<App>, headers: HeaderMap, body: String) -> Response {
-    app.monitor
-        .counters
-        .requests
-        .fetch_add(1, Ordering::Relaxed);
     if let Err(e) = authorised(&app, &headers) {
         return e.into_response();
     }
@@ -490,10 +496,6 @@ async fn upload_zones(State(app): State<App>, headers: HeaderMap, body: String) 
 }
 
 async fn reload_zones(State(app): State<App>, headers: HeaderMap) -> Response {
-    app.monitor
-        .counters
-        .requests
-        .fetch_add(1, Ordering::Relaxed);
     if let Err(e) = authorised(&app, &headers) {
         return e.into_response();
     }
