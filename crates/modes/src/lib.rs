@@ -5,6 +5,7 @@ pub mod altitude;
 pub mod cpr;
 pub mod crc;
 mod hex;
+pub mod integrity;
 mod message;
 mod tracker;
 

@@ -5,6 +5,7 @@
 use crate::altitude::{ac12_feet, ac13_feet, squawk};
 use crate::cpr::Cpr;
 use crate::crc::{fix_single_bit, syndrome};
+use crate::integrity::{navigation_integrity, Supplements};
 use nofly_model::{Callsign, Icao24};
 
 /// Why a frame was not decoded.
@@ -101,10 +102,17 @@ pub struct Message {
     /// NIC supplement A (TC 31).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nic_supplement_a: Option<bool>,
-    /// Navigation accuracy category for position (TC 31).
+    /// NIC supplement B (bit 40 of airborne positions; a supplement in ADS-B version 2 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nic_supplement_b: Option<bool>,
+    /// NIC supplement C (TC 31 surface status, version 2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nic_supplement_c: Option<bool>,
+    /// Navigation accuracy category for position (TC 31, and TC 29 of version 2).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nacp: Option<u8>,
-    /// Navigation integrity category implied by the position type code.
+    /// Navigation integrity category of a position from its type code alone (no supplement known
+    /// from this message; [`crate::Tracker::integrity`] applies the aircraft's supplements).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nic: Option<u8>,
 }
@@ -231,12 +239,7 @@ fn extended_squitter(f: &[u8], m: &mut Message) {
                 m.track = Some(f64::from(bits(f, 46, 52)) * 360.0 / 128.0);
             }
             position(f, m);
-            m.nic = Some(match tc {
-                5 => 11,
-                6 => 10,
-                7 => 8,
-                _ => 0,
-            });
+            m.nic = navigation_integrity(tc, Supplements::default());
         }
         9..=18 | 20..=22 => {
             let ac12 = bits(f, 41, 52) as u16;
@@ -247,18 +250,10 @@ fn extended_squitter(f: &[u8], m: &mut Message) {
             }
             m.on_ground = Some(false);
             position(f, m);
-            m.nic = Some(match tc {
-                9 | 20 => 11,
-                10 | 21 => 10,
-                11 => 8,
-                12 => 7,
-                13 => 6,
-                14 => 5,
-                15 => 4,
-                16 => 2,
-                17 => 1,
-                _ => 0,
-            });
+            if tc <= 18 {
+                m.nic_supplement_b = Some(bits(f, 40, 40) == 1);
+            }
+            m.nic = navigation_integrity(tc, Supplements::default());
         }
         19 => velocity(f, m),
         28 if bits(f, 38, 40) == 1 => {
@@ -275,6 +270,7 @@ fn extended_squitter(f: &[u8], m: &mut Message) {
             if baro != 0 {
                 m.qnh = Some(800.0 + f64::from(baro - 1) * 0.8);
             }
+            m.nacp = Some(bits(f, 72, 75) as u8);
         }
         31 => {
             let version = bits(f, 73, 75) as u8;
@@ -282,6 +278,10 @@ fn extended_squitter(f: &[u8], m: &mut Message) {
             if version >= 1 {
                 m.nic_supplement_a = Some(bits(f, 76, 76) == 1);
                 m.nacp = Some(bits(f, 77, 80) as u8);
+            }
+            if version >= 2 && bits(f, 38, 40) == 1 {
+                // Surface status: supplement C is the last bit of the capability class.
+                m.nic_supplement_c = Some(bits(f, 52, 52) == 1);
             }
         }
         _ => {}

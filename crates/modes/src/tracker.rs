@@ -3,6 +3,7 @@
 //! positions into latitudes and longitudes, with a plausibility check that rejects bad decodes.
 
 use crate::cpr::{global_airborne, global_surface, local, Cpr};
+use crate::integrity::{navigation_integrity, Supplements};
 use crate::Message;
 use std::collections::{HashMap, HashSet};
 
@@ -21,6 +22,10 @@ struct Aircraft {
     even: Option<(Cpr, i64, bool)>,
     odd: Option<(Cpr, i64, bool)>,
     last: Option<(f64, f64, i64)>,
+    /// Version and NIC supplements A and C from its operational status.
+    status: Supplements,
+    /// Latest NACp (TC 31, or TC 29 of version 2).
+    nacp: Option<u8>,
 }
 
 /// What the tracker made of one message.
@@ -72,6 +77,21 @@ impl Tracker {
         self.aircraft.len()
     }
 
+    /// The NIC of a position message given what its aircraft said of its version and supplements,
+    /// and the aircraft's latest NACp: `(nic, nacp)`.
+    pub fn integrity(&self, m: &Message) -> (Option<u8>, Option<u8>) {
+        let aircraft = m.icao24.and_then(|a| self.aircraft.get(&a.0));
+        let nacp = aircraft.and_then(|a| a.nacp);
+        let Some(tc) = m.tc.filter(|_| m.cpr.is_some()) else {
+            return (None, nacp);
+        };
+        let supplements = Supplements {
+            b: m.nic_supplement_b.unwrap_or(false),
+            ..aircraft.map(|a| a.status).unwrap_or_default()
+        };
+        (navigation_integrity(tc, supplements), nacp)
+    }
+
     /// Takes one decoded message received at `t_ms`.
     pub fn update(&mut self, t_ms: i64, m: &Message) -> Tracked {
         let Some(addr) = m.icao24.map(|a| a.0) else {
@@ -83,6 +103,19 @@ impl Tracker {
             }
         } else if m.df == 11 || m.df == 17 || m.df == 18 {
             self.announced.insert(addr);
+        }
+        if m.adsb_version.is_some() || m.nacp.is_some() {
+            let a = self.aircraft.entry(addr).or_default();
+            if let Some(version) = m.adsb_version {
+                a.status.version = Some(version);
+                a.status.a = m.nic_supplement_a.unwrap_or(false);
+                if let Some(c) = m.nic_supplement_c {
+                    a.status.c = c;
+                }
+            }
+            if m.nacp.is_some() {
+                a.nacp = m.nacp;
+            }
         }
         let Some(cpr) = m.cpr else {
             return Tracked::Accepted { position: None };

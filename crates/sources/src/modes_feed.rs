@@ -297,8 +297,7 @@ impl FrameDecoder {
         r.track_deg = m.track.map(|v| v as f32);
         r.vertical_rate_fpm = m.vertical_rate.map(|v| v as f32);
         r.on_ground = m.on_ground;
-        r.nic = m.nic;
-        r.nacp = m.nacp;
+        (r.nic, r.nacp) = self.tracker.integrity(&m);
         Some((m, r))
     }
 
