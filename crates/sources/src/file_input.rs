@@ -154,6 +154,17 @@ fn read_text_with(
             opensky_csv::read(input, name, input_index, stats, emit).map_err(fail)
         }
         Format::OpenSkyParquet => Err(fail("Parquet is read from files, not streams".into())),
+        Format::ReadsbJson => {
+            let mut text = String::new();
+            BufReader::new(input)
+                .read_to_string(&mut text)
+                .map_err(|error| FileError::Io {
+                    file: name.to_string(),
+                    error,
+                })?;
+            crate::readsb_json::read(&text, name, input_index, untimed_start, stats, emit);
+            Ok(())
+        }
         Format::Beast | Format::Avr | Format::ModesHex => {
             crate::modes_feed::read_modes(input, format, name, input_index, options, stats, emit)
                 .map_err(|error| FileError::Io {

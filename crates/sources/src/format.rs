@@ -19,6 +19,8 @@ pub enum Format {
     Avr,
     /// `<unix seconds>,<hex>` lines, the hex optionally with its Beast header.
     ModesHex,
+    /// readsb / dump1090 JSON: aircraft.json snapshots, JSON-per-line output, trace files.
+    ReadsbJson,
 }
 
 impl Format {
@@ -31,6 +33,7 @@ impl Format {
             Format::Beast => "beast",
             Format::Avr => "avr",
             Format::ModesHex => "modes-hex",
+            Format::ReadsbJson => "readsb-json",
         }
     }
 }
@@ -51,7 +54,8 @@ impl FromStr for Format {
             "beast" => Ok(Format::Beast),
             "avr" => Ok(Format::Avr),
             "modes-hex" => Ok(Format::ModesHex),
-            _ => Err(format!("unknown format {s:?}: use auto, sbs, opensky-csv, opensky-parquet, beast, avr or modes-hex")),
+            "readsb-json" | "json" => Ok(Format::ReadsbJson),
+            _ => Err(format!("unknown format {s:?}: use auto, sbs, opensky-csv, opensky-parquet, beast, avr, modes-hex or readsb-json")),
         }
     }
 }
@@ -78,6 +82,13 @@ pub fn sniff(head: &[u8]) -> Result<Format, String> {
     let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
         return Err("the file is empty".into());
     };
+    if first.starts_with('{')
+        && ["\"aircraft\"", "\"hex\"", "\"trace\""]
+            .iter()
+            .any(|key| text.contains(key))
+    {
+        return Ok(Format::ReadsbJson);
+    }
     if SBS_TYPES.iter().any(|t| first.starts_with(t)) {
         return Ok(Format::Sbs);
     }
@@ -105,7 +116,7 @@ pub fn sniff(head: &[u8]) -> Result<Format, String> {
     }
     let shown: String = first.chars().take(60).collect();
     Err(format!(
-        "first line {shown:?} is none of SBS (MSG,…), an OpenSky CSV header (time,icao24,lat,lon,…), Parquet, Beast, AVR (*HEX;) or <unix seconds>,<hex>"
+        "first line {shown:?} is none of SBS (MSG,…), an OpenSky CSV header (time,icao24,lat,lon,…), Parquet, Beast, AVR (*HEX;), <unix seconds>,<hex> or readsb JSON"
     ))
 }
 
@@ -132,6 +143,18 @@ mod tests {
             Ok(Format::ModesHex)
         );
         assert_eq!(sniff(b"\x1a\x33\x00\x00"), Ok(Format::Beast));
+        assert_eq!(
+            sniff(b"{ \"now\" : 1795623268.2,\n \"aircraft\" : ["),
+            Ok(Format::ReadsbJson)
+        );
+        assert_eq!(
+            sniff(b"{\"hex\":\"aa6abc\",\"lat\":35.5}"),
+            Ok(Format::ReadsbJson)
+        );
+        assert_eq!(
+            sniff(b"{\"icao\":\"4b1812\",\"trace\":[]}"),
+            Ok(Format::ReadsbJson)
+        );
         assert!(sniff(b"hello world").unwrap_err().contains("none of"));
         assert!(sniff(b"").is_err());
     }

@@ -27,6 +27,7 @@ mod modes_feed;
 mod opensky_csv;
 mod opensky_parquet;
 mod raw_records;
+mod readsb_json;
 mod record_error;
 mod sbs;
 

@@ -137,6 +137,30 @@ pub fn extract_raw(
         });
     }
     let text = String::from_utf8_lossy(&bytes);
+    if format == Format::ReadsbJson {
+        // Each entry made self-contained, as canonical JSON.
+        let mut records = Vec::new();
+        crate::readsb_json::for_each_entry(
+            &text,
+            &name,
+            untimed_start,
+            &mut ReadStats::default(),
+            &mut |entry, _| {
+                if wanted.contains(&entry.record) {
+                    records.push(RawRecord {
+                        record: entry.record,
+                        text: entry.value.to_string(),
+                        carried_time_ms: None,
+                    });
+                }
+            },
+        );
+        return Ok(RawExtract {
+            format: format.as_str().into(),
+            header: None,
+            records,
+        });
+    }
     let mut header = None;
     let mut records = Vec::new();
     let mut sbs = SbsParser::new(SbsClock::CarryForward {
@@ -230,6 +254,12 @@ pub fn decode_raw(
                 let line = String::from_utf8(writer.into_inner().map_err(|e| fail(e.to_string()))?)
                     .map_err(|e| fail(e.to_string()))?;
                 decode_csv_line(&header.join(","), line.trim_end(), source).map_err(fail)?
+            }
+            Format::ReadsbJson => {
+                let value: serde_json::Value =
+                    serde_json::from_str(&raw.text).map_err(|e| fail(e.to_string()))?;
+                crate::readsb_json::entry_report(&value, source)
+                    .map_err(|(field, why)| fail(format!("field {field}: {why}")))?
             }
             Format::Beast | Format::Avr | Format::ModesHex => {
                 let mut buf = [0u8; 14];
