@@ -104,6 +104,15 @@ enum Command {
     /// earlier replays and watches), with evidence downloads when the evidence log and its key are
     /// given. Listens on 127.0.0.1:8080 unless --http says otherwise.
     Serve(ServeArgs),
+    /// Find GNSS interference and spoofing in recorded data, from ADS-B alone.
+    ///
+    /// Per H3 cell (resolutions 4 and 6) and 10-minute window of event time: the aircraft seen,
+    /// those whose reports were mostly degraded (NIC below 7, or NACp below 8 without a NIC) and
+    /// those showing a spoofing sign (position jumps no aircraft can fly, cruise altitude at
+    /// walking speed, GNSS height far from barometric altitude). A cell is SUSPECT or INTERFERENCE
+    /// on the lower 95 % confidence bound of its affected share, with hysteresis (docs/gnss.md).
+    /// Writes the cells as GeoJSON and prints each cell's raised periods.
+    Gnss(GnssArgs),
     /// Measure nofly's speed on your own data.
     Bench {
         #[command(subcommand)]
@@ -202,6 +211,34 @@ struct HttpArgs {
     /// token the write endpoints do not exist.
     #[arg(long, value_name = "FILE")]
     http_token_file: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct GnssArgs {
+    /// Recorded inputs (any format `replay` reads; readsb JSON and raw Mode S carry NIC and NACp).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Input format, as for `replay`.
+    #[arg(long, default_value = "auto", value_name = "F")]
+    format: String,
+    /// Where to write the cells (GeoJSON FeatureCollection, one feature per cell and window).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// H3 resolutions; repeat for several.
+    #[arg(long = "resolution", value_name = "RES", default_values_t = [4u8, 6u8])]
+    resolutions: Vec<u8>,
+    /// Window length, seconds.
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    window: u32,
+    /// Write every cell window, not only those with affected aircraft or a raised state.
+    #[arg(long)]
+    all: bool,
+    /// Time of undated SBS lines before the first dated one (RFC 3339).
+    #[arg(long, default_value = "1970-01-01T00:00:00Z", value_name = "TIME")]
+    untimed_start: String,
+    /// Receiver position LAT,LON for raw Mode S inputs.
+    #[arg(long, value_name = "LAT,LON")]
+    receiver: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -502,6 +539,7 @@ fn main() -> ExitCode {
         } => commands::zones_check::export(&files, geojson.as_deref()),
         Command::Demo(a) => commands::demo::run(a),
         Command::Serve(a) => commands::serve::run(a),
+        Command::Gnss(a) => commands::gnss::run(a),
         Command::Bench {
             command:
                 BenchCommand::Geofence {

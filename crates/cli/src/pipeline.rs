@@ -105,15 +105,23 @@ pub fn settings_json(
     .to_string()
 }
 
-/// Reads every input, runs the engine over the zones, and returns what was found.
-pub fn replay_files(
-    zones: &[Zone],
+/// Everything read from the inputs.
+pub struct InputsRead {
+    /// The reports, in input order (not yet sorted).
+    pub reports: Vec<Report>,
+    /// Counts over all inputs.
+    pub read: ReadStats,
+    /// Each input with its hash and format.
+    pub inputs: Vec<InputRecord>,
+}
+
+/// Reads every input, reporting problems and progress on stderr.
+pub fn read_inputs(
     inputs: &[PathBuf],
     format: Option<Format>,
     untimed_start: EventTime,
     receiver: Option<(f64, f64)>,
-    detection: &Detection,
-) -> Result<ReplayOutcome> {
+) -> Result<InputsRead> {
     let options = nofly_sources::ModesOptions {
         start: untimed_start,
         receiver,
@@ -124,7 +132,6 @@ pub fn replay_files(
         "at most {} inputs per run",
         u16::MAX
     );
-    let started = Instant::now();
     let mut reports: Vec<Report> = Vec::new();
     let mut read = ReadStats::default();
     let mut records = Vec::new();
@@ -182,6 +189,28 @@ pub fn replay_files(
             format: used.as_str().to_string(),
         });
     }
+    Ok(InputsRead {
+        reports,
+        read,
+        inputs: records,
+    })
+}
+
+/// Reads every input, runs the engine over the zones, and returns what was found.
+pub fn replay_files(
+    zones: &[Zone],
+    inputs: &[PathBuf],
+    format: Option<Format>,
+    untimed_start: EventTime,
+    receiver: Option<(f64, f64)>,
+    detection: &Detection,
+) -> Result<ReplayOutcome> {
+    let started = Instant::now();
+    let InputsRead {
+        mut reports,
+        read,
+        inputs: records,
+    } = read_inputs(inputs, format, untimed_start, receiver)?;
     let read_time = started.elapsed();
 
     let detect_started = Instant::now();

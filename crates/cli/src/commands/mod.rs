@@ -4,6 +4,7 @@ pub mod bench;
 pub mod decode;
 pub mod demo;
 pub mod evidence;
+pub mod gnss;
 pub mod replay;
 pub mod serve;
 pub mod watch;
