@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every test: the Rust workspace (unit, integration, doc tests, the independent Python evidence
 # verifier), the cross-check of nofly against an independent shapely implementation on the real
-# Kaliningrad sample, the real-peer test against Debian's dump1090-mutability, the HTTP API against
+# Kaliningrad sample, the real-peer test against Debian's dump1090-mutability, GNSS spoofing found
+# in the real noisy_spoofing sample and not in the clean recordings, the HTTP API against
 # its OpenAPI document (schemathesis), and the web map in Debian's chromium driven by
 # playwright-core (screenshots in web/test-artifacts/).
 set -eu
@@ -23,6 +24,7 @@ cargo test --workspace --locked
 cargo build --release --locked
 python3 tests/crosscheck/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NOFLY_CACHE"
 python3 tests/peers/dump1090_peer.py "${CARGO_TARGET_DIR:-target}/release/nofly"
+python3 tests/gnss/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NOFLY_CACHE"
 python3 tests/api/conformance.py "${CARGO_TARGET_DIR:-target}/release/nofly"
 NOFLY_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/nofly"
 export NOFLY_BIN

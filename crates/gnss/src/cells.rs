@@ -11,8 +11,9 @@
 //! `(p + z²/2n − z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n)` with `p = k/n`.
 //! One affected aircraft of one gives 0.21, two of two 0.34, 10 of 100 0.055.
 //!
-//! States: INTERFERENCE when the lower bound reaches 0.30, SUSPECT when it reaches 0.10, else
-//! NORMAL. A cell rises at once; it falls only after two windows in a row below its state, or
+//! States: INTERFERENCE when the lower bound reaches 0.30 with at least two aircraft affected,
+//! SUSPECT when it reaches 0.10, else NORMAL; a single degraded aircraft without a spoofing sign
+//! raises nothing (its avionics, not the area, may be at fault), while one spoofing sign may. A cell rises at once; it falls only after two windows in a row below its state, or
 //! after three windows without any aircraft (nothing seen is no evidence of an end).
 
 use crate::indicators::{Indicator, TrackChecker};
@@ -239,7 +240,12 @@ impl GnssMonitor {
                 }
             }
             let lower = wilson_lower(affected, n);
-            let target = if lower >= s.interference_from {
+            // One aircraft with poor integrity is an avionics problem; two are an area problem. A
+            // spoofing sign is evidence on its own.
+            let evidence = spoofed > 0 || degraded >= 2;
+            let target = if !evidence {
+                CellState::Normal
+            } else if lower >= s.interference_from && affected >= 2 {
                 CellState::Interference
             } else if lower >= s.suspect_from {
                 CellState::Suspect
@@ -397,6 +403,27 @@ mod tests {
                 .len(),
             7
         );
+    }
+
+    #[test]
+    fn a_lone_degraded_aircraft_raises_nothing_but_a_lone_spoofed_one_does() {
+        let settings = GnssSettings { resolutions: vec![Resolution::Four], ..GnssSettings::default() };
+        let mut m = GnssMonitor::new(settings);
+        m.observe(&report(1, 10, 33.7, -125.0, 2));
+        // Synthetic: 51 kt at FL380 for a minute.
+        for t in 0..=6 {
+            let mut r = report(2, 10 + t * 10, 49.7, 23.9, 8);
+            r.alt_baro_ft = Some(38_000.0);
+            r.ground_speed_kt = Some(51.0);
+            m.observe(&r);
+        }
+        m.finish();
+        let spoofed_cell = LatLng::new(49.7, 23.9).unwrap().to_cell(Resolution::Four).to_string();
+        for w in &m.windows {
+            let expected = if w.cell == spoofed_cell { CellState::Suspect } else { CellState::Normal };
+            assert_eq!((w.aircraft, w.state), (1, expected), "{w:?}");
+        }
+        assert_eq!(m.windows.len(), 2);
     }
 
     #[test]
