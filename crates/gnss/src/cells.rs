@@ -407,7 +407,10 @@ mod tests {
 
     #[test]
     fn a_lone_degraded_aircraft_raises_nothing_but_a_lone_spoofed_one_does() {
-        let settings = GnssSettings { resolutions: vec![Resolution::Four], ..GnssSettings::default() };
+        let settings = GnssSettings {
+            resolutions: vec![Resolution::Four],
+            ..GnssSettings::default()
+        };
         let mut m = GnssMonitor::new(settings);
         m.observe(&report(1, 10, 33.7, -125.0, 2));
         // Synthetic: 51 kt at FL380 for a minute.
@@ -418,9 +421,16 @@ mod tests {
             m.observe(&r);
         }
         m.finish();
-        let spoofed_cell = LatLng::new(49.7, 23.9).unwrap().to_cell(Resolution::Four).to_string();
+        let spoofed_cell = LatLng::new(49.7, 23.9)
+            .unwrap()
+            .to_cell(Resolution::Four)
+            .to_string();
         for w in &m.windows {
-            let expected = if w.cell == spoofed_cell { CellState::Suspect } else { CellState::Normal };
+            let expected = if w.cell == spoofed_cell {
+                CellState::Suspect
+            } else {
+                CellState::Normal
+            };
             assert_eq!((w.aircraft, w.state), (1, expected), "{w:?}");
         }
         assert_eq!(m.windows.len(), 2);

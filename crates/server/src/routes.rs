@@ -266,7 +266,11 @@ async fn zones(
     let at = at
         .or(s.latest)
         .unwrap_or_else(|| EventTime::from_millis(wall_ms()));
-    Json(s.zones.feature_collection(at, q.geometry.unwrap_or(true))).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        s.zones.feature_collection(at, q.geometry.unwrap_or(true)),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
