@@ -9,6 +9,10 @@
 //!   but a spoofed GNSS velocity does (a spoofer replays a fixed or circling position).
 //! - **Height divergence**: GNSS height and barometric altitude more than 2,000 ft apart for 30 s
 //!   or more (they differ by temperature and pressure, a few hundred feet, not thousands).
+//! - **Course mismatch**: over 30 s to 2 min and at least 5 km, at 150 kt or more, the bearing from
+//!   the earlier position to the later one differs by more than 45° from the mean of the tracks the
+//!   aircraft reported at both ends (in a steady turn the chord follows that mean, so turns pass);
+//!   only new fixes at most 15 s apart are compared, as a track is stale after a coverage gap.
 
 use nofly_model::{Icao24, Report};
 use serde::Serialize;
@@ -21,6 +25,12 @@ const CRUISE_FT: f64 = 20_000.0;
 const SLOW_KT: f32 = 100.0;
 const DIVERGENCE_FT: f64 = 2_000.0;
 const SUSTAINED_MS: i64 = 30_000;
+const COURSE_MIN_MS: i64 = 30_000;
+const COURSE_MAX_MS: i64 = 120_000;
+const COURSE_MIN_M: f64 = 5_000.0;
+const COURSE_MIN_KT: f32 = 150.0;
+const COURSE_MAX_DEG: f64 = 45.0;
+const COURSE_MAX_FIX_GAP_MS: i64 = 15_000;
 
 /// A spoofing sign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -32,11 +42,15 @@ pub enum Indicator {
     SlowAtAltitude,
     /// GNSS height far from barometric altitude.
     HeightDivergence,
+    /// The positions move in another direction than the reported track.
+    CourseMismatch,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
 struct AircraftTrack {
     last: Option<(f64, f64, i64)>,
+    /// Start of the course comparison: position, time, reported track.
+    anchor: Option<(f64, f64, i64, f32)>,
     slow_since: Option<i64>,
     divergent_since: Option<i64>,
 }
@@ -58,6 +72,26 @@ pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
     let h = ((la2 - la1) / 2.0).sin().powi(2)
         + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
     2.0 * 6_371_008.8 * h.sqrt().asin()
+}
+
+/// Initial great-circle bearing from `a` to `b`, degrees clockwise from north.
+fn bearing_deg(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, la2, dlo) = (a.0.to_radians(), b.0.to_radians(), (b.1 - a.1).to_radians());
+    let y = dlo.sin() * la2.cos();
+    let x = la1.cos() * la2.sin() - la1.sin() * la2.cos() * dlo.cos();
+    y.atan2(x).to_degrees().rem_euclid(360.0)
+}
+
+/// Smallest angle between two directions, degrees.
+fn angle_between(a: f64, b: f64) -> f64 {
+    let d = (a - b).rem_euclid(360.0);
+    d.min(360.0 - d)
+}
+
+/// The direction halfway between two directions (the shorter way round).
+fn mean_direction(a: f64, b: f64) -> f64 {
+    let d = (b - a + 540.0).rem_euclid(360.0) - 180.0;
+    (a + d / 2.0).rem_euclid(360.0)
 }
 
 /// Whether `condition` has held for [`SUSTAINED_MS`] up to `t`, updating when it started.
@@ -91,12 +125,39 @@ impl TrackChecker {
         }
         // A position repeated unchanged is the same fix reported again (OpenSky and resampled data
         // repeat the last position until a new one comes): it keeps the time it was first seen.
-        if a.last
-            .is_none_or(|(plat, plon, _)| (plat, plon) != (lat, lon))
-        {
+        let fresh = a
+            .last
+            .is_none_or(|(plat, plon, _)| (plat, plon) != (lat, lon));
+        // A gap between fixes leaves the reported track stale (seen in OpenSky data during
+        // coverage gaps): the course comparison starts again after one.
+        let continuous = a
+            .last
+            .is_some_and(|(_, _, pt)| t - pt <= COURSE_MAX_FIX_GAP_MS);
+        if fresh {
             a.last = Some((lat, lon, t));
         }
         let airborne = r.on_ground != Some(true);
+        // Only new fixes are compared: a repeated position carries a track reported later than it.
+        let moving = airborne && r.ground_speed_kt.is_some_and(|gs| gs >= COURSE_MIN_KT);
+        if let Some(track) = r.track_deg.filter(|_| moving && fresh) {
+            match a.anchor {
+                Some((alat, alon, at, atrack)) if continuous && t - at <= COURSE_MAX_MS => {
+                    if t - at >= COURSE_MIN_MS
+                        && distance_m((alat, alon), (lat, lon)) >= COURSE_MIN_M
+                    {
+                        let course = bearing_deg((alat, alon), (lat, lon));
+                        let expected = mean_direction(f64::from(atrack), f64::from(track));
+                        if angle_between(course, expected) > COURSE_MAX_DEG {
+                            found.push(Indicator::CourseMismatch);
+                        }
+                        a.anchor = Some((lat, lon, t, track));
+                    }
+                }
+                _ => a.anchor = Some((lat, lon, t, track)),
+            }
+        } else if !moving {
+            a.anchor = None;
+        }
         let slow = airborne
             && r.alt_baro_ft.is_some_and(|alt| alt >= CRUISE_FT)
             && r.ground_speed_kt.is_some_and(|gs| gs < SLOW_KT);
@@ -158,6 +219,36 @@ mod tests {
         );
         // Slow on the way down to land is normal.
         assert!(c.check(&report(200, 49.2, 25.0, 3_000.0, 90.0)).is_empty());
+    }
+
+    #[test]
+    fn a_course_against_the_reported_track_is_flagged_and_a_steady_turn_is_not() {
+        let mut c = TrackChecker::default();
+        // Synthetic: flying north at 480 kt (2.47 km per 10 s) while reporting track 90°.
+        for i in 0..=4 {
+            let mut r = report(i * 10, 45.0 + i as f64 * 0.0222, 25.0, 38_000.0, 480.0);
+            r.track_deg = Some(90.0);
+            let signs = c.check(&r);
+            assert_eq!(
+                signs.contains(&Indicator::CourseMismatch),
+                i == 3,
+                "{i}: {signs:?}"
+            );
+        }
+        // A steady turn at 3°/s: the chord between two points follows the mean of the two tracks.
+        let mut c = TrackChecker::default();
+        let (mut lat, mut lon, step_m) = (45.0_f64, 25.0_f64, 480.0 * 1852.0 / 3600.0);
+        for s in 0..=60 {
+            let track = (f64::from(s) * 3.0).rem_euclid(360.0);
+            let mut r = report(i64::from(s), lat, lon, 38_000.0, 480.0);
+            r.track_deg = Some(track as f32);
+            assert!(
+                !c.check(&r).contains(&Indicator::CourseMismatch),
+                "second {s}"
+            );
+            lat += step_m * track.to_radians().cos() / 111_195.0;
+            lon += step_m * track.to_radians().sin() / (111_195.0 * lat.to_radians().cos());
+        }
     }
 
     #[test]
