@@ -55,7 +55,10 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         csv = os.path.join(work, "noisy_spoofing.csv")
         rows = spoofing_csv(cache, csv)
-        stdout, cells = gnss(binary, [csv], os.path.join(work, "spoofing.geojson"))
+        pngs = os.path.join(work, "maps")
+        stdout, cells = gnss(binary, [csv, "--png-dir", pngs], os.path.join(work, "spoofing.geojson"))
+        with open(os.path.join(pngs, "cells-2024-09-17.png"), "rb") as f:
+            assert f.read(8) == b"\x89PNG\r\n\x1a\n", "the daily map is a PNG"
         raised = [f["properties"] for f in cells if f["properties"]["state"] != "NORMAL"]
         assert raised, f"the spoofed flight is not flagged:\n{stdout}"
         centres = []

@@ -233,6 +233,11 @@ struct GnssArgs {
     /// Write every cell window, not only those with affected aircraft or a raised state.
     #[arg(long)]
     all: bool,
+    /// Also write one map image a UTC day into DIR (`cells-YYYY-MM-DD.png`): every cell seen that
+    /// day at the coarsest resolution, in the colour of its worst state, over the Natural Earth
+    /// basemap built into nofly.
+    #[arg(long, value_name = "DIR")]
+    png_dir: Option<PathBuf>,
     /// Time of undated SBS lines before the first dated one (RFC 3339).
     #[arg(long, default_value = "1970-01-01T00:00:00Z", value_name = "TIME")]
     untimed_start: String,

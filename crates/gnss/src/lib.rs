@@ -12,9 +12,11 @@
 //! The rules and their thresholds are in docs/gnss.md.
 
 pub mod cells;
+pub mod daily_map;
 pub mod indicators;
 pub mod integrity;
 
 pub use cells::{CellState, CellWindow, GnssMonitor, GnssSettings, Transition};
+pub use daily_map::{daily_maps, Basemap};
 pub use indicators::{Indicator, TrackChecker};
 pub use integrity::{is_degraded, IntegrityThresholds};

@@ -33,3 +33,12 @@ pub async fn serve(
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
     Ok((bound, task))
 }
+
+/// A file of the embedded web map by its path under web/dist (the Natural Earth basemap, for
+/// instance); `None` when the map was not built into this binary.
+pub fn embedded_file(path: &str) -> Option<&'static [u8]> {
+    assets::FILES
+        .iter()
+        .find(|(name, _, _)| *name == path)
+        .map(|(_, _, bytes)| *bytes)
+}

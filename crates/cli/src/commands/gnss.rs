@@ -47,6 +47,23 @@ pub fn run(args: GnssArgs) -> Result<ExitCode> {
     std::fs::write(&args.out, serde_json::to_string(&cells)? + "\n")
         .with_context(|| format!("{}: cannot write", args.out.display()))?;
 
+    if let Some(dir) = &args.png_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create", dir.display()))?;
+        let coarsest = args.resolutions.iter().copied().min().unwrap_or(4);
+        let maps = nofly_gnss::daily_maps(&monitor.windows, coarsest, &basemap())
+            .map_err(anyhow::Error::msg)?;
+        for (day, png) in &maps {
+            let path = dir.join(format!("cells-{day}.png"));
+            std::fs::write(&path, png)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+        }
+        eprintln!(
+            "nofly gnss: {} daily map(s) in {}",
+            maps.len(),
+            dir.display()
+        );
+    }
     eprintln!(
         "nofly gnss: {} positions, {} with NIC or NACp ({} degraded), {} cell windows; {} written to {}",
         monitor.reports,
@@ -123,4 +140,49 @@ pub fn run(args: GnssArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Land and borders from the Natural Earth basemap built into the binary with the web map (empty
+/// when the map was not built).
+fn basemap() -> nofly_gnss::Basemap {
+    let parse = |name: &str| -> serde_json::Value {
+        nofly_server::embedded_file(name)
+            .and_then(|bytes| serde_json::from_slice(bytes).ok())
+            .unwrap_or_default()
+    };
+    let ring = |r: &serde_json::Value| -> Vec<[f64; 2]> {
+        r.as_array()
+            .map(|points| {
+                points
+                    .iter()
+                    .filter_map(|p| Some([p.get(0)?.as_f64()?, p.get(1)?.as_f64()?]))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut map = nofly_gnss::Basemap::default();
+    for f in parse("basemap-countries.json")["features"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let g = &f["geometry"];
+        let polygons: Vec<&serde_json::Value> = match g["type"].as_str() {
+            Some("Polygon") => vec![&g["coordinates"]],
+            Some("MultiPolygon") => g["coordinates"].as_array().into_iter().flatten().collect(),
+            _ => Vec::new(),
+        };
+        for polygon in polygons {
+            map.land
+                .extend(polygon.as_array().into_iter().flatten().take(1).map(ring));
+        }
+    }
+    let borders = parse("basemap-borders.json");
+    map.borders = borders["geometry"]["coordinates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(ring)
+        .collect();
+    map
 }
