@@ -175,23 +175,22 @@ mod tests {
             maps.iter().map(|(d, _)| d.as_str()).collect::<Vec<_>>(),
             ["2024-09-17", "2024-09-18"]
         );
-        let first = Pixmap::decode_png(&maps[0].1).unwrap();
-        let centre = first
-            .pixel(WIDTH / 2, first.height() / 2)
-            .unwrap()
-            .demultiply();
+        let centre = |png: &[u8]| {
+            let image = Pixmap::decode_png(png).unwrap();
+            image
+                .pixel(WIDTH / 2, image.height() / 2)
+                .unwrap()
+                .demultiply()
+        };
+        let orange = centre(&maps[0].1);
         assert!(
-            centre.red() > 200 && centre.green() < 160,
-            "the cell is orange: {centre:?}"
+            orange.red() > 200 && orange.green() < 160,
+            "the cell is orange: {orange:?}"
         );
-        let second = Pixmap::decode_png(&maps[1].1).unwrap();
-        let centre = second
-            .pixel(WIDTH / 2, second.height() / 2)
-            .unwrap()
-            .demultiply();
+        let green = centre(&maps[1].1);
         assert!(
-            centre.green() > centre.red(),
-            "the cell is pale green: {centre:?}"
+            green.green() > green.red(),
+            "the cell is pale green: {green:?}"
         );
     }
 }
