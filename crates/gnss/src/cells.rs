@@ -21,7 +21,7 @@ use crate::integrity::{is_degraded, IntegrityThresholds};
 use h3o::{CellIndex, LatLng, Resolution};
 use nofly_model::{EventTime, Icao24, Report};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Settings of the interference monitor.
 #[derive(Debug, Clone)]
@@ -132,6 +132,9 @@ struct CellHistory {
 pub struct GnssMonitor {
     settings: GnssSettings,
     checker: TrackChecker,
+    /// Each aircraft's last position and its cells: a position repeated unchanged (a quarter of
+    /// OpenSky's state vectors) needs no new lookup.
+    cell_cache: HashMap<Icao24, ((f64, f64), Vec<CellIndex>)>,
     window: Option<i64>,
     open: BTreeMap<CellIndex, BTreeMap<Icao24, AircraftCounts>>,
     history: BTreeMap<CellIndex, CellHistory>,
@@ -163,6 +166,7 @@ impl GnssMonitor {
         GnssMonitor {
             settings,
             checker: TrackChecker::default(),
+            cell_cache: HashMap::new(),
             window: None,
             open: BTreeMap::new(),
             history: BTreeMap::new(),
@@ -198,10 +202,18 @@ impl GnssMonitor {
         let degraded = is_degraded(r.nic, r.nacp, self.settings.thresholds);
         self.judged_reports += u64::from(degraded.is_some());
         self.degraded_reports += u64::from(degraded == Some(true));
-        for &res in &self.settings.resolutions {
+        let resolutions = &self.settings.resolutions;
+        let cached = self.cell_cache.entry(r.icao).or_default();
+        if cached.0 != (lat, lon) || cached.1.len() != resolutions.len() {
+            *cached = (
+                (lat, lon),
+                resolutions.iter().map(|&res| point.to_cell(res)).collect(),
+            );
+        }
+        for &cell in &cached.1 {
             let counts = self
                 .open
-                .entry(point.to_cell(res))
+                .entry(cell)
                 .or_default()
                 .entry(r.icao)
                 .or_default();
