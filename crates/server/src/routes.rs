@@ -126,6 +126,13 @@ fn problem(status: StatusCode, message: impl Into<String>) -> Response {
     ApiError(status, message.into()).into_response()
 }
 
+/// The query parameters, or a 400 naming the one that does not parse.
+fn query_params<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query
+        .map(|Query(q)| q)
+        .map_err(|e| ApiError(StatusCode::BAD_REQUEST, e.body_text()))
+}
+
 /// A time parameter: RFC 3339 or Unix seconds.
 fn parse_time(name: &str, value: &Option<String>) -> Result<Option<EventTime>, ApiError> {
     let Some(text) = value.as_deref().filter(|t| !t.is_empty()) else {
@@ -253,24 +260,18 @@ struct ZonesQuery {
 async fn zones(
     State(app): State<App>,
     query: Result<Query<ZonesQuery>, QueryRejection>,
-) -> Response {
-    let q = match query {
-        Ok(Query(q)) => q,
-        Err(e) => return problem(StatusCode::BAD_REQUEST, e.body_text()),
-    };
-    let at = match parse_time("at", &q.at) {
-        Ok(at) => at,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let q = query_params(query)?;
+    let at = parse_time("at", &q.at)?;
     let s = app.monitor.read();
     let at = at
         .or(s.latest)
         .unwrap_or_else(|| EventTime::from_millis(wall_ms()));
-    (
+    Ok((
         [(header::CONTENT_TYPE, "application/json")],
         s.zones.feature_collection(at, q.geometry.unwrap_or(true)),
     )
-        .into_response()
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -282,17 +283,11 @@ struct AircraftQuery {
 async fn aircraft(
     State(app): State<App>,
     query: Result<Query<AircraftQuery>, QueryRejection>,
-) -> Response {
-    let q = match query {
-        Ok(Query(q)) => q,
-        Err(e) => return problem(StatusCode::BAD_REQUEST, e.body_text()),
-    };
-    let at = match parse_time("at", &q.at) {
-        Ok(at) => at,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let q = query_params(query)?;
+    let at = parse_time("at", &q.at)?;
     let trail_ms = i64::from(q.trail.unwrap_or(300).min(3600)) * 1000;
-    Json(json!({ "aircraft": app.monitor.aircraft(at, trail_ms) })).into_response()
+    Ok(Json(json!({ "aircraft": app.monitor.aircraft(at, trail_ms) })).into_response())
 }
 
 #[derive(Deserialize)]
@@ -307,15 +302,12 @@ struct EventsQuery {
 async fn events(
     State(app): State<App>,
     query: Result<Query<EventsQuery>, QueryRejection>,
-) -> Response {
-    let q = match query {
-        Ok(Query(q)) => q,
-        Err(e) => return problem(StatusCode::BAD_REQUEST, e.body_text()),
-    };
-    let (since, until) = match (parse_time("since", &q.since), parse_time("until", &q.until)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let q = query_params(query)?;
+    let (since, until) = (
+        parse_time("since", &q.since)?,
+        parse_time("until", &q.until)?,
+    );
     let kinds: Vec<&str> = q.kind.as_deref().map_or(Vec::new(), |k| {
         k.split(',')
             .map(str::trim)
@@ -326,10 +318,10 @@ async fn events(
         .iter()
         .find(|k| nofly_model::EventKind::from_name(k).is_none())
     {
-        return problem(
+        return Err(ApiError(
             StatusCode::BAD_REQUEST,
             format!("kind: unknown event kind {bad:?}"),
-        );
+        ));
     }
     let zones: Vec<&str> = q
         .zone
@@ -358,7 +350,7 @@ async fn events(
         n += 1;
     }
     body.push_str(&format!("],\"count\":{n},\"more\":{more}}}"));
-    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 async fn evidence(State(app): State<App>, Path(id): Path<String>) -> Response {
