@@ -115,6 +115,24 @@ pub struct InputsRead {
     pub inputs: Vec<InputRecord>,
 }
 
+/// The input options `replay` and `gnss` share: `--format` (`auto` sniffs), `--untimed-start`
+/// and `--receiver LAT,LON`.
+pub fn input_options(
+    format: &str,
+    untimed_start: &str,
+    receiver: Option<&str>,
+) -> Result<(Option<Format>, EventTime, Option<(f64, f64)>)> {
+    let format = match format {
+        "auto" => None,
+        f => Some(f.parse::<Format>().map_err(anyhow::Error::msg)?),
+    };
+    let untimed_start: EventTime = untimed_start.parse().context("--untimed-start")?;
+    let receiver = receiver
+        .map(crate::commands::decode::parse_position)
+        .transpose()?;
+    Ok((format, untimed_start, receiver))
+}
+
 /// Reads every input, reporting problems and progress on stderr.
 pub fn read_inputs(
     inputs: &[PathBuf],

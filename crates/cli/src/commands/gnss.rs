@@ -6,22 +6,16 @@ use anyhow::{Context, Result};
 use nofly_engine::sort_reports;
 use nofly_gnss::{CellState, GnssMonitor, GnssSettings};
 use nofly_model::EventTime;
-use nofly_sources::Format;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 /// Reads the inputs, runs the monitor, writes the cells and prints what was raised.
 pub fn run(args: GnssArgs) -> Result<ExitCode> {
-    let format = match args.format.as_str() {
-        "auto" => None,
-        f => Some(f.parse::<Format>().map_err(anyhow::Error::msg)?),
-    };
-    let untimed_start: EventTime = args.untimed_start.parse().context("--untimed-start")?;
-    let receiver = args
-        .receiver
-        .as_deref()
-        .map(crate::commands::decode::parse_position)
-        .transpose()?;
+    let (format, untimed_start, receiver) = crate::pipeline::input_options(
+        &args.format,
+        &args.untimed_start,
+        args.receiver.as_deref(),
+    )?;
     anyhow::ensure!(args.window > 0, "--window must be at least 1 second");
     let resolutions = args
         .resolutions

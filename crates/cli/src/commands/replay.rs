@@ -3,24 +3,17 @@
 use crate::pipeline::{print_summary, replay_files, settings_json, write_outputs};
 use crate::zone_loading::load_zones;
 use crate::ReplayArgs;
-use anyhow::{Context, Result};
-use nofly_model::EventTime;
-use nofly_sources::Format;
+use anyhow::Result;
 use std::process::ExitCode;
 
 /// Runs the command; exit 0 when every input was read (malformed records are skipped and counted).
 pub fn run(args: ReplayArgs) -> Result<ExitCode> {
     let zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
-    let format = match args.format.as_str() {
-        "auto" => None,
-        f => Some(f.parse::<Format>().map_err(anyhow::Error::msg)?),
-    };
-    let untimed_start: EventTime = args.untimed_start.parse().context("--untimed-start")?;
-    let receiver = args
-        .receiver
-        .as_deref()
-        .map(crate::commands::decode::parse_position)
-        .transpose()?;
+    let (format, untimed_start, receiver) = crate::pipeline::input_options(
+        &args.format,
+        &args.untimed_start,
+        args.receiver.as_deref(),
+    )?;
     let detection = args.zones.detection();
     let outcome = replay_files(
         &zones.zones,
