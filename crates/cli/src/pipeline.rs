@@ -115,22 +115,32 @@ pub struct InputsRead {
     pub inputs: Vec<InputRecord>,
 }
 
-/// The input options `replay` and `gnss` share: `--format` (`auto` sniffs), `--untimed-start`
-/// and `--receiver LAT,LON`.
+/// The input options `replay` and `gnss` share, parsed.
+pub struct InputOptions {
+    /// `--format`; None for `auto` (sniff each file).
+    pub format: Option<Format>,
+    /// `--untimed-start`.
+    pub untimed_start: EventTime,
+    /// `--receiver LAT,LON`.
+    pub receiver: Option<(f64, f64)>,
+}
+
+/// Parses `--format`, `--untimed-start` and `--receiver`.
 pub fn input_options(
     format: &str,
     untimed_start: &str,
     receiver: Option<&str>,
-) -> Result<(Option<Format>, EventTime, Option<(f64, f64)>)> {
-    let format = match format {
-        "auto" => None,
-        f => Some(f.parse::<Format>().map_err(anyhow::Error::msg)?),
-    };
-    let untimed_start: EventTime = untimed_start.parse().context("--untimed-start")?;
-    let receiver = receiver
-        .map(crate::commands::decode::parse_position)
-        .transpose()?;
-    Ok((format, untimed_start, receiver))
+) -> Result<InputOptions> {
+    Ok(InputOptions {
+        format: match format {
+            "auto" => None,
+            f => Some(f.parse::<Format>().map_err(anyhow::Error::msg)?),
+        },
+        untimed_start: untimed_start.parse().context("--untimed-start")?,
+        receiver: receiver
+            .map(crate::commands::decode::parse_position)
+            .transpose()?,
+    })
 }
 
 /// Reads every input, reporting problems and progress on stderr.

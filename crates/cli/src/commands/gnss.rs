@@ -11,7 +11,11 @@ use std::process::ExitCode;
 
 /// Reads the inputs, runs the monitor, writes the cells and prints what was raised.
 pub fn run(args: GnssArgs) -> Result<ExitCode> {
-    let (format, untimed_start, receiver) = crate::pipeline::input_options(
+    let crate::pipeline::InputOptions {
+        format,
+        untimed_start,
+        receiver,
+    } = crate::pipeline::input_options(
         &args.format,
         &args.untimed_start,
         args.receiver.as_deref(),

@@ -9,7 +9,11 @@ use std::process::ExitCode;
 /// Runs the command; exit 0 when every input was read (malformed records are skipped and counted).
 pub fn run(args: ReplayArgs) -> Result<ExitCode> {
     let zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
-    let (format, untimed_start, receiver) = crate::pipeline::input_options(
+    let crate::pipeline::InputOptions {
+        format,
+        untimed_start,
+        receiver,
+    } = crate::pipeline::input_options(
         &args.format,
         &args.untimed_start,
         args.receiver.as_deref(),
