@@ -14,6 +14,7 @@
 //!   aircraft reported at both ends (in a steady turn the chord follows that mean, so turns pass);
 //!   only new fixes at most 15 s apart are compared, as a track is stale after a coverage gap.
 
+use geo::{Bearing, Distance, Haversine, Point};
 use nofly_model::{Icao24, Report};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -61,25 +62,16 @@ pub struct TrackChecker {
     aircraft: HashMap<Icao24, AircraftTrack>,
 }
 
-/// Great-circle distance in metres.
-pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1, la2, lo2) = (
-        a.0.to_radians(),
-        a.1.to_radians(),
-        b.0.to_radians(),
-        b.1.to_radians(),
-    );
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
-    2.0 * 6_371_008.8 * h.sqrt().asin()
+/// Great-circle distance in metres between two `(lat, lon)` points.
+fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
+    Haversine.distance(Point::new(a.1, a.0), Point::new(b.1, b.0))
 }
 
 /// Initial great-circle bearing from `a` to `b`, degrees clockwise from north.
 fn bearing_deg(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, la2, dlo) = (a.0.to_radians(), b.0.to_radians(), (b.1 - a.1).to_radians());
-    let y = dlo.sin() * la2.cos();
-    let x = la1.cos() * la2.sin() - la1.sin() * la2.cos() * dlo.cos();
-    y.atan2(x).to_degrees().rem_euclid(360.0)
+    Haversine
+        .bearing(Point::new(a.1, a.0), Point::new(b.1, b.0))
+        .rem_euclid(360.0)
 }
 
 /// Smallest angle between two directions, degrees.
