@@ -213,7 +213,7 @@ function renderAlerts() {
     item.dataset.id = e.id;
     if (state.selected === e.id) item.classList.add('selected');
     item.innerHTML = `<span class="kind ${escape(e.kind)}">${escape(e.kind.replace('_', ' '))}</span> ` +
-      `${escape(e.callsign || e.icao24)} · ${escape(e.zone_name)}<br><span class="when">${escape(e.time)}</span>`;
+      `${escape(e.callsign || e.icao24 || 'area')} · ${escape(e.zone_name)}<br><span class="when">${escape(e.time)}</span>`;
     item.addEventListener('click', () => selectAlert(e));
     list.append(item);
   }
@@ -227,7 +227,8 @@ function selectAlert(e) {
   const fields = $('details-fields');
   fields.replaceChildren();
   const shown = ['kind', 'time', 'icao24', 'callsign', 'zone_id', 'zone_name', 'zone_version', 'lat', 'lon', 'alt_ft',
-    'predicted_time', 'distance_m', 'squawk', 'exempt', 'id'];
+    'predicted_time', 'distance_m', 'squawk', 'exempt', 'nic', 'nacp', 'degraded', 'cell', 'cell_aircraft',
+    'cell_affected', 'cell_confidence', 'id'];
   for (const key of shown) {
     if (e[key] == null) continue;
     const dt = document.createElement('dt'); dt.textContent = key;

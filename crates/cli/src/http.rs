@@ -95,7 +95,19 @@ pub fn serve_replay(
     evidence_log: Option<&Path>,
     key: Option<&Path>,
 ) -> Result<()> {
-    let monitor = Monitor::replay(zones, &outcome.reports, &outcome.events);
+    // The map shows each interference area once, as its latest version says (with its end).
+    let judged = crate::pipeline::judged_zones(zones, outcome);
+    let mut seen = std::collections::HashSet::new();
+    let mut latest: Vec<usize> = (0..judged.zones.len())
+        .rev()
+        .filter(|&i| seen.insert(judged.zones[i].id.clone()))
+        .collect();
+    latest.reverse();
+    let zones = nofly_zones::ZoneSet {
+        zones: latest.iter().map(|&i| judged.zones[i].clone()).collect(),
+        definitions: latest.iter().map(|&i| judged.definitions[i].clone()).collect(),
+    };
+    let monitor = Monitor::replay(&zones, &outcome.reports, &outcome.events);
     let options = ServerOptions {
         evidence: evidence(evidence_log, key)?,
         ..ServerOptions::default()

@@ -2,6 +2,7 @@
 //! no-fly zones, and report every entry and exit as JSON lines and in an SQLite store.
 
 mod commands;
+mod detector;
 mod http;
 mod pipeline;
 mod zone_loading;
@@ -426,6 +427,19 @@ struct ZoneArgs {
     /// aircraft moves away. `--closest-approach` alone means 10 NM; `--closest-approach=5` sets it.
     #[arg(long, value_name = "NM", num_args = 0..=1, require_equals = true, default_missing_value = "10")]
     closest_approach: Option<f64>,
+    /// Watch for GNSS interference (docs/gnss.md): areas where aircraft broadcast degraded
+    /// integrity or show spoofing signs become live zones of kind `gnss-interference`, with
+    /// INTERFERENCE_START and INTERFERENCE_END events. `--gnss` raises INTERFERENCE areas,
+    /// `--gnss=suspect` SUSPECT ones too. Zone ids starting `gnss-` are then reserved.
+    #[arg(long, value_name = "STATE", num_args = 0..=1, require_equals = true,
+          default_missing_value = "interference", value_parser = ["interference", "suspect"])]
+    gnss: Option<String>,
+    /// H3 resolution of the --gnss areas (4: about 1,770 km², as the public interference maps).
+    #[arg(long, default_value_t = 4, value_name = "RES", value_parser = clap::value_parser!(u8).range(0..=15))]
+    gnss_resolution: u8,
+    /// Window of event time over which --gnss judges each area, seconds.
+    #[arg(long, default_value_t = 600, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(1..))]
+    gnss_window: u32,
 }
 
 fn parse_squawk(text: &str) -> Result<u16, String> {
@@ -455,6 +469,16 @@ impl ZoneArgs {
                 callsigns: self.exempt_callsign.clone(),
                 squawks: self.exempt_squawk.clone(),
             },
+            gnss: self.gnss.as_deref().map(|raise| detector::GnssDetection {
+                raise_at: if raise == "suspect" {
+                    nofly_gnss::CellState::Suspect
+                } else {
+                    nofly_gnss::CellState::Interference
+                },
+                resolution: h3o::Resolution::try_from(self.gnss_resolution)
+                    .unwrap_or(h3o::Resolution::Four),
+                window_ms: i64::from(self.gnss_window) * 1000,
+            }),
         }
     }
 }

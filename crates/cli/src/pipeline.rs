@@ -1,6 +1,7 @@
 //! The replay pipeline shared by `replay` and `demo`: read inputs → order by event time → engine →
 //! events, then the JSON-lines and SQLite outputs and the end-of-run summary.
 
+use crate::detector::Detector;
 use crate::OutputArgs;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -28,6 +29,8 @@ pub struct ReplayOutcome {
     pub engine: EngineStats,
     /// Per-aircraft summaries, in address order.
     pub tracks: Vec<TrackRecord>,
+    /// Every interference zone version raised during the run (`--gnss`), with its definition.
+    pub raised_zones: Vec<(Zone, String)>,
     /// Reading time and detection time.
     pub read_time: Duration,
     /// Detection time alone.
@@ -51,6 +54,8 @@ pub struct Detection {
     pub approach_m: Option<f64>,
     /// `--boundary-buffer`, metres.
     pub boundary_buffer_m: f64,
+    /// `--gnss`: live interference zones.
+    pub gnss: Option<crate::detector::GnssDetection>,
 }
 
 impl Detection {
@@ -101,6 +106,7 @@ pub fn settings_json(
         "min_dwell_s": detection.min_dwell_ms as f64 / 1000.0,
         "closest_approach_m": detection.approach_m,
         "untimed_start": untimed_start.to_rfc3339(),
+        "gnss": detection.gnss.map(|g| g.settings_json()),
     })
     .to_string()
 }
@@ -243,9 +249,10 @@ pub fn replay_files(
 
     let detect_started = Instant::now();
     sort_reports(&mut reports);
-    let (engine, events) = detect(zones, &reports, detection);
+    let (detector, events) = detect(zones, &reports, detection);
     let detect_time = detect_started.elapsed();
-    let tracks = track_records(&engine);
+    let engine = detector.engine();
+    let tracks = track_records(engine);
     Ok(ReplayOutcome {
         reports,
         events,
@@ -253,20 +260,21 @@ pub fn replay_files(
         inputs: records,
         engine: engine.stats(),
         tracks,
+        raised_zones: detector.area_versions().to_vec(),
         read_time,
         detect_time,
     })
 }
 
-/// Runs the engine over ordered reports and collects the events.
-pub fn detect(zones: &[Zone], reports: &[Report], detection: &Detection) -> (Engine, Vec<Event>) {
-    let mut engine = detection.engine(zones);
+/// Runs the detection over ordered reports and collects the events.
+pub fn detect(zones: &[Zone], reports: &[Report], detection: &Detection) -> (Detector, Vec<Event>) {
+    let mut detector = Detector::new(detection, zones);
     let mut events = Vec::new();
     for r in reports {
-        engine.process(r, &mut |e| events.push(e));
+        detector.process(r, &mut |e| events.push(e));
     }
-    engine.finish(&mut |e| events.push(e));
-    (engine, events)
+    detector.finish(&mut |e| events.push(e));
+    (detector, events)
 }
 
 /// The engine's per-aircraft state as store records, in address order.
@@ -345,6 +353,7 @@ pub fn write_outputs(
             queued.saturating_sub(waiting)
         );
     }
+    let judged = judged_zones(zones, outcome);
     if let Some(db) = &output.db {
         let run = RunRecord {
             program_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -353,7 +362,7 @@ pub fn write_outputs(
             inputs: outcome.inputs.clone(),
             summary: summary_json(outcome),
         };
-        let zone_rows = zone_rows(zones);
+        let zone_rows = zone_rows(&judged);
         let mut store = SqliteStore::open(db)?;
         let (run_id, new) = store.record_run(&run, &zone_rows, &outcome.events, &outcome.tracks)?;
         eprintln!(
@@ -380,7 +389,7 @@ pub fn write_outputs(
             serde_json::from_str(settings)?,
             serde_json::to_value(inputs)?,
         )?;
-        append_zones(&mut log, zones)?;
+        append_zones(&mut log, &judged)?;
         let mut new = 0;
         for e in &outcome.events {
             new += u64::from(log.append_event(e, run)?.is_some());
@@ -393,6 +402,15 @@ pub fn write_outputs(
         );
     }
     Ok(())
+}
+
+/// The zones a run judged against: the user's, then every version of the interference areas it
+/// raised (`--gnss`).
+pub fn judged_zones(zones: &ZoneSet, outcome: &ReplayOutcome) -> ZoneSet {
+    crate::detector::with_zones(
+        zones,
+        outcome.raised_zones.iter().map(|(z, d)| (z, d.as_str())),
+    )
 }
 
 /// Opens the evidence log with the key given, and says which key signs it.
@@ -477,17 +495,23 @@ pub fn print_summary(o: &ReplayOutcome, zones: &ZoneSet) {
         .iter()
         .map(|z| (z.id.as_str(), [0; 3]))
         .collect();
+    let (mut areas_started, mut areas_ended, mut area_entries) = (0, 0, 0);
     for e in &o.events {
-        let c = per_zone.entry(e.zone_id.as_str()).or_default();
+        // Events of interference areas (zones raised during the run) are summed up apart.
+        let Some(c) = per_zone.get_mut(e.zone_id.as_str()) else {
+            match e.kind {
+                EventKind::InterferenceStart => areas_started += 1,
+                EventKind::InterferenceEnd => areas_ended += 1,
+                EventKind::Enter => area_entries += 1,
+                _ => {}
+            }
+            continue;
+        };
         match e.kind {
             EventKind::Enter => c[0] += 1,
             EventKind::Exit => c[1] += 1,
             EventKind::PredictedEntry => c[2] += 1,
-            EventKind::PredictionCleared
-            | EventKind::SignalLost
-            | EventKind::SignalRegained
-            | EventKind::Emergency
-            | EventKind::ClosestApproach => {}
+            _ => {}
         }
     }
     let predicting = o.events.iter().any(|e| e.kind == EventKind::PredictedEntry);
@@ -497,6 +521,11 @@ pub fn print_summary(o: &ReplayOutcome, zones: &ZoneSet) {
         } else {
             eprintln!("    {zone:<24} {enter:>6} enter {exit:>6} exit");
         }
+    }
+    if areas_started > 0 {
+        eprintln!(
+            "  gnss interference {areas_started:>12}  areas started, {areas_ended} ended, {area_entries} entries into them"
+        );
     }
     eprintln!(
         "  elapsed           {:>12.3} s  (read {:.3} s, detect {:.3} s)",

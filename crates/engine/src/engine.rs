@@ -1,6 +1,7 @@
 //! Per-aircraft state and the ENTER/EXIT rules.
 
 use crate::prediction::{first_entry, Predicted, PredictionSettings, Velocity};
+use nofly_model::integrity::{is_degraded, IntegrityThresholds};
 use nofly_model::{
     zone_set_hash, Altitude, AltitudeMode, Callsign, Event, EventKind, EventTime, Exemptions,
     Icao24, PredictedPoint, Report, SourceRef, Zone,
@@ -129,6 +130,9 @@ struct Occasion {
     lon: f64,
     alt_ft: Option<f64>,
     on_ground: bool,
+    /// The position's NIC and NACp, when its source gave them.
+    nic: Option<u8>,
+    nacp: Option<u8>,
     source: SourceRef,
 }
 
@@ -159,14 +163,14 @@ fn new_event(
         id: Event::derive_id(
             kind,
             at.time,
-            at.icao,
+            Some(at.icao),
             &zone.id,
             &zone.version,
             same_instant,
         ),
         kind,
         time: at.time,
-        icao24: at.icao,
+        icao24: Some(at.icao),
         callsign: track.callsign,
         zone_id: zone.id.clone(),
         zone_name: zone.name.clone(),
@@ -182,6 +186,10 @@ fn new_event(
         exempt,
         distance_m: None,
         squawk: None,
+        nic: at.nic,
+        nacp: at.nacp,
+        degraded: is_degraded(at.nic, at.nacp, IntegrityThresholds::default()) == Some(true),
+        cell: None,
         same_instant,
     }
 }
@@ -432,6 +440,8 @@ impl Engine {
                         lat: report.position.map_or(fix.lat, |p| p.0),
                         lon: report.position.map_or(fix.lon, |p| p.1),
                         alt_ft: report.alt_baro_ft,
+                        nic: report.position.map_or(fix.nic, |_| report.nic),
+                        nacp: report.position.map_or(fix.nacp, |_| report.nacp),
                         source: report.source,
                         ..fix
                     };
@@ -495,6 +505,8 @@ impl Engine {
             lon,
             alt_ft: report.alt_baro_ft,
             on_ground: report.on_ground == Some(true),
+            nic: report.nic,
+            nacp: report.nacp,
             source: report.source,
         };
         if self.lost_after_ms.is_some() {
@@ -864,6 +876,11 @@ impl Engine {
         self.zones.append(&mut retired);
     }
 
+    /// The hash of the current zone set, as events name it.
+    pub fn zone_set(&self) -> &str {
+        &self.zone_set
+    }
+
     /// The current zones.
     pub fn zones(&self) -> &[Zone] {
         &self.zones[..self.current]
@@ -1097,7 +1114,7 @@ mod tests {
         let mut out = Vec::new();
         let mut feed = |engine: &mut Engine, r: Report| {
             engine.process(&r, &mut |e| {
-                out.push((e.kind, e.time.millis(), e.icao24.0, e.lat))
+                out.push((e.kind, e.time.millis(), e.icao24.unwrap().0, e.lat))
             })
         };
         // Synthetic: A inside from 0 to 10 s, then silent; B outside, reporting every 10 s.
@@ -1113,7 +1130,7 @@ mod tests {
             feed(&mut engine, b(t));
         }
         feed(&mut engine, a(120_000));
-        engine.finish(&mut |e| out.push((e.kind, e.time.millis(), e.icao24.0, e.lat)));
+        engine.finish(&mut |e| out.push((e.kind, e.time.millis(), e.icao24.unwrap().0, e.lat)));
         let a_events: Vec<(EventKind, i64)> = out
             .iter()
             .filter(|e| e.2 == 0xabcdef)
@@ -1195,12 +1212,12 @@ mod tests {
             squawks: vec![0o7000],
             ..Default::default()
         });
-        engine.process(&police, &mut |e| marked.push((e.icao24.0, e.exempt)));
-        engine.process(&other, &mut |e| marked.push((e.icao24.0, e.exempt)));
+        engine.process(&police, &mut |e| marked.push((e.icao24.unwrap().0, e.exempt)));
+        engine.process(&other, &mut |e| marked.push((e.icao24.unwrap().0, e.exempt)));
         let mut vfr = report(1, 0.5, 0.5, None);
         vfr.icao = Icao24(0x777777);
         vfr.squawk = Some(0o7000);
-        engine.process(&vfr, &mut |e| marked.push((e.icao24.0, e.exempt)));
+        engine.process(&vfr, &mut |e| marked.push((e.icao24.unwrap().0, e.exempt)));
         assert_eq!(
             marked,
             [(0xabcdef, true), (0x123456, false), (0x777777, true)]

@@ -149,11 +149,13 @@ pub fn build_bundle(
         .unwrap_or("")
         .parse()
         .map_err(|e| format!("{e}"))?;
-    let icao = event["icao24"]
-        .as_str()
-        .unwrap_or("")
-        .parse()
-        .map_err(|e| format!("{e}"))?;
+    let Some(icao) = event["icao24"].as_str() else {
+        return Err(format!(
+            "event {} is about an area, not an aircraft ({}): it is proven by re-running `nofly gnss` on the run's inputs, whose hashes the log holds, not by one aircraft's records",
+            event["id"], event["kind"]
+        ));
+    };
+    let icao = icao.parse().map_err(|e| format!("{e}"))?;
     let w = window_s as i64 * 1000;
     let raw = extract_raw(
         path,

@@ -20,11 +20,16 @@ pub fn recompute_event_id(event: &Value) -> Result<String, String> {
         .unwrap_or("")
         .parse()
         .map_err(|e| format!("{e}"))?;
-    let icao: Icao24 = event["icao24"]
-        .as_str()
-        .unwrap_or("")
-        .parse()
-        .map_err(|e| format!("{e}"))?;
+    // An interference event names no aircraft (null).
+    let icao: Option<Icao24> = match &event["icao24"] {
+        Value::Null => None,
+        v => Some(
+            v.as_str()
+                .unwrap_or("")
+                .parse()
+                .map_err(|e| format!("{e}"))?,
+        ),
+    };
     let zone_id = event["zone_id"].as_str().ok_or("no zone_id")?;
     let version = event["zone_version"].as_str().ok_or("no zone_version")?;
     let same_instant = event["same_instant"].as_u64().unwrap_or(0) as u32;

@@ -4,7 +4,7 @@
 //! the H3 cells containing them at each chosen resolution (4, as the public interference maps use,
 //! about 1,770 km², and 6, about 36 km²). When a window closes, each cell seen in it counts its
 //! aircraft `n` and the *affected* ones `k`: those whose reports there were mostly degraded
-//! ([`crate::integrity`]) or that showed a spoofing sign ([`crate::indicators`]).
+//! ([`nofly_model::integrity`]) or that showed a spoofing sign ([`crate::indicators`]).
 //!
 //! The ratio k/n of few aircraft says little, so a cell is judged on the lower end of the Wilson
 //! score interval of k/n at 95 % (z = 1.96):
@@ -17,7 +17,8 @@
 //! after three windows without any aircraft (nothing seen is no evidence of an end).
 
 use crate::indicators::{Indicator, TrackChecker};
-use crate::integrity::{is_degraded, IntegrityThresholds};
+use crate::shared_points::{SharedPoints, SHARED_MIN_FT};
+use nofly_model::integrity::{is_degraded, IntegrityThresholds};
 use h3o::{CellIndex, LatLng, Resolution};
 use nofly_model::{EventTime, Icao24, Report};
 use serde::Serialize;
@@ -40,6 +41,9 @@ pub struct GnssSettings {
     pub calm_windows: u32,
     /// Windows in a row without aircraft after which a cell is NORMAL again.
     pub quiet_windows: u32,
+    /// Keep every closed cell window in [`GnssMonitor::windows`] (offline analysis); a live
+    /// monitor keeps none and takes its transitions as they come.
+    pub keep_windows: bool,
 }
 
 impl Default for GnssSettings {
@@ -52,6 +56,7 @@ impl Default for GnssSettings {
             interference_from: 0.30,
             calm_windows: 2,
             quiet_windows: 3,
+            keep_windows: true,
         }
     }
 }
@@ -111,6 +116,12 @@ pub struct Transition {
     pub from: CellState,
     /// State after.
     pub to: CellState,
+    /// Aircraft seen in the cell in the deciding window (0 when it fell for want of any).
+    pub aircraft: u32,
+    /// Of which affected.
+    pub affected: u32,
+    /// Lower end of the 95 % Wilson interval of affected/aircraft in that window.
+    pub lower_bound: f64,
 }
 
 #[derive(Debug, Default)]
@@ -135,6 +146,7 @@ pub struct GnssMonitor {
     /// Each aircraft's last position and its cells: a position repeated unchanged (a quarter of
     /// OpenSky's state vectors) needs no new lookup.
     cell_cache: HashMap<Icao24, ((f64, f64), Vec<CellIndex>)>,
+    shared: SharedPoints,
     window: Option<i64>,
     open: BTreeMap<CellIndex, BTreeMap<Icao24, AircraftCounts>>,
     history: BTreeMap<CellIndex, CellHistory>,
@@ -167,6 +179,7 @@ impl GnssMonitor {
             settings,
             checker: TrackChecker::default(),
             cell_cache: HashMap::new(),
+            shared: SharedPoints::default(),
             window: None,
             open: BTreeMap::new(),
             history: BTreeMap::new(),
@@ -204,13 +217,26 @@ impl GnssMonitor {
         self.degraded_reports += u64::from(degraded == Some(true));
         let resolutions = &self.settings.resolutions;
         let cached = self.cell_cache.entry(r.icao).or_default();
+        let mut shared: &[Icao24] = &[];
         if cached.0 != (lat, lon) || cached.1.len() != resolutions.len() {
             *cached = (
                 (lat, lon),
                 resolutions.iter().map(|&res| point.to_cell(res)).collect(),
             );
+            if r.on_ground != Some(true) && r.alt_baro_ft.is_some_and(|ft| ft >= SHARED_MIN_FT) {
+                shared = self.shared.observe(w, r.icao, lat, lon);
+            }
         }
         for &cell in &cached.1 {
+            for &other in shared {
+                self.open
+                    .entry(cell)
+                    .or_default()
+                    .entry(other)
+                    .or_default()
+                    .signs
+                    .insert(Indicator::SharedPosition);
+            }
             let counts = self
                 .open
                 .entry(cell)
@@ -285,8 +311,14 @@ impl GnssMonitor {
                     time: end,
                     from: h.state,
                     to: next,
+                    aircraft: n,
+                    affected,
+                    lower_bound: lower,
                 });
                 h.state = next;
+            }
+            if !s.keep_windows {
+                continue;
             }
             self.windows.push(CellWindow {
                 cell: cell.to_string(),
@@ -316,6 +348,9 @@ impl GnssMonitor {
                     time: end,
                     from: h.state,
                     to: CellState::Normal,
+                    aircraft: 0,
+                    affected: 0,
+                    lower_bound: 0.0,
                 });
                 *h = CellHistory::default();
             }
@@ -446,6 +481,28 @@ mod tests {
             assert_eq!((w.aircraft, w.state), (1, expected), "{w:?}");
         }
         assert_eq!(m.windows.len(), 2);
+    }
+
+    #[test]
+    fn aircraft_at_cruise_sharing_one_point_are_spoofed() {
+        let settings = GnssSettings {
+            resolutions: vec![Resolution::Four],
+            ..GnssSettings::default()
+        };
+        let mut m = GnssMonitor::new(settings);
+        // Synthetic: three aircraft with perfect integrity at FL350 all reporting one point near
+        // Beirut, and seven flying normally in the same cell.
+        for a in 0..10u32 {
+            let spread = if a < 3 { 0.0 } else { f64::from(a) * 0.02 };
+            let mut r = report(a, 10 + i64::from(a), 33.82 + spread, 35.49, 9);
+            r.alt_baro_ft = Some(35_000.0);
+            m.observe(&r);
+        }
+        m.finish();
+        let w = &m.windows[0];
+        assert_eq!((w.aircraft, w.spoofed), (10, 3));
+        assert_eq!(w.indicators.get(&Indicator::SharedPosition), Some(&3));
+        assert_eq!(w.state, CellState::Suspect);
     }
 
     #[test]

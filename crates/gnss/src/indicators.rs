@@ -45,6 +45,9 @@ pub enum Indicator {
     HeightDivergence,
     /// The positions move in another direction than the reported track.
     CourseMismatch,
+    /// Several aircraft report the same point (found across aircraft by
+    /// [`crate::shared_points`], not by this checker).
+    SharedPosition,
 }
 
 #[derive(Debug, Clone, Copy, Default)]

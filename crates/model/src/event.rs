@@ -28,11 +28,16 @@ pub enum EventKind {
     /// An aircraft passed within the set distance of the zone without entering it: its closest
     /// report (time, place, `distance_m`), raised once it moves away.
     ClosestApproach,
+    /// A GNSS interference area (an H3 cell) became a `gnss-interference` zone: enough aircraft
+    /// there had degraded positions or spoofing signs (docs/gnss.md). Names no aircraft.
+    InterferenceStart,
+    /// A GNSS interference area is back to normal; its zone ends. Names no aircraft.
+    InterferenceEnd,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::Enter,
         EventKind::Exit,
         EventKind::PredictedEntry,
@@ -41,6 +46,8 @@ impl EventKind {
         EventKind::SignalRegained,
         EventKind::Emergency,
         EventKind::ClosestApproach,
+        EventKind::InterferenceStart,
+        EventKind::InterferenceEnd,
     ];
 
     /// The kind written `name` in JSON.
@@ -59,6 +66,8 @@ impl EventKind {
             EventKind::SignalRegained => "signal_regained",
             EventKind::Emergency => "emergency",
             EventKind::ClosestApproach => "closest_approach",
+            EventKind::InterferenceStart => "interference_start",
+            EventKind::InterferenceEnd => "interference_end",
         }
     }
 }
@@ -76,10 +85,11 @@ pub struct Event {
     pub id: String,
     /// What happened.
     pub kind: EventKind,
-    /// Time of the report that triggered it.
+    /// Time of the report that triggered it (for an interference event, the end of the window
+    /// that decided it).
     pub time: EventTime,
-    /// The aircraft.
-    pub icao24: Icao24,
+    /// The aircraft; `null` for an interference event, which is about an area.
+    pub icao24: Option<Icao24>,
     /// Its latest known callsign.
     pub callsign: Option<Callsign>,
     /// The zone's identifier.
@@ -114,6 +124,19 @@ pub struct Event {
     /// For an emergency: the Mode A code, four octal digits (`7700`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub squawk: Option<String>,
+    /// The NIC of the triggering position, when its source gave one ([`crate::integrity`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nic: Option<u8>,
+    /// The NACp of the triggering position, when its source gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nacp: Option<u8>,
+    /// The triggering position's integrity is below the floor ([`crate::integrity::is_degraded`]):
+    /// it may be wrong by more than the zone's margin; written only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub degraded: bool,
+    /// For an interference event: the cell and what was seen there in the deciding window.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<CellFigures>,
     /// How many earlier events this aircraft had at the same millisecond (see [`Event::derive_id`]);
     /// written only when not zero.
     #[serde(skip_serializing_if = "is_zero")]
@@ -132,19 +155,37 @@ pub struct PredictedPoint {
     pub predicted_lon: f64,
 }
 
+/// What an interference event says of its cell; written as `cell`, `cell_aircraft`,
+/// `cell_affected`, `cell_confidence`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CellFigures {
+    /// H3 index of the cell, hex.
+    pub cell: String,
+    /// Aircraft seen in the cell during the deciding window.
+    #[serde(rename = "cell_aircraft")]
+    pub aircraft: u32,
+    /// Of which degraded or showing a spoofing sign.
+    #[serde(rename = "cell_affected")]
+    pub affected: u32,
+    /// Lower end of the 95 % Wilson interval of affected/aircraft.
+    #[serde(rename = "cell_confidence")]
+    pub confidence: f64,
+}
+
 fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
 impl Event {
     /// The identifier of an event: the first 128 bits, in hex, of SHA-256 over
-    /// `kind|time_ms|icao24|zone_id|zone_version`, followed by `|n` when this is the n-th (n ≥ 1)
+    /// `kind|time_ms|icao24|zone_id|zone_version` (`icao24` empty for an interference event),
+    /// followed by `|n` when this is the n-th (n ≥ 1)
     /// earlier event of the same aircraft at the same millisecond (undated or coarse data can put
     /// an exit and a re-entry at one instant). Two runs on the same data give the same ids.
     pub fn derive_id(
         kind: EventKind,
         time: EventTime,
-        icao: Icao24,
+        icao: Option<Icao24>,
         zone_id: &str,
         zone_version: &str,
         same_instant: u32,
@@ -153,7 +194,7 @@ impl Event {
             "{}|{}|{}|{}|{}",
             kind.as_str(),
             time.millis(),
-            icao,
+            icao.map(|a| a.to_string()).unwrap_or_default(),
             zone_id,
             zone_version
         );
@@ -171,22 +212,26 @@ mod tests {
     #[test]
     fn ids_depend_on_content_only() {
         let t = EventTime::from_millis(1_645_970_400_000);
-        let a = Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1", 0);
+        let a = Event::derive_id(EventKind::Enter, t, Some(Icao24(0x155fb6)), "EE", "v1", 0);
         assert_eq!(
             a,
-            Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1", 0)
+            Event::derive_id(EventKind::Enter, t, Some(Icao24(0x155fb6)), "EE", "v1", 0)
         );
         assert_ne!(
             a,
-            Event::derive_id(EventKind::Exit, t, Icao24(0x155fb6), "EE", "v1", 0)
+            Event::derive_id(EventKind::Exit, t, Some(Icao24(0x155fb6)), "EE", "v1", 0)
         );
         assert_ne!(
             a,
-            Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v2", 0)
+            Event::derive_id(EventKind::Enter, t, Some(Icao24(0x155fb6)), "EE", "v2", 0)
         );
         assert_ne!(
             a,
-            Event::derive_id(EventKind::Enter, t, Icao24(0x155fb6), "EE", "v1", 1)
+            Event::derive_id(EventKind::Enter, t, Some(Icao24(0x155fb6)), "EE", "v1", 1)
+        );
+        assert_ne!(
+            a,
+            Event::derive_id(EventKind::Enter, t, None, "EE", "v1", 0)
         );
         assert_eq!(a.len(), 32);
     }

@@ -7,6 +7,7 @@
 //! - [`Zone`], [`ZoneKind`], [`Shape`], [`ActiveInterval`], [`WeeklyWindow`]: a four-dimensional
 //!   no-fly zone.
 //! - [`Event`] and [`EventKind`]: what the engine emits.
+//! - [`integrity`]: whether a position's NIC and NACp make it trustworthy.
 //!
 //! ```
 //! use nofly_model::{Altitude, AltitudeMode, Limit, VerticalBand};
@@ -19,13 +20,14 @@
 
 mod event;
 mod identity;
+pub mod integrity;
 mod limit;
 mod report;
 mod schedule;
 mod time;
 mod zone;
 
-pub use event::{Event, EventKind, PredictedPoint};
+pub use event::{CellFigures, Event, EventKind, PredictedPoint};
 pub use identity::{Callsign, Icao24, ParseIcaoError};
 pub use limit::{Altitude, AltitudeMode, Limit, ParseLimitError, VerticalBand, FEET_PER_METRE};
 pub use report::{Report, SourceRef};

@@ -22,11 +22,13 @@ pub enum ZoneKind {
     Uas,
     /// Anything else a user defines.
     Custom,
+    /// An area where GNSS positions cannot be trusted, raised live by the interference monitor.
+    GnssInterference,
 }
 
 impl ZoneKind {
     /// Every kind, in the order of the documentation.
-    pub const ALL: [ZoneKind; 7] = [
+    pub const ALL: [ZoneKind; 8] = [
         ZoneKind::Prohibited,
         ZoneKind::Restricted,
         ZoneKind::Danger,
@@ -34,6 +36,7 @@ impl ZoneKind {
         ZoneKind::Conflict,
         ZoneKind::Uas,
         ZoneKind::Custom,
+        ZoneKind::GnssInterference,
     ];
 
     /// The lowercase name used in files and events.
@@ -46,6 +49,7 @@ impl ZoneKind {
             ZoneKind::Conflict => "conflict",
             ZoneKind::Uas => "uas",
             ZoneKind::Custom => "custom",
+            ZoneKind::GnssInterference => "gnss-interference",
         }
     }
 }

@@ -45,7 +45,7 @@ mod tests {
             id: "0123456789abcdef0123456789abcdef".into(),
             kind: EventKind::Enter,
             time: EventTime::from_millis(1_645_970_400_123),
-            icao24: Icao24(0x155fb6),
+            icao24: Some(Icao24(0x155fb6)),
             callsign: Callsign::new("AFL1000"),
             zone_id: "EE".into(),
             zone_name: "Estonia".into(),
@@ -64,13 +64,17 @@ mod tests {
             squawk: None,
             distance_m: None,
             exempt: false,
+            nic: Some(6),
+            nacp: Some(7),
+            degraded: true,
+            cell: None,
             same_instant: 0,
         };
         let mut buf = Vec::new();
         JsonLinesSink::new(&mut buf).write(&e).unwrap();
         assert_eq!(
             String::from_utf8(buf).unwrap(),
-            r#"{"id":"0123456789abcdef0123456789abcdef","kind":"enter","time":"2022-02-27T14:00:00.123Z","icao24":"155fb6","callsign":"AFL1000","zone_id":"EE","zone_name":"Estonia","zone_version":"v","zone_set":"s","lat":59.5,"lon":24.25,"alt_ft":null,"alt_unknown":true,"on_ground":false,"source":{"input":0,"record":7}}"#.to_owned() + "\n"
+            r#"{"id":"0123456789abcdef0123456789abcdef","kind":"enter","time":"2022-02-27T14:00:00.123Z","icao24":"155fb6","callsign":"AFL1000","zone_id":"EE","zone_name":"Estonia","zone_version":"v","zone_set":"s","lat":59.5,"lon":24.25,"alt_ft":null,"alt_unknown":true,"on_ground":false,"source":{"input":0,"record":7},"nic":6,"nacp":7,"degraded":true}"#.to_owned() + "\n"
         );
     }
 }

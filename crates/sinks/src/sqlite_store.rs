@@ -98,7 +98,7 @@ CREATE TABLE IF NOT EXISTS events (
     run_id TEXT NOT NULL REFERENCES runs(id),
     kind TEXT NOT NULL,
     time TEXT NOT NULL,
-    icao24 TEXT NOT NULL,
+    icao24 TEXT NOT NULL, -- '' for an interference event, which names no aircraft
     callsign TEXT,
     zone_id TEXT NOT NULL,
     zone_version TEXT NOT NULL,
@@ -194,7 +194,7 @@ impl SqliteStore {
                     run_id,
                     e.kind.as_str(),
                     e.time.to_rfc3339(),
-                    e.icao24.to_string(),
+                    e.icao24.map(|a| a.to_string()).unwrap_or_default(),
                     e.callsign.map(|c| c.to_string()),
                     e.zone_id,
                     e.zone_version,
@@ -266,10 +266,10 @@ mod tests {
     fn event(t: i64) -> Event {
         let time = EventTime::from_millis(t);
         Event {
-            id: Event::derive_id(EventKind::Enter, time, Icao24(1), "Z", "v", 0),
+            id: Event::derive_id(EventKind::Enter, time, Some(Icao24(1)), "Z", "v", 0),
             kind: EventKind::Enter,
             time,
-            icao24: Icao24(1),
+            icao24: Some(Icao24(1)),
             callsign: None,
             zone_id: "Z".into(),
             zone_name: "Z".into(),
@@ -285,6 +285,10 @@ mod tests {
             squawk: None,
             distance_m: None,
             exempt: false,
+            nic: None,
+            nacp: None,
+            degraded: false,
+            cell: None,
             same_instant: 0,
         }
     }

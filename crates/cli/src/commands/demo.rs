@@ -145,7 +145,7 @@ fn prove_first_violation(
     println!(
         "Proof of the first entry into an active zone ({} {} into {} at {}):",
         first.callsign.map_or("-".into(), |c| c.to_string()),
-        first.icao24,
+        first.icao24.map(|a| a.to_string()).unwrap_or_default(),
         first.zone_id,
         first.time
     );
@@ -274,8 +274,11 @@ fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
     let mut flights: BTreeMap<(String, String, String), Vec<Stay>> = BTreeMap::new();
     let mut open: BTreeMap<(String, usize), (String, String, String)> = BTreeMap::new();
     for e in &events {
-        let zone = index[e.zone_id.as_str()];
-        let icao = e.icao24.to_string();
+        // Interference areas and their zones are not among the demo's flights table.
+        let (Some(&zone), Some(icao)) = (index.get(e.zone_id.as_str()), e.icao24) else {
+            continue;
+        };
+        let icao = icao.to_string();
         match e.kind {
             EventKind::Enter => {
                 let key = (
@@ -300,13 +303,8 @@ fn tell_story(zones: &ZoneSet, reports: &[nofly_model::Report]) {
                     }
                 }
             }
-            // The demo runs without --predict and --lost-after.
-            EventKind::PredictedEntry
-            | EventKind::PredictionCleared
-            | EventKind::SignalLost
-            | EventKind::SignalRegained
-            | EventKind::Emergency
-            | EventKind::ClosestApproach => {}
+            // The table is of stays; the other kinds are in the events file.
+            _ => {}
         }
     }
     println!();

@@ -4,7 +4,7 @@ use crate::pipeline::{track_records, zone_rows};
 use crate::zone_loading::{load_zones, requested_zone_set, ZoneFileWatch};
 use crate::WatchArgs;
 use anyhow::{Context, Result};
-use nofly_engine::Engine;
+use crate::detector::Detector;
 use nofly_model::{Event, EventTime};
 use nofly_server::{Mode, Monitor, ServerOptions};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore};
@@ -106,7 +106,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         };
         let (tx, mut rx) = mpsc::channel(8192);
         let feed = tokio::spawn(live_feed(args.source.clone(), 0, options, tx, wall_clock));
-        let mut engine = args.zones.detection().engine(&zones.zones);
+        let mut detector = Detector::new(&args.zones.detection(), &zones.zones);
         let mut pending: Vec<Event> = Vec::new();
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let mut malformed = 0u64;
@@ -114,7 +114,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         let ctrl_c = tokio::signal::ctrl_c();
         tokio::pin!(ctrl_c);
         let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
-        let apply = |why: &str, candidate: std::result::Result<nofly_zones::ZoneSet, String>, engine: &mut Engine, zones: &mut nofly_zones::ZoneSet, zone_rows: &mut Vec<_>, evidence: &mut Option<(nofly_evidence::EvidenceLog, u64)>| -> Result<std::result::Result<String, String>> {
+        let apply = |why: &str, candidate: std::result::Result<nofly_zones::ZoneSet, String>, detector: &mut Detector, zones: &mut nofly_zones::ZoneSet, zone_rows: &mut Vec<_>, evidence: &mut Option<(nofly_evidence::EvidenceLog, u64)>| -> Result<std::result::Result<String, String>> {
             match candidate {
                 Err(e) => {
                     tracing::error!("zones not reloaded ({why}): {e}; still watching with zone set {}", zones.content_hash());
@@ -127,14 +127,15 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
                 Ok(set) => {
                     let message = format!("{} zone(s), zone set {} (was {})", set.zones.len(), set.content_hash(), zones.content_hash());
                     tracing::info!("zones reloaded ({why}): {message}");
-                    engine.replace_zones(&set.zones);
+                    detector.replace_zones(&set.zones);
+                    let live = detector.live_zone_set(&set);
                     if let Some((log, _)) = evidence.as_mut() {
-                        crate::pipeline::append_zones(log, &set)?;
+                        crate::pipeline::append_zones(log, &live)?;
                     }
                     if let Some(m) = &monitor {
-                        m.set_zones(&set);
+                        m.set_zones(&live);
                     }
-                    *zone_rows = crate::pipeline::zone_rows(&set);
+                    *zone_rows = crate::pipeline::zone_rows(&live);
                     *zones = set;
                     Ok(Ok(message))
                 }
@@ -144,10 +145,10 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         loop {
             tokio::select! {
                 _ = &mut ctrl_c => { tracing::info!("interrupted: flushing and stopping"); break; }
-                _ = hangup.recv() => { let _logged = apply("SIGHUP", from_files(), &mut engine, &mut zones, &mut zone_rows, &mut evidence)?; }
+                _ = hangup.recv() => { let _logged = apply("SIGHUP", from_files(), &mut detector, &mut zones, &mut zone_rows, &mut evidence)?; }
                 Some(request) = zone_rx.recv() => {
                     let candidate = requested_zone_set(&request.command, &args.zones.files, args.zones.skip_bad_zones);
-                    let answer = apply("HTTP API", candidate, &mut engine, &mut zones, &mut zone_rows, &mut evidence)?;
+                    let answer = apply("HTTP API", candidate, &mut detector, &mut zones, &mut zone_rows, &mut evidence)?;
                     let _ = request.reply.send(answer);
                 }
                 message = rx.recv() => match message {
@@ -156,7 +157,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
                         if let Some(m) = &monitor {
                             m.observe(&r);
                         }
-                        engine.process(&r, &mut |e| {
+                        let areas_changed = detector.process(&r, &mut |e| {
                             if let Some(m) = &monitor {
                                 m.publish(&e);
                             }
@@ -169,6 +170,18 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
                             pending.push(e);
                         });
                         if let Some(err) = failed { return Err(anyhow::Error::new(err).context("cannot write events")); }
+                        if areas_changed {
+                            // GNSS interference areas came or went: the map, the store and the
+                            // log get the zone versions the new events name.
+                            let live = detector.live_zone_set(&zones);
+                            if let Some(m) = &monitor {
+                                m.set_zones(&live);
+                            }
+                            if let Some((log, _)) = evidence.as_mut() {
+                                crate::pipeline::append_zones(log, &live)?;
+                            }
+                            zone_rows = crate::pipeline::zone_rows(&live);
+                        }
                         if let Some((log, run_entry)) = evidence.as_mut() {
                             for e in &pending[logged..] { log.append_event(e, *run_entry)?; }
                         }
@@ -193,7 +206,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
                     logged = 0;
                     ticks += 1;
                     if zone_watch.poll() {
-                        let _logged = apply("zone file changed", from_files(), &mut engine, &mut zones, &mut zone_rows, &mut evidence)?;
+                        let _logged = apply("zone file changed", from_files(), &mut detector, &mut zones, &mut zone_rows, &mut evidence)?;
                     }
                     if let Some(m) = &monitor {
                         m.tick(1.0);
@@ -217,11 +230,12 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
             }
         }
         if let Some(store) = store.as_mut() {
-            store.record_run(&run, &zone_rows, &pending, &track_records(&engine))?;
+            store.record_run(&run, &zone_rows, &pending, &track_records(detector.engine()))?;
         }
         if let Some((log, _)) = evidence {
             log.close()?;
         }
+        let engine = detector.engine();
         let s = engine.stats();
         eprintln!("nofly: stopped: {} reports, {} aircraft, {} events, {} malformed, {} late", s.reports, engine.aircraft(), s.events, malformed, s.late);
         Ok(ExitCode::SUCCESS)

@@ -6,10 +6,10 @@ use nofly_model::{Event, EventKind, EventTime, Icao24, SourceRef};
 pub fn event(i: i64, kind: EventKind) -> Event {
     let time = EventTime::from_millis(1_700_000_000_000 + i * 1000);
     Event {
-        id: Event::derive_id(kind, time, Icao24(0xabc), "Z", "v", 0),
+        id: Event::derive_id(kind, time, Some(Icao24(0xabc)), "Z", "v", 0),
         kind,
         time,
-        icao24: Icao24(0xabc),
+        icao24: Some(Icao24(0xabc)),
         callsign: None,
         zone_id: "Z".into(),
         zone_name: "Z".into(),
@@ -25,6 +25,10 @@ pub fn event(i: i64, kind: EventKind) -> Event {
         exempt: false,
         distance_m: None,
         squawk: None,
+        nic: None,
+        nacp: None,
+        degraded: false,
+        cell: None,
         same_instant: 0,
     }
 }

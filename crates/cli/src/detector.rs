@@ -1,0 +1,136 @@
+//! The engine over the user's zones and, with `--gnss`, the live interference zones beside them:
+//! what `replay`, `watch` and `demo` run on every report.
+
+use crate::pipeline::Detection;
+use nofly_engine::Engine;
+use nofly_gnss::{CellState, GnssSettings, InterferenceZones};
+use nofly_model::{Event, Report, SourceRef, Zone};
+use nofly_zones::ZoneSet;
+
+/// `--gnss`: which cells become zones, at which resolution, over which window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GnssDetection {
+    /// The lowest state that raises a zone (SUSPECT or INTERFERENCE).
+    pub raise_at: CellState,
+    /// H3 resolution of the zones.
+    pub resolution: h3o::Resolution,
+    /// Window length, milliseconds.
+    pub window_ms: i64,
+}
+
+impl GnssDetection {
+    /// The settings as a run records them.
+    pub fn settings_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "raise_at": self.raise_at,
+            "resolution": u8::from(self.resolution),
+            "window_s": self.window_ms as f64 / 1000.0,
+        })
+    }
+}
+
+/// The engine, the user's zones, and the interference areas when asked for.
+pub struct Detector {
+    engine: Engine,
+    user_zones: Vec<Zone>,
+    areas: Option<InterferenceZones>,
+    last_source: SourceRef,
+}
+
+impl Detector {
+    /// A detector over `zones` with these settings.
+    pub fn new(detection: &Detection, zones: &[Zone]) -> Self {
+        Detector {
+            engine: detection.engine(zones),
+            user_zones: zones.to_vec(),
+            areas: detection.gnss.map(|g| {
+                InterferenceZones::new(
+                    GnssSettings {
+                        resolutions: vec![g.resolution],
+                        window_ms: g.window_ms,
+                        ..GnssSettings::default()
+                    },
+                    g.raise_at,
+                )
+            }),
+            last_source: SourceRef::default(),
+        }
+    }
+
+    /// Judges one report (in event-time order); returns true when the interference zones changed
+    /// before it was judged (their events come first, at the end of the window that decided them).
+    pub fn process(&mut self, r: &Report, emit: &mut dyn FnMut(Event)) -> bool {
+        self.last_source = r.source;
+        let changed = match self.areas.as_mut() {
+            Some(areas) => areas.observe(r),
+            None => false,
+        };
+        if changed {
+            self.install_areas(emit);
+        }
+        self.engine.process(r, emit);
+        changed
+    }
+
+    /// The end of a replay: the last window closes, then the engine raises what is still open.
+    pub fn finish(&mut self, emit: &mut dyn FnMut(Event)) {
+        let last = self.last_source;
+        if self.areas.as_mut().is_some_and(|a| a.finish(last)) {
+            self.install_areas(emit);
+        }
+        self.engine.finish(emit);
+    }
+
+    /// Replaces the user's zones (a reload); the interference zones stay.
+    pub fn replace_zones(&mut self, zones: &[Zone]) {
+        self.user_zones = zones.to_vec();
+        let all = self.all_zones();
+        self.engine.replace_zones(&all);
+    }
+
+    /// The engine, for its counters and tracks.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The user's zone set followed by the current interference zones (for the map and the store).
+    pub fn live_zone_set(&self, user: &ZoneSet) -> ZoneSet {
+        match &self.areas {
+            Some(areas) => with_zones(user, areas.definitions()),
+            None => user.clone(),
+        }
+    }
+
+    /// Every interference zone version made so far, with its definition.
+    pub fn area_versions(&self) -> &[(Zone, String)] {
+        self.areas.as_ref().map_or(&[], |a| a.versions.as_slice())
+    }
+
+    fn all_zones(&self) -> Vec<Zone> {
+        let mut all = self.user_zones.clone();
+        if let Some(areas) = &self.areas {
+            all.extend(areas.zones().cloned());
+        }
+        all
+    }
+
+    fn install_areas(&mut self, emit: &mut dyn FnMut(Event)) {
+        let all = self.all_zones();
+        self.engine.replace_zones(&all);
+        if let Some(areas) = self.areas.as_mut() {
+            for e in areas.take_events(self.engine.zone_set()) {
+                emit(e);
+            }
+        }
+    }
+}
+
+/// `user` followed by more zones and their definitions.
+pub fn with_zones<'a>(user: &ZoneSet, more: impl Iterator<Item = (&'a Zone, &'a str)>) -> ZoneSet {
+    let mut set = user.clone();
+    for (zone, definition) in more {
+        set.zones.push(zone.clone());
+        set.definitions.push(definition.to_string());
+    }
+    set
+}
