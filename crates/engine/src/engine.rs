@@ -26,7 +26,8 @@ pub struct Track {
     pub events: u64,
     /// Indices of the zones the aircraft was inside at its latest position, sorted.
     inside: Vec<u32>,
-    /// Time of the latest event and how many events were raised at that instant (for unique ids).
+    /// Time of the latest event and a hash of the zone of the first event at that instant (the
+    /// zones of the others are in [`Alerting::instant_zones`]), for unique ids.
     last_event: (EventTime, u32),
     /// The latest Mode A code heard.
     squawk: Option<u16>,
@@ -62,6 +63,8 @@ struct Alerting {
     approaches: Vec<Approach>,
     /// Zones entered during the current pass near them: no closest approach until it is over.
     entered_on_pass: Vec<u32>,
+    /// Hashes of the zones of the second and later events at the instant of `Track::last_event`.
+    instant_zones: Vec<u32>,
 }
 
 /// The alerting state of an aircraft that has none.
@@ -76,6 +79,7 @@ static NO_ALERTING: Alerting = Alerting {
     pending: Vec::new(),
     approaches: Vec::new(),
     entered_on_pass: Vec::new(),
+    instant_zones: Vec::new(),
 };
 
 impl Track {
@@ -153,12 +157,27 @@ fn new_event(
     let exempt = [global, &zone.exempt]
         .iter()
         .any(|e| e.covers(at.icao, callsign.as_deref(), track.squawk));
+    // Numbered among the aircraft's earlier events in the same zone at the same millisecond: an
+    // event's id then depends on that zone alone, and an evidence bundle (which holds one zone)
+    // re-creates it.
+    let zone_key = zone_hash(&zone.id);
     let same_instant = if track.last_event.0 == at.time && track.events > 1 {
-        track.last_event.1
+        let earlier = u32::from(track.last_event.1 == zone_key)
+            + track
+                .alerts()
+                .instant_zones
+                .iter()
+                .filter(|&&z| z == zone_key)
+                .count() as u32;
+        track.alerts_mut().instant_zones.push(zone_key);
+        earlier
     } else {
+        if let Some(a) = track.alerting.as_mut() {
+            a.instant_zones.clear();
+        }
+        track.last_event = (at.time, zone_key);
         0
     };
-    track.last_event = (at.time, same_instant + 1);
     Event {
         id: Event::derive_id(
             kind,
@@ -192,6 +211,12 @@ fn new_event(
         cell: None,
         same_instant,
     }
+}
+
+/// A 32-bit hash of a zone id (FNV-1a), to tell zones apart in [`Track::last_event`] without
+/// keeping the id.
+fn zone_hash(id: &str) -> u32 {
+    id.bytes().fold(0x811c_9dc5, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
 }
 
 /// Whether a Mode A code is an emergency: 7500 (unlawful interference), 7600 (radio failure),
@@ -969,6 +994,31 @@ mod tests {
         let mut kinds = Vec::new();
         engine.process(&r, &mut |e| kinds.push((e.kind, e.alt_unknown)));
         assert_eq!(kinds, [(EventKind::Enter, true)]);
+    }
+
+    #[test]
+    fn events_at_one_instant_are_numbered_within_their_zone() {
+        // Synthetic: undated data puts three reports at one millisecond, climbing out of a low
+        // zone into a high one over the same square and back.
+        let low = square_zone("LOW", VerticalBand::new(Limit::Surface, Limit::Msl(10_000.0)), vec![]);
+        let high = square_zone("HIGH", VerticalBand::new(Limit::Msl(10_000.0), Limit::Unlimited), vec![]);
+        let mut engine = Engine::new(&[low, high]);
+        let mut numbered = Vec::new();
+        for alt in [5_000.0, 15_000.0, 5_000.0] {
+            engine.process(&report(1_000, 0.5, 0.5, Some(alt)), &mut |e| {
+                numbered.push((e.kind, e.zone_id, e.same_instant))
+            });
+        }
+        let expected = [
+            (EventKind::Enter, "LOW", 0),
+            (EventKind::Exit, "LOW", 1),
+            (EventKind::Enter, "HIGH", 0),
+            (EventKind::Exit, "HIGH", 1),
+            (EventKind::Enter, "LOW", 2),
+        ];
+        let numbered: Vec<(EventKind, &str, u32)> =
+            numbered.iter().map(|(k, z, n)| (*k, z.as_str(), *n)).collect();
+        assert_eq!(numbered, expected);
     }
 
     #[test]
