@@ -16,13 +16,18 @@
 //! raises nothing (its avionics, not the area, may be at fault), while one spoofing sign may. A cell rises at once; it falls only after two windows in a row below its state, or
 //! after three windows without any aircraft (nothing seen is no evidence of an end).
 
+use crate::held_cell::{CellShapes, HeldCell};
 use crate::indicators::{Indicator, TrackChecker};
-use crate::shared_points::{SharedPoints, SHARED_MIN_FT};
+use crate::shared_points::{SharedPoints, SHARED_EVERY_MS, SHARED_MIN_FT};
 use nofly_model::integrity::{is_degraded, IntegrityThresholds};
 use h3o::{CellIndex, LatLng, Resolution};
 use nofly_model::{EventTime, Icao24, Report};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How long an aircraft is remembered after its latest report, milliseconds.
+const FORGET_AFTER_MS: i64 = 600_000;
 
 /// Settings of the interference monitor.
 #[derive(Debug, Clone)]
@@ -126,9 +131,42 @@ pub struct Transition {
 
 #[derive(Debug, Default)]
 struct AircraftCounts {
+    /// The aircraft reported a position in the cell (with or without integrity).
+    seen: bool,
     good: u32,
     bad: u32,
     signs: BTreeSet<Indicator>,
+}
+
+impl AircraftCounts {
+    /// Adds these counts to the aircraft's in `cell` of the open window.
+    fn add_to(self, open: &mut OpenWindow, cell: CellIndex, icao: Icao24) {
+        if !self.seen {
+            return;
+        }
+        let counts = open.entry(cell).or_default().entry(icao).or_default();
+        counts.seen = true;
+        counts.good += self.good;
+        counts.bad += self.bad;
+        counts.signs.extend(self.signs);
+    }
+}
+
+/// The open window: per cell, per aircraft, its counts.
+type OpenWindow = BTreeMap<CellIndex, BTreeMap<Icao24, AircraftCounts>>;
+
+/// What the monitor keeps of an aircraft: its spoofing checks, its last position and, per
+/// resolution, the cell it is in with its counts there in the open window (added to the window
+/// when it leaves the cell or the window closes, so that most reports touch only this).
+#[derive(Debug, Default)]
+struct HeldCells {
+    checker: TrackChecker,
+    /// Time of the aircraft's latest report, ms (aircraft gone for a while are forgotten).
+    last_ms: i64,
+    /// When its position was last offered to the shared-point search, ms.
+    shared_ms: Option<i64>,
+    position: Option<(f64, f64)>,
+    cells: Vec<Option<(HeldCell, AircraftCounts)>>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -142,13 +180,14 @@ struct CellHistory {
 #[derive(Debug)]
 pub struct GnssMonitor {
     settings: GnssSettings,
-    checker: TrackChecker,
     /// Each aircraft's last position and its cells: a position repeated unchanged (a quarter of
-    /// OpenSky's state vectors) needs no new lookup.
-    cell_cache: HashMap<Icao24, ((f64, f64), Vec<CellIndex>)>,
+    /// OpenSky's state vectors) or inside a cell's inscribed circle needs no new lookup.
+    held: FxHashMap<Icao24, HeldCells>,
+    shapes: CellShapes,
     shared: SharedPoints,
-    window: Option<i64>,
-    open: BTreeMap<CellIndex, BTreeMap<Icao24, AircraftCounts>>,
+    /// The open window's number and end, ms.
+    window: Option<(i64, i64)>,
+    open: OpenWindow,
     history: BTreeMap<CellIndex, CellHistory>,
     /// Every cell window closed so far, in window then cell order.
     pub windows: Vec<CellWindow>,
@@ -177,8 +216,8 @@ impl GnssMonitor {
     pub fn new(settings: GnssSettings) -> Self {
         GnssMonitor {
             settings,
-            checker: TrackChecker::default(),
-            cell_cache: HashMap::new(),
+            held: FxHashMap::default(),
+            shapes: CellShapes::default(),
             shared: SharedPoints::default(),
             window: None,
             open: BTreeMap::new(),
@@ -199,50 +238,68 @@ impl GnssMonitor {
         let Ok(point) = LatLng::new(lat, lon) else {
             return;
         };
-        let w = r.time.millis().div_euclid(self.settings.window_ms);
-        match self.window {
-            Some(current) if w > current => {
-                for closing in current..w {
-                    self.close(closing);
+        // The window changes once in many reports: a comparison, not a division, per report.
+        let t = r.time.millis();
+        let w = match self.window {
+            Some((current, end)) if t < end => current,
+            _ => {
+                let w = t.div_euclid(self.settings.window_ms);
+                if let Some((current, _)) = self.window {
+                    for closing in current..w {
+                        self.close(closing);
+                    }
                 }
-                self.window = Some(w);
+                self.window = Some((w, (w + 1) * self.settings.window_ms));
+                w
             }
-            None => self.window = Some(w),
-            _ => {}
-        }
+        };
         self.reports += 1;
-        let signs = self.checker.check(r);
         let degraded = is_degraded(r.nic, r.nacp, self.settings.thresholds);
         self.judged_reports += u64::from(degraded.is_some());
         self.degraded_reports += u64::from(degraded == Some(true));
         let resolutions = &self.settings.resolutions;
-        let cached = self.cell_cache.entry(r.icao).or_default();
+        let held = self.held.entry(r.icao).or_default();
+        held.last_ms = r.time.millis();
+        let signs = held.checker.check(r);
         let mut shared: &[Icao24] = &[];
-        if cached.0 != (lat, lon) || cached.1.len() != resolutions.len() {
-            *cached = (
-                (lat, lon),
-                resolutions.iter().map(|&res| point.to_cell(res)).collect(),
-            );
-            if r.on_ground != Some(true) && r.alt_baro_ft.is_some_and(|ft| ft >= SHARED_MIN_FT) {
+        if held.position != Some((lat, lon)) || held.cells.len() != resolutions.len() {
+            held.position = Some((lat, lon));
+            if held.cells.len() != resolutions.len() {
+                held.cells.resize_with(resolutions.len(), || None);
+            }
+            for (slot, &res) in held.cells.iter_mut().zip(resolutions) {
+                if slot.as_ref().is_some_and(|(c, _)| c.holds(lat, lon)) {
+                    continue;
+                }
+                let fresh = self.shapes.held(point, res);
+                if slot.as_ref().is_some_and(|(c, _)| c.cell == fresh.cell) {
+                    // Outside the inscribed circle but still in the cell: keep the counts.
+                    slot.as_mut().expect("checked").0 = fresh;
+                    continue;
+                }
+                if let Some((old, counts)) = slot.replace((fresh, AircraftCounts::default())) {
+                    counts.add_to(&mut self.open, old.cell, r.icao);
+                }
+            }
+            if r.on_ground != Some(true)
+                && r.alt_baro_ft.is_some_and(|ft| ft >= SHARED_MIN_FT)
+                && held.shared_ms.is_none_or(|at| t - at >= SHARED_EVERY_MS)
+            {
+                held.shared_ms = Some(t);
                 shared = self.shared.observe(w, r.icao, lat, lon);
             }
         }
-        for &cell in &cached.1 {
+        for (held_cell, counts) in held.cells.iter_mut().flatten() {
             for &other in shared {
                 self.open
-                    .entry(cell)
+                    .entry(held_cell.cell)
                     .or_default()
                     .entry(other)
                     .or_default()
                     .signs
                     .insert(Indicator::SharedPosition);
             }
-            let counts = self
-                .open
-                .entry(cell)
-                .or_default()
-                .entry(r.icao)
-                .or_default();
+            counts.seen = true;
             match degraded {
                 Some(true) => counts.bad += 1,
                 Some(false) => counts.good += 1,
@@ -254,7 +311,7 @@ impl GnssMonitor {
 
     /// Closes the last window.
     pub fn finish(&mut self) {
-        if let Some(w) = self.window.take() {
+        if let Some((w, _)) = self.window.take() {
             self.close(w);
         }
     }
@@ -262,6 +319,15 @@ impl GnssMonitor {
     fn close(&mut self, w: i64) {
         let s = &self.settings;
         let start = EventTime::from_millis(w * s.window_ms);
+        // Aircraft not heard for ten minutes before the window are forgotten: their spoofing
+        // checks would not compare across such a gap, and a live monitor's memory stays bounded.
+        let open = &mut self.open;
+        self.held.retain(|&icao, held| {
+            for (cell, counts) in held.cells.iter_mut().flatten() {
+                std::mem::take(counts).add_to(open, cell.cell, icao);
+            }
+            held.last_ms >= start.millis() - FORGET_AFTER_MS
+        });
         let end = EventTime::from_millis((w + 1) * s.window_ms);
         let open = std::mem::take(&mut self.open);
         for (cell, aircraft) in &open {

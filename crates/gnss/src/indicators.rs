@@ -15,12 +15,13 @@
 //!   only new fixes at most 15 s apart are compared, as a track is stale after a coverage gap.
 
 use geo::{Bearing, Distance, Haversine, Point};
-use nofly_model::{Icao24, Report};
+use nofly_model::Report;
 use serde::Serialize;
-use std::collections::HashMap;
 
 const JUMP_M: f64 = 10_000.0;
 const JUMP_KT: f64 = 800.0;
+/// Metres per degree of latitude (mean Earth radius 6,371 km).
+const METRES_PER_DEGREE: f64 = 6_371_000.0 * std::f64::consts::PI / 180.0;
 const MAX_GAP_MS: i64 = 600_000;
 const CRUISE_FT: f64 = 20_000.0;
 const SLOW_KT: f32 = 100.0;
@@ -50,19 +51,14 @@ pub enum Indicator {
     SharedPosition,
 }
 
+/// What the checks remember of one aircraft: feed it that aircraft's reports in time order.
 #[derive(Debug, Clone, Copy, Default)]
-struct AircraftTrack {
+pub struct TrackChecker {
     last: Option<(f64, f64, i64)>,
     /// Start of the course comparison: position, time, reported track.
     anchor: Option<(f64, f64, i64, f32)>,
     slow_since: Option<i64>,
     divergent_since: Option<i64>,
-}
-
-/// The spoofing checks over every aircraft, fed reports in time order.
-#[derive(Debug, Default)]
-pub struct TrackChecker {
-    aircraft: HashMap<Icao24, AircraftTrack>,
 }
 
 /// Great-circle distance in metres between two `(lat, lon)` points.
@@ -99,17 +95,20 @@ fn sustained(since: &mut Option<i64>, condition: bool, t: i64) -> bool {
 }
 
 impl TrackChecker {
-    /// The signs this report shows (in a fixed order), given the aircraft's earlier reports.
+    /// The signs this report of the aircraft shows (in a fixed order), given its earlier reports.
     pub fn check(&mut self, r: &Report) -> Vec<Indicator> {
         let mut found = Vec::new();
         let Some((lat, lon)) = r.position else {
             return found;
         };
         let t = r.time.millis();
-        let a = self.aircraft.entry(r.icao).or_default();
-        if let Some((plat, plon, pt)) = a.last {
+        if let Some((plat, plon, pt)) = self.last {
             let dt_ms = t - pt;
-            if dt_ms > 0 && dt_ms <= MAX_GAP_MS {
+            // Only a move that may exceed the jump distance is measured on the sphere: the flat
+            // degree distance bounds it from above (within a tenth, at these distances).
+            let dlon = crate::held_cell::lon_delta(lon, plon);
+            let (dlat, reach) = (lat - plat, 0.9 * JUMP_M / METRES_PER_DEGREE);
+            if dt_ms > 0 && dt_ms <= MAX_GAP_MS && dlat * dlat + dlon * dlon > reach * reach {
                 let d = distance_m((plat, plon), (lat, lon));
                 let kt = d / (dt_ms as f64 / 1000.0) * 3600.0 / 1852.0;
                 let reported = f64::from(r.ground_speed_kt.unwrap_or(0.0));
@@ -120,22 +119,22 @@ impl TrackChecker {
         }
         // A position repeated unchanged is the same fix reported again (OpenSky and resampled data
         // repeat the last position until a new one comes): it keeps the time it was first seen.
-        let fresh = a
+        let fresh = self
             .last
             .is_none_or(|(plat, plon, _)| (plat, plon) != (lat, lon));
         // A gap between fixes leaves the reported track stale (seen in OpenSky data during
         // coverage gaps): the course comparison starts again after one.
-        let continuous = a
+        let continuous = self
             .last
             .is_some_and(|(_, _, pt)| t - pt <= COURSE_MAX_FIX_GAP_MS);
         if fresh {
-            a.last = Some((lat, lon, t));
+            self.last = Some((lat, lon, t));
         }
         let airborne = r.on_ground != Some(true);
         // Only new fixes are compared: a repeated position carries a track reported later than it.
         let moving = airborne && r.ground_speed_kt.is_some_and(|gs| gs >= COURSE_MIN_KT);
         if let Some(track) = r.track_deg.filter(|_| moving && fresh) {
-            match a.anchor {
+            match self.anchor {
                 Some((alat, alon, at, atrack)) if continuous && t - at <= COURSE_MAX_MS => {
                     if t - at >= COURSE_MIN_MS
                         && distance_m((alat, alon), (lat, lon)) >= COURSE_MIN_M
@@ -145,23 +144,23 @@ impl TrackChecker {
                         if angle_between(course, expected) > COURSE_MAX_DEG {
                             found.push(Indicator::CourseMismatch);
                         }
-                        a.anchor = Some((lat, lon, t, track));
+                        self.anchor = Some((lat, lon, t, track));
                     }
                 }
-                _ => a.anchor = Some((lat, lon, t, track)),
+                _ => self.anchor = Some((lat, lon, t, track)),
             }
         } else if !moving {
-            a.anchor = None;
+            self.anchor = None;
         }
         let slow = airborne
             && r.alt_baro_ft.is_some_and(|alt| alt >= CRUISE_FT)
             && r.ground_speed_kt.is_some_and(|gs| gs < SLOW_KT);
-        if sustained(&mut a.slow_since, slow, t) {
+        if sustained(&mut self.slow_since, slow, t) {
             found.push(Indicator::SlowAtAltitude);
         }
         let divergent = airborne
             && matches!((r.alt_baro_ft, r.alt_geo_ft), (Some(b), Some(g)) if (b - g).abs() > DIVERGENCE_FT);
-        if sustained(&mut a.divergent_since, divergent, t) {
+        if sustained(&mut self.divergent_since, divergent, t) {
             found.push(Indicator::HeightDivergence);
         }
         found
@@ -171,7 +170,7 @@ impl TrackChecker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nofly_model::{EventTime, SourceRef};
+    use nofly_model::{EventTime, Icao24, SourceRef};
 
     fn report(t_s: i64, lat: f64, lon: f64, alt: f64, gs: f32) -> Report {
         let mut r = Report::new(

@@ -55,7 +55,8 @@ pub struct InterferenceZones {
     monitor: GnssMonitor,
     raise_at: CellState,
     window_ms: i64,
-    window: Option<i64>,
+    /// End of the current window, ms: ended areas are dropped when it passes.
+    window_end: i64,
     areas: BTreeMap<String, Area>,
     changes: Vec<Change>,
     /// Every zone version made so far, with its definition (canonical GeoJSON), in order.
@@ -75,7 +76,7 @@ impl InterferenceZones {
             window_ms: settings.window_ms,
             monitor: GnssMonitor::new(settings),
             raise_at: raise_at.max(CellState::Suspect),
-            window: None,
+            window_end: i64::MIN,
             areas: BTreeMap::new(),
             changes: Vec::new(),
             versions: Vec::new(),
@@ -86,11 +87,10 @@ impl InterferenceZones {
     /// that closes a window sees the areas that window raised).
     pub fn observe(&mut self, r: &Report) -> bool {
         self.monitor.observe(r);
-        let window = r.time.millis().div_euclid(self.window_ms);
-        let new_window = self.window.is_some_and(|w| window > w);
-        self.window = Some(window);
-        let mut changed = self.apply(r.source);
-        if new_window {
+        let mut changed = !self.monitor.transitions.is_empty() && self.apply(r.source);
+        let t = r.time.millis();
+        if t >= self.window_end {
+            self.window_end = (t.div_euclid(self.window_ms) + 1) * self.window_ms;
             changed |= self.drop_ended(r.time);
         }
         changed

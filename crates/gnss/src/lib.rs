@@ -16,6 +16,7 @@
 
 pub mod cells;
 pub mod daily_map;
+pub mod held_cell;
 pub mod indicators;
 pub mod interference_zones;
 pub mod shared_points;

@@ -5,24 +5,30 @@
 //! paths where aircraft legitimately follow each other over the same spots) are rounded to a grid
 //! of 0.001° (about 110 m of latitude). When three different aircraft report the same grid point
 //! within one window, all of them show the **shared position** sign, and so does any later aircraft
-//! reporting it in that window. Only a position that changed since the aircraft's previous report
-//! is looked at, so an aircraft repeating its own fix is one aircraft, not many.
+//! reporting it in that window. An aircraft is counted once at a point, and its positions are
+//! offered at most every 30 s (a spoofed aircraft stays on the fake point for minutes; offering
+//! every position cost more than all the other signs together).
 
 use nofly_model::Icao24;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Lowest barometric altitude looked at, feet.
 pub const SHARED_MIN_FT: f64 = 10_000.0;
 /// Aircraft at one point from which the sign is shown.
 pub const SHARED_MIN_AIRCRAFT: usize = 3;
+/// Time between two positions of an aircraft offered, milliseconds.
+pub const SHARED_EVERY_MS: i64 = 30_000;
 /// Grid step, degrees.
 const GRID_DEG: f64 = 0.001;
 
-/// The grid points of the current window and the aircraft seen at each.
+/// The grid points of the current window and the first aircraft seen at each (no allocation per
+/// point: the vector of every aircraft each point was a visible cost, and only the first three
+/// are needed to tell a newcomer).
 #[derive(Debug, Default)]
 pub struct SharedPoints {
     window: i64,
-    points: HashMap<(i32, i32), Vec<Icao24>>,
+    points: FxHashMap<(i32, i32), ([Icao24; SHARED_MIN_AIRCRAFT], u32)>,
+    marked: Vec<Icao24>,
 }
 
 impl SharedPoints {
@@ -38,16 +44,27 @@ impl SharedPoints {
             (lat / GRID_DEG).round() as i32,
             (lon / GRID_DEG).round() as i32,
         );
-        let seen = self.points.entry(key).or_default();
-        if seen.contains(&icao) {
+        let (first, n) = self
+            .points
+            .entry(key)
+            .or_insert(([Icao24(0); SHARED_MIN_AIRCRAFT], 0));
+        let known = (*n as usize).min(SHARED_MIN_AIRCRAFT);
+        if first[..known].contains(&icao) {
             return &[];
         }
-        seen.push(icao);
-        match seen.len() {
-            n if n < SHARED_MIN_AIRCRAFT => &[],
-            n if n == SHARED_MIN_AIRCRAFT => seen,
-            _ => std::slice::from_ref(seen.last().expect("pushed above")),
+        *n += 1;
+        self.marked.clear();
+        match *n as usize {
+            k if k < SHARED_MIN_AIRCRAFT => first[k - 1] = icao,
+            k if k == SHARED_MIN_AIRCRAFT => {
+                first[k - 1] = icao;
+                self.marked.extend_from_slice(first);
+            }
+            // A later aircraft (one reporting the point again after leaving it may count twice:
+            // marking it again changes nothing).
+            _ => self.marked.push(icao),
         }
+        &self.marked
     }
 }
 
