@@ -105,7 +105,10 @@ pub fn serve_replay(
     latest.reverse();
     let zones = nofly_zones::ZoneSet {
         zones: latest.iter().map(|&i| judged.zones[i].clone()).collect(),
-        definitions: latest.iter().map(|&i| judged.definitions[i].clone()).collect(),
+        definitions: latest
+            .iter()
+            .map(|&i| judged.definitions[i].clone())
+            .collect(),
     };
     let monitor = Monitor::replay(&zones, &outcome.reports, &outcome.events);
     let options = ServerOptions {

@@ -216,7 +216,9 @@ fn new_event(
 /// A 32-bit hash of a zone id (FNV-1a), to tell zones apart in [`Track::last_event`] without
 /// keeping the id.
 fn zone_hash(id: &str) -> u32 {
-    id.bytes().fold(0x811c_9dc5, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+    id.bytes().fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// Whether a Mode A code is an emergency: 7500 (unlawful interference), 7600 (radio failure),
@@ -1000,8 +1002,16 @@ mod tests {
     fn events_at_one_instant_are_numbered_within_their_zone() {
         // Synthetic: undated data puts three reports at one millisecond, climbing out of a low
         // zone into a high one over the same square and back.
-        let low = square_zone("LOW", VerticalBand::new(Limit::Surface, Limit::Msl(10_000.0)), vec![]);
-        let high = square_zone("HIGH", VerticalBand::new(Limit::Msl(10_000.0), Limit::Unlimited), vec![]);
+        let low = square_zone(
+            "LOW",
+            VerticalBand::new(Limit::Surface, Limit::Msl(10_000.0)),
+            vec![],
+        );
+        let high = square_zone(
+            "HIGH",
+            VerticalBand::new(Limit::Msl(10_000.0), Limit::Unlimited),
+            vec![],
+        );
         let mut engine = Engine::new(&[low, high]);
         let mut numbered = Vec::new();
         for alt in [5_000.0, 15_000.0, 5_000.0] {
@@ -1016,8 +1026,10 @@ mod tests {
             (EventKind::Exit, "HIGH", 1),
             (EventKind::Enter, "LOW", 2),
         ];
-        let numbered: Vec<(EventKind, &str, u32)> =
-            numbered.iter().map(|(k, z, n)| (*k, z.as_str(), *n)).collect();
+        let numbered: Vec<(EventKind, &str, u32)> = numbered
+            .iter()
+            .map(|(k, z, n)| (*k, z.as_str(), *n))
+            .collect();
         assert_eq!(numbered, expected);
     }
 
@@ -1262,8 +1274,12 @@ mod tests {
             squawks: vec![0o7000],
             ..Default::default()
         });
-        engine.process(&police, &mut |e| marked.push((e.icao24.unwrap().0, e.exempt)));
-        engine.process(&other, &mut |e| marked.push((e.icao24.unwrap().0, e.exempt)));
+        engine.process(&police, &mut |e| {
+            marked.push((e.icao24.unwrap().0, e.exempt))
+        });
+        engine.process(&other, &mut |e| {
+            marked.push((e.icao24.unwrap().0, e.exempt))
+        });
         let mut vfr = report(1, 0.5, 0.5, None);
         vfr.icao = Icao24(0x777777);
         vfr.squawk = Some(0o7000);

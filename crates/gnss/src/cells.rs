@@ -19,11 +19,11 @@
 use crate::held_cell::{CellShapes, HeldCell};
 use crate::indicators::{Indicator, TrackChecker};
 use crate::shared_points::{SharedPoints, SHARED_EVERY_MS, SHARED_MIN_FT};
-use nofly_model::integrity::{is_degraded, IntegrityThresholds};
 use h3o::{CellIndex, LatLng, Resolution};
+use nofly_model::integrity::{is_degraded, IntegrityThresholds};
 use nofly_model::{EventTime, Icao24, Report};
-use serde::Serialize;
 use rustc_hash::FxHashMap;
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How long an aircraft is remembered after its latest report, milliseconds.

@@ -204,8 +204,10 @@ impl InterferenceZones {
 
     fn drop_ended(&mut self, now: EventTime) -> bool {
         let before = self.areas.len();
-        self.areas
-            .retain(|_, a| a.end.is_none_or(|end| now.millis() - end.millis() < KEEP_ENDED_MS));
+        self.areas.retain(|_, a| {
+            a.end
+                .is_none_or(|end| now.millis() - end.millis() < KEEP_ENDED_MS)
+        });
         self.areas.len() != before
     }
 
@@ -236,9 +238,9 @@ fn area_zone(
     end: Option<EventTime>,
 ) -> (Option<Zone>, String) {
     let mut ring: Vec<[f64; 2]> = cell.boundary().iter().map(|p| [p.lng(), p.lat()]).collect();
-    let (min, max) = ring
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p[0]), hi.max(p[0])));
+    let (min, max) = ring.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+        (lo.min(p[0]), hi.max(p[0]))
+    });
     if max - min > 180.0 {
         return (None, String::new());
     }
@@ -265,7 +267,10 @@ fn area_zone(
         }],
     });
     let read = nofly_zones::read_geojson(id, &feature.to_string());
-    match (read.zones.into_iter().next(), read.definitions.into_iter().next()) {
+    match (
+        read.zones.into_iter().next(),
+        read.definitions.into_iter().next(),
+    ) {
         (Some(zone), Some(definition)) => (Some(zone), definition),
         _ => (None, String::new()),
     }
@@ -296,7 +301,8 @@ mod tests {
             let mut changed = false;
             for a in 0..3 {
                 record += 1;
-                changed |= areas.observe(&report(a, t, 54.7 + f64::from(a) * 0.01, 20.5, nic, record));
+                changed |=
+                    areas.observe(&report(a, t, 54.7 + f64::from(a) * 0.01, 20.5, nic, record));
             }
             changed
         };
@@ -326,7 +332,10 @@ mod tests {
         let ended = areas.take_events("set");
         assert_eq!(ended[0].kind, EventKind::InterferenceEnd);
         assert_eq!(ended[0].time.millis(), 1_800_000);
-        assert_ne!(ended[0].zone_version, start_version, "the end is a new version");
+        assert_ne!(
+            ended[0].zone_version, start_version,
+            "the end is a new version"
+        );
         let zone = areas.zones().next().unwrap();
         assert!(!zone.active[0].contains(EventTime::from_millis(1_800_000)));
         assert_eq!(areas.versions.len(), 2);

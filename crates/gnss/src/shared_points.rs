@@ -77,7 +77,10 @@ mod tests {
         let mut points = SharedPoints::default();
         // Synthetic: three aircraft reporting (33.8200, 35.4880) within a window.
         assert!(points.observe(7, Icao24(1), 33.8200, 35.4880).is_empty());
-        assert!(points.observe(7, Icao24(1), 33.82004, 35.48801).is_empty(), "same aircraft");
+        assert!(
+            points.observe(7, Icao24(1), 33.82004, 35.48801).is_empty(),
+            "same aircraft"
+        );
         assert!(points.observe(7, Icao24(2), 33.8201, 35.4879).is_empty());
         assert_eq!(
             points.observe(7, Icao24(3), 33.8199, 35.4881),

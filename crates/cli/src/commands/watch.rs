@@ -1,10 +1,10 @@
 //! `nofly watch`: a live feed against zones, events written as they happen.
 
+use crate::detector::Detector;
 use crate::pipeline::{track_records, zone_rows};
 use crate::zone_loading::{load_zones, requested_zone_set, ZoneFileWatch};
 use crate::WatchArgs;
 use anyhow::{Context, Result};
-use crate::detector::Detector;
 use nofly_model::{Event, EventTime};
 use nofly_server::{Mode, Monitor, ServerOptions};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore};
