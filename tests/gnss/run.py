@@ -50,6 +50,13 @@ def gnss(binary, inputs, out):
         return run.stdout, json.load(f)["features"]
 
 
+def replay_gnss(binary, inputs, work):
+    zones = os.path.join(ROOT, "data/zones/kaliningrad-closures-2022.geojson")
+    run = subprocess.run([binary, "replay", "--zones", zones, "--gnss=suspect", *inputs],
+                         capture_output=True, text=True, check=True)
+    return [json.loads(line) for line in run.stdout.splitlines()]
+
+
 def main():
     binary, cache = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as work:
@@ -73,6 +80,20 @@ def main():
         print(f"noisy_spoofing: {rows} rows, {len(raised)} cell windows flagged, all within 49-50.5 N, 23-25 E:")
         print("  " + "\n  ".join(stdout.strip().splitlines()))
 
+        # Live: the same flight through `replay --gnss=suspect`: the areas become zones, only there.
+        events = replay_gnss(binary, [csv], work)
+        starts = [e for e in events if e["kind"] == "interference_start"]
+        assert starts, "replay --gnss=suspect raised no interference area"
+        for e in starts:
+            assert e["icao24"] is None and e["zone_id"] == "gnss-" + e["cell"], e
+            assert 49.0 < e["lat"] < 50.5 and 23.0 < e["lon"] < 25.0, f"an area outside the spoofed one: {e}"
+        area_ids = {e["zone_id"] for e in starts}
+        entries = [e for e in events if e["kind"] == "enter" and e["zone_id"] in area_ids]
+        assert entries and all(e["callsign"] == "THY9BP" for e in entries), entries
+        ends = [e for e in events if e["kind"] == "interference_end"]
+        print(f"replay --gnss=suspect: {len(starts)} areas started at {sorted({e['time'] for e in starts})}, "
+              f"{len(ends)} ended, {len(entries)} entries of THY9BP into them")
+
         for name, inputs in [
             ("long_flight (Toulouse-Amsterdam, raw Mode S)", [os.path.join(ROOT, "data/modes/long_flight.csv.gz")]),
             ("lax-messages (Los Angeles, AVR)", [os.path.join(ROOT, "data/modes/lax-messages.txt.gz")]),
@@ -81,7 +102,9 @@ def main():
             stdout, cells = gnss(binary, inputs, os.path.join(work, "control.geojson"))
             raised = [f for f in cells if f["properties"]["state"] != "NORMAL"]
             assert not raised, f"{name}: a clean recording raised cells:\n{stdout}"
-            print(f"{name}: every cell NORMAL")
+            areas = [e for e in replay_gnss(binary, inputs, work) if e["kind"].startswith("interference")]
+            assert not areas, f"{name}: replay --gnss=suspect raised areas: {areas}"
+            print(f"{name}: every cell NORMAL, no area raised by replay --gnss=suspect")
     print("gnss checks: ok")
 
 
