@@ -512,7 +512,8 @@ struct WatchArgs {
     #[command(flatten)]
     zones: ZoneArgs,
     /// Live source: sbs://HOST:PORT (SBS/BaseStation, port 30003), beast://HOST:PORT (Beast binary,
-    /// port 30005) or avr://HOST:PORT (AVR text, port 30002).
+    /// port 30005), avr://HOST:PORT (AVR text, port 30002) or json://HOST:PORT (readsb's
+    /// --net-json-port output, one aircraft object a line, with NIC and NACp).
     #[arg(long, value_name = "URL")]
     source: String,
     /// Receiver position LAT,LON: the reference for surface positions of beast:// and avr:// feeds.

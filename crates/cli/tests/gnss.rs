@@ -7,45 +7,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-/// 2024-09-17T09:00:00Z, the start of a 10-minute window.
-const T0: i64 = 1_726_563_600;
-
-/// A synthetic readsb JSON-per-line recording near Kaliningrad (54.70 N, 20.50 E): aircraft A, B
-/// and C broadcast NIC 0 for the first ten minutes and NIC 8 afterwards; aircraft D crosses the
-/// area later at NIC 8 and is still there after the interference ends.
-fn synthetic_recording() -> String {
-    let mut lines = Vec::new();
-    let mut line = |t: i64, hex: &str, lat: f64, lon: f64, nic: u8| {
-        lines.push((
-            t,
-            format!(
-                r#"{{"now":{t},"hex":"{hex}","lat":{lat:.5},"lon":{lon:.5},"alt_baro":30000,"alt_geom":30200,"gs":420,"track":90,"nic":{nic},"nac_p":{}}}"#,
-                if nic == 0 { 0 } else { 9 }
-            ),
-        ));
-    };
-    for (k, hex) in ["aaa001", "aaa002", "aaa003"].iter().enumerate() {
-        let lat = 54.68 + 0.02 * k as f64;
-        for step in 0..90 {
-            let t = T0 + 5 + step * 20;
-            // 420 kt east: 0.0036° of longitude every 20 s at this latitude.
-            let lon = 20.35 + 0.0036 * (step % 80) as f64;
-            line(t, hex, lat, lon, if t < T0 + 600 { 0 } else { 8 });
-        }
-    }
-    for step in 0..100 {
-        let t = T0 + 900 + step * 10;
-        line(t, "ddd004", 54.70, 20.40 + 0.0018 * step as f64, 8);
-    }
-    lines.sort_by_key(|(t, _)| *t);
-    lines.into_iter().map(|(_, l)| l + "\n").collect()
-}
-
-/// A user zone over the same area (synthetic).
-const ZONES: &str = r#"{"type": "FeatureCollection", "features": [
-  {"type": "Feature", "properties": {"id": "R-SYNTH", "name": "Synthetic restricted area", "kind": "restricted"},
-   "geometry": {"type": "Polygon", "coordinates": [[[20.3, 54.6], [20.7, 54.6], [20.7, 54.8], [20.3, 54.8], [20.3, 54.6]]]}}]}"#;
-
 fn replay(dir: &Path, extra: &[&str]) -> (Vec<serde_json::Value>, String) {
     let (events, zones, recording) = (
         dir.join("events.jsonl"),
@@ -70,8 +31,12 @@ fn replay(dir: &Path, extra: &[&str]) -> (Vec<serde_json::Value>, String) {
 
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("recording.json"), synthetic_recording()).unwrap();
-    std::fs::write(dir.path().join("zones.geojson"), ZONES).unwrap();
+    std::fs::write(
+        dir.path().join("recording.json"),
+        synthetic_jammed_recording(),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("zones.geojson"), SYNTHETIC_JAMMED_ZONES).unwrap();
     dir
 }
 

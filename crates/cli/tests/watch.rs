@@ -342,3 +342,64 @@ fn the_web_api_follows_a_live_feed_and_takes_zone_uploads_with_the_token() {
     assert!(child.wait().unwrap().success());
     reader.join().unwrap();
 }
+
+#[test]
+fn a_live_readsb_json_feed_raises_interference_areas_as_zones() {
+    let dir = tempfile::tempdir().unwrap();
+    let (zones, events, db) = (
+        dir.path().join("zones.geojson"),
+        dir.path().join("live.jsonl"),
+        dir.path().join("live.db"),
+    );
+    std::fs::write(&zones, SYNTHETIC_JAMMED_ZONES).unwrap();
+    let (listener, child) = start_watch_on(
+        &zones,
+        "json",
+        &[
+            "--gnss",
+            "--events",
+            events.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.write_all((synthetic_jammed_recording() + "not json\n").as_bytes())
+        .unwrap();
+    conn.flush().unwrap();
+    let events_of = |kind: &str| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&events)
+            .map(|t| {
+                json_lines(&t)
+                    .into_iter()
+                    .filter(|e| e["kind"] == kind)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    wait_for("the area's end", || {
+        !events_of("interference_end").is_empty()
+    });
+    let out = interrupt(child);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("skipped malformed record"), "{err}");
+    let start = &events_of("interference_start")[0];
+    assert_eq!(
+        start["time"], "2024-09-17T09:10:00.000Z",
+        "event time comes from the data"
+    );
+    let zone_id = start["zone_id"].as_str().unwrap();
+    assert!(events_of("enter")
+        .iter()
+        .any(|e| e["zone_id"] == zone_id && e["icao24"] == "ddd004"));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let versions: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM zones WHERE zone_id = ?1",
+            [zone_id],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert!(versions >= 1, "the store holds the area's zone");
+}

@@ -1,5 +1,6 @@
 //! Live feeds over TCP, reconnecting with backoff: `sbs://HOST:PORT` (SBS/BaseStation, port 30003),
-//! `beast://HOST:PORT` (Beast binary, port 30005) and `avr://HOST:PORT` (AVR text, port 30002).
+//! `beast://HOST:PORT` (Beast binary, port 30005), `avr://HOST:PORT` (AVR text, port 30002) and
+//! `json://HOST:PORT` (readsb's JSON-per-line output, `--net-json-port`, with NIC and NACp).
 //! Live reports take their arrival time when the feed gives no absolute time of its own.
 
 use crate::modes_feed::{avr_line, BeastFramer, FrameDecoder, ModesOptions, RawFrame};
@@ -38,20 +39,23 @@ pub enum LiveProtocol {
     Beast,
     /// AVR text.
     Avr,
+    /// readsb JSON, one aircraft object a line.
+    Json,
 }
 
-/// Splits `sbs://HOST:PORT`, `beast://HOST:PORT` or `avr://HOST:PORT`.
+/// Splits `sbs://HOST:PORT`, `beast://HOST:PORT`, `avr://HOST:PORT` or `json://HOST:PORT`.
 pub fn parse_live_url(url: &str) -> Result<(LiveProtocol, String), String> {
     let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-        format!("{url:?}: expected sbs://HOST:PORT, beast://HOST:PORT or avr://HOST:PORT")
+        format!("{url:?}: expected sbs://HOST:PORT, beast://HOST:PORT, avr://HOST:PORT or json://HOST:PORT")
     })?;
     let protocol = match scheme {
         "sbs" => LiveProtocol::Sbs,
         "beast" => LiveProtocol::Beast,
         "avr" => LiveProtocol::Avr,
+        "json" => LiveProtocol::Json,
         other => {
             return Err(format!(
-                "{url:?}: unknown protocol {other:?}: use sbs, beast or avr"
+                "{url:?}: unknown protocol {other:?}: use sbs, beast, avr or json"
             ))
         }
     };
@@ -115,7 +119,7 @@ pub async fn live_feed(
                             }
                         }
                     }
-                    LiveProtocol::Sbs | LiveProtocol::Avr => {
+                    LiveProtocol::Sbs | LiveProtocol::Avr | LiveProtocol::Json => {
                         let mut lines = BufReader::new(stream).lines();
                         let mut frame_buf = [0u8; 14];
                         loop {
@@ -131,6 +135,23 @@ pub async fn live_feed(
                                             Ok(Some(r)) => LiveEvent::Report(r),
                                             Ok(None) => continue,
                                             Err(p) => LiveEvent::Malformed(p.at(&url, record)),
+                                        }
+                                    } else if protocol == LiveProtocol::Json {
+                                        if line.trim().is_empty() {
+                                            continue;
+                                        }
+                                        match crate::readsb_json::live_line(&line, source, now()) {
+                                            Ok(Some(r)) => LiveEvent::Report(r),
+                                            Ok(None) => continue,
+                                            Err((field, reason)) => {
+                                                LiveEvent::Malformed(RecordError {
+                                                    file: url.clone(),
+                                                    record,
+                                                    unit: "line",
+                                                    field,
+                                                    reason,
+                                                })
+                                            }
                                         }
                                     } else {
                                         match avr_line(&line, record, &mut frame_buf) {

@@ -170,6 +170,25 @@ pub(crate) fn for_each_entry(
     }
 }
 
+/// One line of readsb's JSON-per-line network output (`--net-json-port`, one aircraft object a
+/// line): its report, timed by the object's `now` or, without one, by `arrival`. `Ok(None)` when
+/// it has no position or no ICAO address; the error names the field.
+pub(crate) fn live_line(
+    line: &str,
+    source: SourceRef,
+    arrival: EventTime,
+) -> Result<Option<Report>, (Option<&'static str>, String)> {
+    let mut value: Value = serde_json::from_str(line.trim().trim_end_matches(','))
+        .map_err(|e| (None, format!("not JSON: {e}")))?;
+    let object = value
+        .as_object_mut()
+        .ok_or((None, "not a JSON object".to_string()))?;
+    if !object.contains_key("now") {
+        object.insert("now".into(), (arrival.millis() as f64 / 1000.0).into());
+    }
+    entry_report(&value, source).map_err(|(field, reason)| (Some(field), reason))
+}
+
 fn problem(
     file: &str,
     record: u64,

@@ -27,8 +27,10 @@ fn read_feed(url: &str) -> Result<(Format, Vec<u8>)> {
     let format = match protocol {
         nofly_sources::LiveProtocol::Beast => Format::Beast,
         nofly_sources::LiveProtocol::Avr => Format::Avr,
-        nofly_sources::LiveProtocol::Sbs => {
-            bail!("{url}: SBS is already decoded; decode reads beast:// and avr://")
+        nofly_sources::LiveProtocol::Sbs | nofly_sources::LiveProtocol::Json => {
+            bail!(
+                "{url}: SBS and readsb JSON are already decoded; decode reads beast:// and avr://"
+            )
         }
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
