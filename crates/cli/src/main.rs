@@ -38,6 +38,10 @@ enum Command {
     ///
     /// Reconnects by itself with backoff (0.5 s doubling to 30 s) when the feed is down or drops.
     Watch(WatchArgs),
+    /// Publish reports to NATS JetStream for the workers of a cluster (docs/deploy.md): from
+    /// recorded files or live feeds, partitioned by ICAO address, each acknowledged by the server;
+    /// the same report from two receivers within one second is kept once.
+    Ingest(IngestArgs),
     /// Decode raw Mode S (Beast, AVR, `<unix seconds>,<hex>` lines) and print one JSON object per
     /// message: downlink format, address, type code, decoded fields, and the resolved position.
     ///
@@ -179,6 +183,20 @@ enum ZonesCommand {
         /// Output file (default: standard output).
         #[arg(long, value_name = "FILE")]
         geojson: Option<PathBuf>,
+    },
+    /// Publish zone files to the NATS key-value bucket the workers of a cluster read
+    /// (`watch --source nats://…` without --zones); each publish is a new revision, which every
+    /// worker switches to between two batches. The files are checked first.
+    Publish {
+        /// Zone files: nofly GeoJSON, OpenAIR, ED-269 or ED-318.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The NATS server, e.g. nats://127.0.0.1:4222.
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// The bucket.
+        #[arg(long, default_value = "nofly_zones", value_name = "NAME")]
+        bucket: String,
     },
 }
 
@@ -376,8 +394,9 @@ impl OutputArgs {
 #[derive(Args, Debug)]
 struct ZoneArgs {
     /// Zone file (nofly GeoJSON, OpenAIR, ED-269 or ED-318, see docs/zones.md); repeat for several.
-    /// Zone ids must be unique.
-    #[arg(long = "zones", value_name = "FILE", required = true)]
+    /// Zone ids must be unique. Required, except for a worker (`watch --source nats://…`), which
+    /// takes the zone set published with `nofly zones publish` when none is given.
+    #[arg(long = "zones", value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Use the valid zones of a zone file that also has invalid ones, instead of refusing to run.
     #[arg(long)]
@@ -512,10 +531,14 @@ struct WatchArgs {
     #[command(flatten)]
     zones: ZoneArgs,
     /// Live source: sbs://HOST:PORT (SBS/BaseStation, port 30003), beast://HOST:PORT (Beast binary,
-    /// port 30005), avr://HOST:PORT (AVR text, port 30002) or json://HOST:PORT (readsb's
-    /// --net-json-port output, one aircraft object a line, with NIC and NACp).
+    /// port 30005), avr://HOST:PORT (AVR text, port 30002), json://HOST:PORT (readsb's
+    /// --net-json-port output, one aircraft object a line, with NIC and NACp), or
+    /// nats://HOST:PORT: a worker of a cluster reading the reports `nofly ingest` publishes
+    /// (docs/deploy.md).
     #[arg(long, value_name = "URL")]
     source: String,
+    #[command(flatten)]
+    cluster: WorkerArgs,
     /// Receiver position LAT,LON: the reference for surface positions of beast:// and avr:// feeds.
     #[arg(long, value_name = "LAT,LON")]
     receiver: Option<String>,
@@ -523,6 +546,78 @@ struct WatchArgs {
     output: OutputArgs,
     #[command(flatten)]
     http: HttpArgs,
+}
+
+/// The stream of reports on NATS JetStream (docs/deploy.md).
+#[derive(Args, Debug, Clone)]
+struct StreamArgs {
+    /// JetStream stream of the reports.
+    #[arg(long, default_value = "NOFLY_REPORTS", value_name = "NAME")]
+    stream: String,
+    /// Subject prefix: partition n is `<prefix>.<n>`.
+    #[arg(long, default_value = "nofly.reports", value_name = "PREFIX")]
+    subject_prefix: String,
+}
+
+impl StreamArgs {
+    fn spec(&self, url: &str) -> nofly_cluster::StreamSpec {
+        nofly_cluster::StreamSpec {
+            stream: self.stream.clone(),
+            prefix: self.subject_prefix.clone(),
+            ..nofly_cluster::StreamSpec::new(url)
+        }
+    }
+}
+
+/// What a worker (`watch --source nats://…`) reads and where it stores.
+#[derive(Args, Debug)]
+struct WorkerArgs {
+    /// The partitions this worker owns: `0-3`, `1,3` or `2`.
+    #[arg(long, value_name = "LIST")]
+    partitions: Option<String>,
+    #[command(flatten)]
+    stream: StreamArgs,
+    /// PostgreSQL store (`postgres://user@host:port/database`): events and zone versions, stored
+    /// before the reports that raised them are acknowledged.
+    #[arg(long, value_name = "URL")]
+    pg: Option<String>,
+    /// Schema of the PostgreSQL tables.
+    #[arg(long, default_value = "nofly", value_name = "NAME")]
+    pg_schema: String,
+    /// Key-value bucket of the zone set (`nofly zones publish`), read when no --zones is given.
+    #[arg(long, default_value = "nofly_zones", value_name = "NAME")]
+    zone_bucket: String,
+    /// Seconds a delivered report may stay unacknowledged before JetStream delivers it again.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    ack_wait: u64,
+}
+
+#[derive(Args, Debug)]
+struct IngestArgs {
+    /// Where the reports come from: recorded files (any format `replay` reads, put in event-time
+    /// order first) or live feeds (sbs://, beast://, avr://, json://); repeatable.
+    #[arg(long = "source", value_name = "FILE|URL", required = true)]
+    sources: Vec<String>,
+    /// The NATS server, e.g. nats://127.0.0.1:4222.
+    #[arg(long, value_name = "URL")]
+    to: String,
+    /// Number of partitions (subjects) the reports are spread over, by ICAO address.
+    #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    partitions: u32,
+    #[command(flatten)]
+    stream: StreamArgs,
+    /// How long the stream keeps reports, hours (a restarted worker re-reads that much).
+    #[arg(long, default_value_t = 6.0, value_name = "HOURS")]
+    max_age_hours: f64,
+    /// Input format of files, as for `replay`.
+    #[arg(long, default_value = "auto", value_name = "F")]
+    format: String,
+    /// Time of undated SBS lines before the first dated one (RFC 3339).
+    #[arg(long, default_value = "1970-01-01T00:00:00Z", value_name = "TIME")]
+    untimed_start: String,
+    /// Receiver position LAT,LON for raw Mode S inputs.
+    #[arg(long, value_name = "LAT,LON")]
+    receiver: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -567,6 +662,10 @@ fn main() -> ExitCode {
         Command::Zones {
             command: ZonesCommand::Export { files, geojson },
         } => commands::zones_check::export(&files, geojson.as_deref()),
+        Command::Zones {
+            command: ZonesCommand::Publish { files, to, bucket },
+        } => commands::cluster::publish_zones(&files, &to, &bucket),
+        Command::Ingest(a) => commands::cluster::ingest(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Serve(a) => commands::serve::run(a),
         Command::Gnss(a) => commands::gnss::run(a),

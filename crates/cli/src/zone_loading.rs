@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 /// Reads and validates zone files. Problems go to stderr.
 pub fn load_zones(files: &[PathBuf], skip_bad_zones: bool) -> Result<ZoneSet> {
+    if files.is_empty() {
+        bail!("no zones: give --zones FILE");
+    }
     let texts = files
         .iter()
         .map(|path| {

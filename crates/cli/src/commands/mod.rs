@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod bench;
+pub mod cluster;
 pub mod decode;
 pub mod demo;
 pub mod evidence;

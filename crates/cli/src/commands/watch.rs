@@ -14,7 +14,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-fn wall_clock() -> EventTime {
+/// The wall clock, for live reports without a time of their own.
+pub fn wall_clock() -> EventTime {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
@@ -27,6 +28,9 @@ fn wall_clock() -> EventTime {
 /// SIGHUP, when they change on disk and when the HTTP API asks (a set with errors is refused and
 /// the current one kept); the API can also upload a new set.
 pub fn run(args: WatchArgs) -> Result<ExitCode> {
+    if args.source.starts_with("nats://") {
+        return crate::commands::cluster::worker(args);
+    }
     let mut zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
     let mut zone_watch = ZoneFileWatch::new(&args.zones.files);
     let (protocol, _) = parse_live_url(&args.source).map_err(anyhow::Error::msg)?;
