@@ -590,6 +590,9 @@ struct WorkerArgs {
     /// Seconds a delivered report may stay unacknowledged before JetStream delivers it again.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     ack_wait: u64,
+    /// Reports a worker takes at a time (their events are stored, then they are acknowledged).
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(usize))]
+    batch: usize,
 }
 
 #[derive(Args, Debug)]

@@ -5,7 +5,9 @@
 //! A worker keeps its detection state in memory. When it starts (first time, after a crash or a
 //! `kill -9`), it first re-reads everything its partitions' stream holds, in stream order: fed to
 //! the same detection, this rebuilds the state exactly, and the events it raises again have the ids
-//! they had, so the store absorbs them. Messages the durable consumer then delivers that the
+//! they had, so the store absorbs them. The part up to the durable consumer's acknowledgement floor
+//! was processed by an earlier run ([`Batch::replayed`]: its events are stored already and not
+//! written out again); the rest is new. Messages the durable consumer then delivers that the
 //! re-reading already covered are acknowledged without being processed again. Every report goes
 //! into the state once and every event into the store once: the effect is exactly once.
 
@@ -41,8 +43,9 @@ pub struct Batch {
     pub partition: u32,
     /// The reports (a malformed message is reported and skipped).
     pub reports: Vec<Report>,
-    /// True while the worker re-reads its partitions' history at start.
-    pub rebuilding: bool,
+    /// True for history an earlier run of the worker acknowledged: re-read only to rebuild the
+    /// state.
+    pub replayed: bool,
 }
 
 /// The re-reading of one partition's history.
@@ -61,6 +64,8 @@ pub struct PartitionReader {
     partitions: Vec<u32>,
     /// Per partition, the last stream sequence taken into the state.
     taken: Vec<u64>,
+    /// Per partition, the durable consumer's acknowledgement floor when the worker started.
+    acknowledged: Vec<u64>,
     history: Option<History>,
     durables: Vec<Consumer<pull::Config>>,
     turn: usize,
@@ -71,8 +76,18 @@ impl PartitionReader {
     /// Connects (waiting for the server) and starts with the history of the first partition.
     pub async fn open(spec: StreamSpec, consumer: ConsumerSpec, partitions: Vec<u32>) -> Self {
         let (_, stream) = spec.open().await;
+        let mut acknowledged = Vec::new();
+        for &p in &partitions {
+            acknowledged.push(
+                match stream.get_consumer::<pull::Config>(&durable_name(p)).await {
+                    Ok(mut c) => c.info().await.map_or(0, |i| i.ack_floor.stream_sequence),
+                    Err(_) => 0,
+                },
+            );
+        }
         PartitionReader {
             taken: vec![0; partitions.len()],
+            acknowledged,
             history: Some(History {
                 index: 0,
                 end: 0,
@@ -149,7 +164,11 @@ impl PartitionReader {
         }
         let messages = h.messages.as_mut().expect("opened above");
         let mut reports = Vec::new();
-        while self.taken[h.index] < h.end && reports.len() < 10_000 {
+        // A batch is either history acknowledged before, or new.
+        let floor = self.acknowledged[h.index];
+        let replayed = self.taken[h.index] < floor;
+        let stop = if replayed { floor.min(h.end) } else { h.end };
+        while self.taken[h.index] < stop && reports.len() < self.consumer.batch {
             let next = tokio::time::timeout(Duration::from_secs(10), messages.next()).await;
             let message = match next {
                 Ok(Some(Ok(m))) => m,
@@ -167,21 +186,25 @@ impl PartitionReader {
             self.taken[h.index] = sequence;
         }
         if self.taken[h.index] >= h.end {
-            tracing::info!("{subject}: state rebuilt from history up to message {}", h.end);
+            tracing::info!(
+                "{subject}: state rebuilt from history up to message {} ({} acknowledged by an earlier run)",
+                h.end,
+                self.acknowledged[h.index].min(h.end)
+            );
             h.index += 1;
             h.messages = None;
         }
         Ok(Some(Batch {
             partition,
             reports,
-            rebuilding: true,
+            replayed,
         }))
     }
 
     async fn next_live(&mut self) -> Result<Option<Batch>, String> {
         if self.durables.len() < self.partitions.len() {
             let p = self.partitions[self.durables.len()];
-            let name = format!("nofly-p{p}");
+            let name = durable_name(p);
             let durable = self
                 .stream
                 .get_or_create_consumer(
@@ -227,9 +250,14 @@ impl PartitionReader {
         Ok(Some(Batch {
             partition: self.partitions[i],
             reports,
-            rebuilding: false,
+            replayed: false,
         }))
     }
+}
+
+/// The durable consumer of a partition.
+fn durable_name(partition: u32) -> String {
+    format!("nofly-p{partition}")
 }
 
 fn push_report(reports: &mut Vec<Report>, payload: &[u8], subject: &str, sequence: u64) {

@@ -96,8 +96,14 @@ impl Publisher {
                     self.duplicates += u64::from(a.duplicate);
                     return;
                 }
-                Ok(Err(e)) => tracing::warn!("{}: not acknowledged ({e}); publishing again", self.spec.url),
-                Err(_) => tracing::warn!("{}: no acknowledgement within 10 s; publishing again", self.spec.url),
+                Ok(Err(e)) => tracing::warn!(
+                    "{}: not acknowledged ({e}); publishing again",
+                    self.spec.url
+                ),
+                Err(_) => tracing::warn!(
+                    "{}: no acknowledgement within 10 s; publishing again",
+                    self.spec.url
+                ),
             }
             ack = self.send(&pending).await;
         }

@@ -51,7 +51,11 @@ impl StreamSpec {
             match self.try_open().await {
                 Ok(opened) => return opened,
                 Err(e) => {
-                    eprintln!("nofly: {}: {e}; retrying in {:.1} s", self.url, wait.as_secs_f64());
+                    eprintln!(
+                        "nofly: {}: {e}; retrying in {:.1} s",
+                        self.url,
+                        wait.as_secs_f64()
+                    );
                     tokio::time::sleep(wait).await;
                     wait = (wait * 2).min(Duration::from_secs(10));
                 }

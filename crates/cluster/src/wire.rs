@@ -135,7 +135,10 @@ mod tests {
         let mut r = Report::new(
             EventTime::from_millis(1_645_970_400_123),
             Icao24(0x424396),
-            SourceRef { input: 2, record: 17 },
+            SourceRef {
+                input: 2,
+                record: 17,
+            },
         );
         r.callsign = Callsign::new("AFL1000");
         r.squawk = Some(0o7700);
@@ -162,11 +165,24 @@ mod tests {
         for a in 0x400000..0x404000 {
             counts[partition(Icao24(a), 4) as usize] += 1;
         }
-        assert!(counts.iter().all(|&c| (3_500..4_700).contains(&c)), "{counts:?}");
-        let mut a = Report::new(EventTime::from_millis(1_000_100), Icao24(7), SourceRef { input: 0, record: 5 });
+        assert!(
+            counts.iter().all(|&c| (3_500..4_700).contains(&c)),
+            "{counts:?}"
+        );
+        let mut a = Report::new(
+            EventTime::from_millis(1_000_100),
+            Icao24(7),
+            SourceRef {
+                input: 0,
+                record: 5,
+            },
+        );
         a.position = Some((1.0, 2.0));
         let mut b = a;
-        b.source = SourceRef { input: 1, record: 99 };
+        b.source = SourceRef {
+            input: 1,
+            record: 99,
+        };
         b.time = EventTime::from_millis(1_000_900);
         assert_eq!(dedup_id(&a), dedup_id(&b));
         b.time = EventTime::from_millis(1_001_000);

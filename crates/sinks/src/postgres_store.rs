@@ -29,7 +29,11 @@ impl PostgresStore {
     /// Connects to `url` (`postgres://user@host:port/database` or `host=… dbname=…`) and creates
     /// the schema and its tables if missing. Must run inside a Tokio runtime.
     pub async fn connect(url: &str, schema: &str) -> Result<Self, String> {
-        if schema.is_empty() || !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        if schema.is_empty()
+            || !schema
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
             return Err(format!("schema {schema:?}: use letters, digits and _"));
         }
         let (client, connection) = tokio_postgres::connect(url, NoTls)
@@ -44,11 +48,16 @@ impl PostgresStore {
         // until each one's transaction ends.
         let lock = "BEGIN; SELECT pg_advisory_xact_lock(7463209);";
         let postgis = client
-            .batch_execute(&format!("{lock} CREATE EXTENSION IF NOT EXISTS postgis; COMMIT;"))
+            .batch_execute(&format!(
+                "{lock} CREATE EXTENSION IF NOT EXISTS postgis; COMMIT;"
+            ))
             .await
             .is_ok();
         if !postgis {
-            client.batch_execute("ROLLBACK").await.map_err(|e| described(url, &e))?;
+            client
+                .batch_execute("ROLLBACK")
+                .await
+                .map_err(|e| described(url, &e))?;
         }
         client
             .batch_execute(&format!(
@@ -87,7 +96,11 @@ impl PostgresStore {
 
     /// Records zone versions `(id, version, definition)`; versions already there are kept.
     pub async fn record_zones(&mut self, zones: &[(String, String, String)]) -> Result<(), String> {
-        let tx = self.client.transaction().await.map_err(|e| described("PostgreSQL", &e))?;
+        let tx = self
+            .client
+            .transaction()
+            .await
+            .map_err(|e| described("PostgreSQL", &e))?;
         let insert = tx
             .prepare(&format!(
                 "INSERT INTO {}.zones (zone_id, version, definition) VALUES ($1, $2, $3)
@@ -111,7 +124,11 @@ impl PostgresStore {
         } else {
             ") VALUES ($1, $2, $3::TEXT::TIMESTAMPTZ, $4, $5, $6, $7, $8, $9)"
         };
-        let tx = self.client.transaction().await.map_err(|e| described("PostgreSQL", &e))?;
+        let tx = self
+            .client
+            .transaction()
+            .await
+            .map_err(|e| described("PostgreSQL", &e))?;
         let insert = tx
             .prepare(&format!(
                 "INSERT INTO {}.events (id, kind, time, icao24, zone_id, zone_version, lat, lon, json{position}

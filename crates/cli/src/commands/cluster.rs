@@ -33,16 +33,19 @@ pub fn publish_zones(files: &[PathBuf], url: &str, bucket: &str) -> Result<ExitC
         .iter()
         .map(|path| {
             Ok(ZoneFile {
-                name: path
-                    .file_name()
-                    .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
+                name: path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                ),
                 text: std::fs::read_to_string(path)
                     .with_context(|| format!("{}: cannot read", path.display()))?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
     let revision = runtime()?.block_on(async {
-        let bucket = ZoneBucket::open(url, bucket).await.map_err(anyhow::Error::msg)?;
+        let bucket = ZoneBucket::open(url, bucket)
+            .await
+            .map_err(anyhow::Error::msg)?;
         bucket.put(files).await.map_err(anyhow::Error::msg)
     })?;
     eprintln!(
@@ -182,7 +185,10 @@ async fn worker_zones(args: &WatchArgs, bucket: Option<&ZoneBucket>) -> Result<(
     loop {
         if let Some((revision, files)) = bucket.latest().await.map_err(anyhow::Error::msg)? {
             let texts = files.into_iter().map(|f| (f.name, f.text)).collect();
-            return Ok((zone_set_from_texts(texts, args.zones.skip_bad_zones)?, revision));
+            return Ok((
+                zone_set_from_texts(texts, args.zones.skip_bad_zones)?,
+                revision,
+            ));
         }
         if !told {
             tracing::info!("waiting for a zone set (nofly zones publish)");
@@ -242,7 +248,7 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
     let spec = args.cluster.stream.spec(&args.source);
     let consumer = ConsumerSpec {
         ack_wait: Duration::from_secs(args.cluster.ack_wait.max(1)),
-        ..ConsumerSpec::default()
+        batch: args.cluster.batch.max(1),
     };
     let pg = args.cluster.pg.clone();
     let schema = args.cluster.pg_schema.clone();
@@ -304,7 +310,7 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
                 if let Some(url) = &pg {
                     stored += store_until_done(&mut store, url, &schema, &events).await;
                 }
-                if !batch.rebuilding {
+                if !batch.replayed {
                     for e in events.iter().filter(|e| args.output.events_filter.passes(e)) {
                         out.write(e)?;
                     }
