@@ -593,6 +593,10 @@ struct WorkerArgs {
     /// Reports a worker takes at a time (their events are stored, then they are acknowledged).
     #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(usize))]
     batch: usize,
+    /// Stop once reports have come and then none for this many seconds (re-processing a stream as
+    /// a batch job, benchmarks); by default a worker runs until Ctrl-C.
+    #[arg(long, value_name = "SECONDS")]
+    stop_when_idle: Option<f64>,
 }
 
 #[derive(Args, Debug)]

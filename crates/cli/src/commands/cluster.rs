@@ -290,6 +290,8 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
         let mut reader = PartitionReader::open(spec, consumer, partitions).await;
         let (mut reports, mut raised, mut stored) = (0u64, 0u64, 0u64);
         let (mut zone_check, mut progress) = (Instant::now(), Instant::now());
+        let (mut active, mut first) = (Instant::now(), None);
+        let idle_limit = args.cluster.stop_when_idle.map(Duration::from_secs_f64);
         let ctrl_c = tokio::signal::ctrl_c();
         tokio::pin!(ctrl_c);
         loop {
@@ -306,6 +308,10 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
             }
             reports += batch.reports.len() as u64;
             raised += events.len() as u64;
+            if !batch.reports.is_empty() {
+                active = Instant::now();
+                first.get_or_insert(active);
+            }
             if !events.is_empty() {
                 if let Some(url) = &pg {
                     stored += store_until_done(&mut store, url, &schema, &events).await;
@@ -340,6 +346,14 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
             if progress.elapsed() >= Duration::from_secs(10) {
                 progress = Instant::now();
                 tracing::info!("{reports} reports, {raised} events ({stored} new in the store)");
+            }
+            if first.is_some() && idle_limit.is_some_and(|limit| active.elapsed() >= limit) {
+                let busy = first.map_or(0.0, |f| active.duration_since(f).as_secs_f64());
+                eprintln!(
+                    "nofly: idle: {reports} reports taken in {busy:.2} s ({:.0} reports/s)",
+                    reports as f64 / busy.max(1e-9)
+                );
+                break;
             }
         }
         out.flush()?;
