@@ -2,7 +2,8 @@
 # Every test: the Rust workspace (unit, integration, doc tests, the independent Python evidence
 # verifier), the cross-check of nofly against an independent shapely implementation on the real
 # Kaliningrad sample, the real-peer test against Debian's dump1090-mutability, GNSS spoofing found
-# in the real noisy_spoofing sample and not in the clean recordings, the HTTP API against
+# in the real noisy_spoofing sample and not in the clean recordings, the cluster (NATS JetStream
+# and PostgreSQL) on the Kaliningrad sample giving the events of one replay, the HTTP API against
 # its OpenAPI document (schemathesis), and the web map in Debian's chromium driven by
 # playwright-core (screenshots in web/test-artifacts/).
 set -eu

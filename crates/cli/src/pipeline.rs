@@ -295,16 +295,21 @@ pub fn track_records(engine: &Engine) -> Vec<TrackRecord> {
 }
 
 fn progress_bar(path: &Path) -> ProgressBar {
+    counting_bar(0, &path.display().to_string())
+}
+
+/// A progress bar on standard error (hidden when it is not a terminal) of `total` steps.
+pub fn counting_bar(total: u64, message: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {percent}% ({eta} left)")
             .expect("valid template")
             .progress_chars("=> "),
     );
-    bar.set_message(path.display().to_string());
+    bar.set_message(message.to_string());
     bar
 }
 

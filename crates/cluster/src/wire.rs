@@ -88,14 +88,32 @@ pub fn decode(body: &[u8]) -> Result<Report, String> {
     );
     r.callsign = w.cs.as_deref().and_then(Callsign::new);
     r.squawk = match w.sq {
-        Some(s) => Some(u16::from_str_radix(&s, 8).map_err(|_| format!("sq: {s:?} is not octal"))?),
+        Some(s) => Some(
+            u16::from_str_radix(&s, 8)
+                .ok()
+                .filter(|&c| c <= 0o7777)
+                .ok_or(format!("sq: {s:?} is not a Mode A code"))?,
+        ),
         None => None,
     };
     r.position = match (w.lat, w.lon) {
-        (Some(lat), Some(lon)) => Some((lat, lon)),
+        (Some(lat), Some(lon))
+            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
+        {
+            Some((lat, lon))
+        }
         (None, None) => None,
+        (Some(lat), Some(lon)) => return Err(format!("{lat},{lon} is not a position")),
         _ => return Err("lat and lon come together".into()),
     };
+    let finite = [w.alt, w.galt].into_iter().flatten().all(f64::is_finite)
+        && [w.gs, w.trk, w.vr]
+            .into_iter()
+            .flatten()
+            .all(f32::is_finite);
+    if !finite {
+        return Err("a number is out of range".into());
+    }
     r.alt_baro_ft = w.alt;
     r.alt_geo_ft = w.galt;
     r.ground_speed_kt = w.gs;
@@ -157,6 +175,10 @@ mod tests {
         assert_eq!(decode(&encode(&bare)).unwrap(), bare);
         assert!(decode(b"{\"t\":0}").is_err());
         assert!(decode(b"{\"t\":0,\"icao\":\"000001\",\"src\":[0,0],\"lat\":1}").is_err());
+        assert!(decode(b"{\"t\":0,\"icao\":\"000001\",\"src\":[0,0],\"gs\":1e39}").is_err());
+        assert!(
+            decode(b"{\"t\":0,\"icao\":\"000001\",\"src\":[0,0],\"lat\":91,\"lon\":0}").is_err()
+        );
     }
 
     #[test]

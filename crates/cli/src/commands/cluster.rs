@@ -86,9 +86,14 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             let paths: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
             let mut read = read_inputs(&paths, format, untimed_start, receiver)?;
             sort_reports(&mut read.reports);
-            for r in &read.reports {
+            let bar = crate::pipeline::counting_bar(read.reports.len() as u64, "publishing");
+            for (i, r) in read.reports.iter().enumerate() {
                 publisher.publish(r).await;
+                if i % 4096 == 0 {
+                    bar.set_position(i as u64);
+                }
             }
+            bar.finish_and_clear();
         }
         publisher.flush().await;
         let seconds = started.elapsed().as_secs_f64();
