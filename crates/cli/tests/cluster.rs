@@ -57,10 +57,14 @@ impl Cluster {
     }
 
     fn publish_zones(&self) {
+        self.publish_zone_file(&self.dir.path().join("zones.geojson"));
+    }
+
+    fn publish_zone_file(&self, file: &Path) {
         let out = nofly(&[
             "zones",
             "publish",
-            self.dir.path().join("zones.geojson").to_str().unwrap(),
+            file.to_str().unwrap(),
             "--to",
             &self.nats,
             "--bucket",
@@ -267,6 +271,58 @@ fn a_worker_killed_mid_run_and_restarted_loses_and_duplicates_nothing() {
         "the first worker had finished: {log}"
     );
     assert!(at_kill >= 1 && at_kill <= expected.len());
+}
+
+#[test]
+fn workers_switch_to_a_new_zone_set_revision_and_record_it() {
+    let cluster = Cluster::new(NATS);
+    let expected = replayed(cluster.dir.path(), &[&long_flight()]);
+    // Revision 1: the low band alone.
+    let mut low_only: serde_json::Value = serde_json::from_str(ZONES).unwrap();
+    low_only["features"].as_array_mut().unwrap().remove(0);
+    let first = cluster.dir.path().join("low-only.geojson");
+    std::fs::write(&first, low_only.to_string()).unwrap();
+    cluster.publish_zone_file(&first);
+    let (worker, log) = cluster.worker("0-3", &[]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(&log).unwrap().contains("1 zone(s)") {
+        assert!(Instant::now() < deadline, "the worker did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Revision 2: both zones; the worker switches before the reports come.
+    cluster.publish_zones();
+    while !std::fs::read_to_string(&log)
+        .unwrap()
+        .contains("zone set revision 2")
+    {
+        assert!(Instant::now() < deadline, "the worker did not switch");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    cluster.ingest(&long_flight());
+    cluster.wait_for_events(expected.len());
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        cluster.stored(),
+        expected,
+        "events name the versions of revision 2"
+    );
+    stop(worker);
+    // Both zone sets are recorded as runs, every zone version beside them.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (runs, versions) = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(PG, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        let count = |table: &str| format!("SELECT count(*) FROM {}.{table}", cluster.unique);
+        let runs: i64 = client.query_one(&count("runs"), &[]).await.unwrap().get(0);
+        let versions: i64 = client.query_one(&count("zones"), &[]).await.unwrap().get(0);
+        (runs, versions)
+    });
+    assert_eq!((runs, versions), (2, 2));
 }
 
 /// Forwards connections from a local port to NATS until stopped; stopping closes every

@@ -2,8 +2,10 @@
 //! schema of their own (`nofly` by default), written with idempotent upserts so that an event
 //! stored twice (a worker re-processing after a crash) is stored once, and read back in time order.
 //!
-//! Tables: `zones (zone_id, version, definition)`, `events (id, kind, time, icao24, zone_id,
-//! zone_version, lat, lon, json)`; `json` holds the event exactly as the JSON-lines sink writes it.
+//! Tables: `runs (id, started, program_version, zone_set_hash, settings, worker)` (one row a worker
+//! start or zone-set switch), `zones (zone_id, version, definition)`, `events (id, kind, time,
+//! icao24, zone_id, zone_version, lat, lon, json)`; `json` holds the event exactly as the JSON-lines
+//! sink writes it.
 //! When the PostGIS extension is available (`CREATE EXTENSION IF NOT EXISTS postgis` succeeds, or
 //! it is there already), events also get `position geometry(Point, 4326)`, indexed with GiST.
 
@@ -63,6 +65,10 @@ impl PostgresStore {
             .batch_execute(&format!(
                 "{lock}
                  CREATE SCHEMA IF NOT EXISTS {schema};
+                 CREATE TABLE IF NOT EXISTS {schema}.runs (
+                     id BIGSERIAL PRIMARY KEY, started TIMESTAMPTZ NOT NULL DEFAULT now(),
+                     program_version TEXT NOT NULL, zone_set_hash TEXT NOT NULL,
+                     settings TEXT NOT NULL, worker TEXT NOT NULL);
                  CREATE TABLE IF NOT EXISTS {schema}.zones (
                      zone_id TEXT NOT NULL, version TEXT NOT NULL, definition TEXT NOT NULL,
                      PRIMARY KEY (zone_id, version));
@@ -92,6 +98,34 @@ impl PostgresStore {
     /// Whether events get a PostGIS position.
     pub fn has_postgis(&self) -> bool {
         self.postgis
+    }
+
+    /// Records that a worker (`worker` says which partitions, on which host) runs with a zone set
+    /// and settings; returns the run's id.
+    pub async fn record_run(
+        &mut self,
+        zone_set_hash: &str,
+        settings: &str,
+        worker: &str,
+    ) -> Result<i64, String> {
+        let row = self
+            .client
+            .query_one(
+                &format!(
+                    "INSERT INTO {}.runs (program_version, zone_set_hash, settings, worker)
+                     VALUES ($1, $2, $3, $4) RETURNING id",
+                    self.schema
+                ),
+                &[
+                    &env!("CARGO_PKG_VERSION"),
+                    &zone_set_hash,
+                    &settings,
+                    &worker,
+                ],
+            )
+            .await
+            .map_err(|e| described("PostgreSQL", &e))?;
+        Ok(row.get(0))
     }
 
     /// Records zone versions `(id, version, definition)`; versions already there are kept.

@@ -240,6 +240,15 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
             .as_deref()
             .context("a worker needs --partitions, e.g. --partitions 0-3")?,
     )?;
+    let o = &args.output;
+    if o.db.is_some()
+        || o.evidence_log.is_some()
+        || o.webhook.is_some()
+        || o.nats.is_some()
+        || args.http.http.is_some()
+    {
+        bail!("a worker stores its events in PostgreSQL (--pg) and writes them with --events; --db, --evidence-log, --webhook, --nats and --http belong to a `nofly watch` of a feed");
+    }
     let detection = args.zones.detection();
     if detection.gnss.is_some() {
         bail!("--gnss needs every aircraft of an area, and a worker sees only its partitions: run the interference monitor on one `nofly watch` of a feed");
@@ -257,6 +266,14 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
     };
     let pg = args.cluster.pg.clone();
     let schema = args.cluster.pg_schema.clone();
+    let settings =
+        crate::pipeline::settings_json(None, nofly_model::EventTime::default(), None, &detection);
+    let worker_name = format!(
+        "partitions {} of {} on {}",
+        args.cluster.partitions.as_deref().unwrap_or_default(),
+        args.cluster.stream.stream,
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "this host".into())
+    );
     runtime()?.block_on(async {
         let bucket = if args.zones.files.is_empty() {
             Some(
@@ -274,6 +291,9 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
                     .await
                     .map_err(anyhow::Error::msg)?;
                 s.record_zones(&zone_rows(&zones)).await.map_err(anyhow::Error::msg)?;
+                s.record_run(&zones.content_hash(), &settings, &worker_name)
+                    .await
+                    .map_err(anyhow::Error::msg)?;
                 tracing::info!(
                     "storing in {url}, schema {schema}{}",
                     if s.has_postgis() { ", with PostGIS positions" } else { "" }
@@ -338,9 +358,13 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
                         for d in detectors.values_mut() {
                             d.replace_zones(&set.zones);
                         }
-                        if let (Some(s), Some(_)) = (store.as_mut(), &pg) {
-                            if let Err(e) = s.record_zones(&zone_rows(&set)).await {
-                                tracing::warn!("PostgreSQL: zone versions not stored: {e}");
+                        if let Some(s) = store.as_mut() {
+                            let recorded = match s.record_zones(&zone_rows(&set)).await {
+                                Ok(()) => s.record_run(&set.content_hash(), &settings, &worker_name).await.map(|_| ()),
+                                Err(e) => Err(e),
+                            };
+                            if let Err(e) = recorded {
+                                tracing::warn!("PostgreSQL: zone set {} not recorded: {e}", set.content_hash());
                             }
                         }
                         tracing::info!("zone set revision {r}: zone set {}", set.content_hash());

@@ -31,6 +31,11 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
     if args.source.starts_with("nats://") {
         return crate::commands::cluster::worker(args);
     }
+    if args.cluster.partitions.is_some() || args.cluster.pg.is_some() {
+        anyhow::bail!(
+            "--partitions and --pg are for a worker of a cluster (--source nats://HOST:PORT)"
+        );
+    }
     let mut zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
     let mut zone_watch = ZoneFileWatch::new(&args.zones.files);
     let (protocol, _) = parse_live_url(&args.source).map_err(anyhow::Error::msg)?;
