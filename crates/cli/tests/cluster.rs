@@ -195,6 +195,36 @@ fn one_ingester_and_three_workers_find_exactly_the_events_of_one_replay() {
     cluster.publish_zones();
     let said = cluster.ingest(&long_flight());
     assert!(said.contains("reports published"), "{said}");
+    // A second receiver hearing the same messages: every one is already in the stream.
+    let again = cluster.ingest(&long_flight());
+    let numbers = |text: &str| -> (u64, u64) {
+        let line = text
+            .lines()
+            .find(|l| l.contains("reports published"))
+            .unwrap();
+        let published = line
+            .split("nofly: ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let there = line
+            .split(", ")
+            .last()
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        (published, there)
+    };
+    let (published, already) = numbers(&again);
+    assert_eq!(published, already, "{again}");
+    assert!(numbers(&said).1 < published, "{said}");
     let workers: Vec<(Child, PathBuf)> = ["0-1", "2", "3"]
         .iter()
         .map(|p| cluster.worker(p, &[]))
