@@ -337,16 +337,16 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
                 active = Instant::now();
                 first.get_or_insert(active);
             }
-            if !events.is_empty() {
+            // History an earlier run acknowledged only rebuilds the state: its events were stored
+            // then (acknowledgement follows storage), maybe under an older zone set.
+            if !events.is_empty() && !batch.replayed {
                 if let Some(url) = &pg {
                     stored += store_until_done(&mut store, url, &schema, &events).await;
                 }
-                if !batch.replayed {
-                    for e in events.iter().filter(|e| args.output.events_filter.passes(e)) {
-                        out.write(e)?;
-                    }
-                    out.flush()?;
+                for e in events.iter().filter(|e| args.output.events_filter.passes(e)) {
+                    out.write(e)?;
                 }
+                out.flush()?;
             }
             reader.ack().await;
             if let Some(bucket) = &bucket {
