@@ -355,6 +355,53 @@ fn workers_switch_to_a_new_zone_set_revision_and_record_it() {
     assert_eq!((runs, versions), (2, 2));
 }
 
+#[test]
+fn an_ingester_publishes_a_live_beast_feed_until_ctrl_c() {
+    let cluster = Cluster::new(NATS);
+    let beast = std::fs::read(repo_file("data/modes/modes1_dump1090mut_30005.beast")).unwrap();
+    let receiver = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("beast://{}", receiver.local_addr().unwrap());
+    let mut ingester = Command::new(env!("CARGO_BIN_EXE_nofly"))
+        .args(["ingest", "--source", &url, "--to", &cluster.nats])
+        .args(cluster.stream_args())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (mut conn, _) = receiver.accept().unwrap();
+    std::io::Write::write_all(&mut conn, &beast).unwrap();
+    drop(conn);
+    std::thread::sleep(Duration::from_secs(2));
+    let status = Command::new("kill")
+        .args(["-INT", &ingester.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(ingester.wait().unwrap().success());
+    let mut said = String::new();
+    ingester
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut said)
+        .unwrap();
+    // Every report the feed's frames decode to (304, as `nofly replay` of the file finds) is in
+    // the stream or was already there.
+    let line = said
+        .lines()
+        .find(|l| l.contains("reports published"))
+        .unwrap_or_else(|| panic!("{said}"));
+    let published: u64 = line
+        .split("nofly: ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(published, 304, "{said}");
+}
+
 /// Forwards connections from a local port to NATS until stopped; stopping closes every
 /// connection it carries.
 struct Proxy {
