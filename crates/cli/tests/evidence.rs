@@ -332,6 +332,9 @@ fn a_bundle_of_a_beast_recording_re_runs_the_decoder_too() {
             ),
         "{text}"
     );
+    // The event carries its position's integrity, decoded again by the re-run, and the verdict
+    // says what it is worth.
+    assert!(text.contains("Position integrity: NIC "), "{text}");
     // Alter one raw Beast frame: the bundle's signature no longer holds.
     let mut b: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();

@@ -49,8 +49,12 @@ pub fn verify(path: &Path, pubkey: &str) -> Result<ExitCode> {
     let key = keys::read_verifying_key(pubkey)?;
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut trust = None;
     let verdict = match serde_json::from_str::<nofly_evidence::Bundle>(&text) {
-        Ok(b) => nofly_evidence::verify_bundle(&b, &key),
+        Ok(b) => {
+            trust = position_integrity(&b.event.record["event"]);
+            nofly_evidence::verify_bundle(&b, &key)
+        }
         Err(e) => {
             let mut v = nofly_evidence::Verdict::default();
             v.check(
@@ -63,7 +67,44 @@ pub fn verify(path: &Path, pubkey: &str) -> Result<ExitCode> {
             v
         }
     };
-    Ok(print_verdict(path, "evidence bundle", &verdict))
+    let code = print_verdict(path, "evidence bundle", &verdict);
+    if let Some(trust) = trust.filter(|_| verdict.passed()) {
+        println!("{trust}");
+    }
+    Ok(code)
+}
+
+/// How far the event's position can be trusted, from the NIC and NACp it carries.
+fn position_integrity(event: &serde_json::Value) -> Option<String> {
+    use nofly_model::integrity::{accuracy_bound_m, containment_radius_m};
+    let category = |key: &str| event[key].as_u64().and_then(|v| u8::try_from(v).ok());
+    let (nic, nacp) = (category("nic"), category("nacp"));
+    if nic.is_none() && nacp.is_none() {
+        return None;
+    }
+    let metres = |m: Option<f64>| m.map_or("unknown".to_string(), |m| format!("< {m:.0} m"));
+    let mut parts = Vec::new();
+    if let Some(n) = nic {
+        parts.push(format!(
+            "NIC {n}, containment radius {}",
+            metres(containment_radius_m(n))
+        ));
+    }
+    if let Some(n) = nacp {
+        parts.push(format!(
+            "NACp {n}, 95 % accuracy {}",
+            metres(accuracy_bound_m(n))
+        ));
+    }
+    let degraded = if event["degraded"] == true {
+        " DEGRADED: below the ADS-B Out floors (NIC 7, NACp 8); the position may be wrong by more than a zone's margin"
+    } else {
+        ""
+    };
+    Some(format!(
+        "Position integrity: {}.{degraded}",
+        parts.join("; ")
+    ))
 }
 
 /// Verifies a whole log and prints the verdict.
