@@ -237,9 +237,8 @@ struct GnssArgs {
     /// Recorded inputs (any format `replay` reads; readsb JSON and raw Mode S carry NIC and NACp).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Input format, as for `replay`.
-    #[arg(long, default_value = "auto", value_name = "F")]
-    format: String,
+    #[command(flatten)]
+    input: InputArgs,
     /// Where to write the cells (GeoJSON FeatureCollection, one feature per cell and window).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
@@ -257,12 +256,6 @@ struct GnssArgs {
     /// basemap built into nofly.
     #[arg(long, value_name = "DIR")]
     png_dir: Option<PathBuf>,
-    /// Time of undated SBS lines before the first dated one (RFC 3339).
-    #[arg(long, default_value = "1970-01-01T00:00:00Z", value_name = "TIME")]
-    untimed_start: String,
-    /// Receiver position LAT,LON for raw Mode S inputs.
-    #[arg(long, value_name = "LAT,LON")]
-    receiver: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -502,12 +495,11 @@ impl ZoneArgs {
     }
 }
 
+/// How recorded inputs are read: `replay`, `gnss` and `ingest`.
 #[derive(Args, Debug)]
-struct ReplayArgs {
-    #[command(flatten)]
-    zones: ZoneArgs,
+struct InputArgs {
     /// Input format: auto (sniff each file and say which format was chosen), sbs, opensky-csv,
-    /// opensky-parquet, beast, avr or modes-hex.
+    /// opensky-parquet, readsb-json, beast, avr or modes-hex.
     #[arg(long, default_value = "auto", value_name = "F")]
     format: String,
     /// Time given to SBS lines without a date that come before any dated line (RFC 3339). Later
@@ -517,6 +509,33 @@ struct ReplayArgs {
     /// Receiver position LAT,LON for raw Mode S inputs: the reference for surface positions.
     #[arg(long, value_name = "LAT,LON")]
     receiver: Option<String>,
+}
+
+impl InputArgs {
+    /// Parses the options.
+    fn options(&self) -> anyhow::Result<pipeline::InputOptions> {
+        use anyhow::Context;
+        Ok(pipeline::InputOptions {
+            format: match self.format.as_str() {
+                "auto" => None,
+                f => Some(f.parse().map_err(anyhow::Error::msg)?),
+            },
+            untimed_start: self.untimed_start.parse().context("--untimed-start")?,
+            receiver: self
+                .receiver
+                .as_deref()
+                .map(commands::decode::parse_position)
+                .transpose()?,
+        })
+    }
+}
+
+#[derive(Args, Debug)]
+struct ReplayArgs {
+    #[command(flatten)]
+    zones: ZoneArgs,
+    #[command(flatten)]
+    input: InputArgs,
     #[command(flatten)]
     output: OutputArgs,
     #[command(flatten)]
@@ -616,15 +635,8 @@ struct IngestArgs {
     /// How long the stream keeps reports, hours (a restarted worker re-reads that much).
     #[arg(long, default_value_t = 6.0, value_name = "HOURS")]
     max_age_hours: f64,
-    /// Input format of files, as for `replay`.
-    #[arg(long, default_value = "auto", value_name = "F")]
-    format: String,
-    /// Time of undated SBS lines before the first dated one (RFC 3339).
-    #[arg(long, default_value = "1970-01-01T00:00:00Z", value_name = "TIME")]
-    untimed_start: String,
-    /// Receiver position LAT,LON for raw Mode S inputs.
-    #[arg(long, value_name = "LAT,LON")]
-    receiver: Option<String>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 #[derive(Args, Debug)]

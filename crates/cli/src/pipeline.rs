@@ -121,7 +121,7 @@ pub struct InputsRead {
     pub inputs: Vec<InputRecord>,
 }
 
-/// The input options `replay` and `gnss` share, parsed.
+/// The input options of `replay`, `gnss` and `ingest`, parsed.
 pub struct InputOptions {
     /// `--format`; None for `auto` (sniff each file).
     pub format: Option<Format>,
@@ -129,24 +129,6 @@ pub struct InputOptions {
     pub untimed_start: EventTime,
     /// `--receiver LAT,LON`.
     pub receiver: Option<(f64, f64)>,
-}
-
-/// Parses `--format`, `--untimed-start` and `--receiver`.
-pub fn input_options(
-    format: &str,
-    untimed_start: &str,
-    receiver: Option<&str>,
-) -> Result<InputOptions> {
-    Ok(InputOptions {
-        format: match format {
-            "auto" => None,
-            f => Some(f.parse::<Format>().map_err(anyhow::Error::msg)?),
-        },
-        untimed_start: untimed_start.parse().context("--untimed-start")?,
-        receiver: receiver
-            .map(crate::commands::decode::parse_position)
-            .transpose()?,
-    })
 }
 
 /// Reads every input, reporting problems and progress on stderr.

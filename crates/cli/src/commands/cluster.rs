@@ -3,7 +3,7 @@
 //! publish` distributes the zone set.
 
 use crate::detector::Detector;
-use crate::pipeline::{input_options, read_inputs, zone_rows, InputOptions};
+use crate::pipeline::{read_inputs, zone_rows, InputOptions};
 use crate::zone_loading::{load_zones, zone_set_from_texts};
 use crate::{IngestArgs, WatchArgs};
 use anyhow::{bail, Context, Result};
@@ -62,7 +62,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
         format,
         untimed_start,
         receiver,
-    } = input_options(&args.format, &args.untimed_start, args.receiver.as_deref())?;
+    } = args.input.options()?;
     anyhow::ensure!(
         args.max_age_hours > 0.0 && args.max_age_hours.is_finite(),
         "--max-age-hours must be positive"

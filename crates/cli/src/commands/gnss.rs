@@ -15,11 +15,7 @@ pub fn run(args: GnssArgs) -> Result<ExitCode> {
         format,
         untimed_start,
         receiver,
-    } = crate::pipeline::input_options(
-        &args.format,
-        &args.untimed_start,
-        args.receiver.as_deref(),
-    )?;
+    } = args.input.options()?;
     anyhow::ensure!(args.window > 0, "--window must be at least 1 second");
     let resolutions = args
         .resolutions

@@ -13,11 +13,7 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         format,
         untimed_start,
         receiver,
-    } = crate::pipeline::input_options(
-        &args.format,
-        &args.untimed_start,
-        args.receiver.as_deref(),
-    )?;
+    } = args.input.options()?;
     let detection = args.zones.detection();
     let outcome = replay_files(
         &zones.zones,
