@@ -20,6 +20,11 @@ fn described(context: &str, e: &tokio_postgres::Error) -> String {
     }
 }
 
+/// A failed statement, described.
+fn failed(e: tokio_postgres::Error) -> String {
+    described("PostgreSQL", &e)
+}
+
 /// A connection to the store.
 pub struct PostgresStore {
     client: Client,
@@ -124,17 +129,13 @@ impl PostgresStore {
                 ],
             )
             .await
-            .map_err(|e| described("PostgreSQL", &e))?;
+            .map_err(failed)?;
         Ok(row.get(0))
     }
 
     /// Records zone versions `(id, version, definition)`; versions already there are kept.
     pub async fn record_zones(&mut self, zones: &[(String, String, String)]) -> Result<(), String> {
-        let tx = self
-            .client
-            .transaction()
-            .await
-            .map_err(|e| described("PostgreSQL", &e))?;
+        let tx = self.client.transaction().await.map_err(failed)?;
         let insert = tx
             .prepare(&format!(
                 "INSERT INTO {}.zones (zone_id, version, definition) VALUES ($1, $2, $3)
@@ -142,13 +143,13 @@ impl PostgresStore {
                 self.schema
             ))
             .await
-            .map_err(|e| described("PostgreSQL", &e))?;
+            .map_err(failed)?;
         for (id, version, definition) in zones {
             tx.execute(&insert, &[id, version, definition])
                 .await
-                .map_err(|e| described("PostgreSQL", &e))?;
+                .map_err(failed)?;
         }
-        tx.commit().await.map_err(|e| described("PostgreSQL", &e))
+        tx.commit().await.map_err(failed)
     }
 
     /// Stores events in one transaction; returns how many were new (the others were there).
@@ -158,11 +159,7 @@ impl PostgresStore {
         } else {
             ") VALUES ($1, $2, $3::TEXT::TIMESTAMPTZ, $4, $5, $6, $7, $8, $9)"
         };
-        let tx = self
-            .client
-            .transaction()
-            .await
-            .map_err(|e| described("PostgreSQL", &e))?;
+        let tx = self.client.transaction().await.map_err(failed)?;
         let insert = tx
             .prepare(&format!(
                 "INSERT INTO {}.events (id, kind, time, icao24, zone_id, zone_version, lat, lon, json{position}
@@ -170,7 +167,7 @@ impl PostgresStore {
                 self.schema
             ))
             .await
-            .map_err(|e| described("PostgreSQL", &e))?;
+            .map_err(failed)?;
         let mut new = 0;
         for e in events {
             let json = serde_json::to_string(e).map_err(|e| e.to_string())?;
@@ -190,9 +187,9 @@ impl PostgresStore {
                     ],
                 )
                 .await
-                .map_err(|e| described("PostgreSQL", &e))?;
+                .map_err(failed)?;
         }
-        tx.commit().await.map_err(|e| described("PostgreSQL", &e))?;
+        tx.commit().await.map_err(failed)?;
         Ok(new)
     }
 
@@ -205,7 +202,7 @@ impl PostgresStore {
                 &[],
             )
             .await
-            .map_err(|e| described("PostgreSQL", &e))?;
+            .map_err(failed)?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 }
