@@ -139,7 +139,9 @@ impl PartitionReader {
     }
 
     async fn next_history(&mut self) -> Result<Option<Batch>, String> {
-        let h = self.history.as_mut().expect("in history");
+        let Some(h) = self.history.as_mut() else {
+            return Ok(None);
+        };
         let Some(&partition) = self.partitions.get(h.index) else {
             self.history = None;
             return Ok(None);
@@ -168,7 +170,9 @@ impl PartitionReader {
                 .map_err(|e| format!("{subject}: {e}"))?;
             h.messages = Some(reader.messages().await.map_err(|e| e.to_string())?);
         }
-        let messages = h.messages.as_mut().expect("opened above");
+        let Some(messages) = h.messages.as_mut() else {
+            return Ok(None);
+        };
         let mut reports = Vec::new();
         // A batch is either history acknowledged before, or new.
         let floor = self.acknowledged[h.index];
@@ -246,7 +250,9 @@ impl PartitionReader {
             self.live[i] = Some(messages);
         }
         let subject = self.spec.subject(self.partitions[i]);
-        let messages = self.live[i].as_mut().expect("opened above");
+        let Some(messages) = self.live[i].as_mut() else {
+            return Ok(None);
+        };
         let mut reports = Vec::new();
         let mut taken = 0;
         while taken < self.consumer.batch {

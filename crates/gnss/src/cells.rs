@@ -272,13 +272,16 @@ impl GnssMonitor {
                     continue;
                 }
                 let fresh = self.shapes.held(point, res);
-                if slot.as_ref().is_some_and(|(c, _)| c.cell == fresh.cell) {
-                    // Outside the inscribed circle but still in the cell: keep the counts.
-                    slot.as_mut().expect("checked").0 = fresh;
-                    continue;
-                }
-                if let Some((old, counts)) = slot.replace((fresh, AircraftCounts::default())) {
-                    counts.add_to(&mut self.open, old.cell, r.icao);
+                match slot {
+                    // In the cell's margin, still in the cell: the counts stay.
+                    Some((held_cell, _)) if held_cell.cell == fresh.cell => *held_cell = fresh,
+                    _ => {
+                        if let Some((old, counts)) =
+                            slot.replace((fresh, AircraftCounts::default()))
+                        {
+                            counts.add_to(&mut self.open, old.cell, r.icao);
+                        }
+                    }
                 }
             }
             if r.on_ground != Some(true)

@@ -17,7 +17,7 @@
 use crate::cells::{CellState, GnssMonitor, GnssSettings, Transition};
 use h3o::CellIndex;
 use nofly_model::{CellFigures, Event, EventKind, EventTime, Report, SourceRef, Zone};
-use std::collections::BTreeMap;
+use std::collections::btree_map::{BTreeMap, Entry};
 
 /// How long an ended area stays in the set (inactive), milliseconds of event time.
 const KEEP_ENDED_MS: i64 = 3_600_000;
@@ -161,23 +161,29 @@ impl InterferenceZones {
                 continue;
             };
             let id = format!("{ZONE_ID_PREFIX}{}", t.cell);
-            let kind = if is {
-                let area = Area {
+            let (kind, area) = if is {
+                let started = Area {
                     zone: None,
                     definition: String::new(),
                     start: t.time,
                     end: None,
                 };
-                self.areas.insert(id.clone(), area);
-                EventKind::InterferenceStart
+                let area = match self.areas.entry(id.clone()) {
+                    Entry::Vacant(v) => v.insert(started),
+                    Entry::Occupied(o) => {
+                        let area = o.into_mut();
+                        *area = started;
+                        area
+                    }
+                };
+                (EventKind::InterferenceStart, area)
             } else {
                 let Some(area) = self.areas.get_mut(&id) else {
                     continue;
                 };
                 area.end = Some(t.time);
-                EventKind::InterferenceEnd
+                (EventKind::InterferenceEnd, area)
             };
-            let area = self.areas.get_mut(&id).expect("inserted or found above");
             let (zone, definition) = area_zone(cell, &id, area.start, area.end);
             if let Some(z) = &zone {
                 self.versions.push((z.clone(), definition.clone()));
