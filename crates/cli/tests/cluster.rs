@@ -175,6 +175,21 @@ fn replayed(dir: &Path, inputs: &[&Path]) -> Vec<String> {
     events
 }
 
+/// What an ingester said it did: reports published, and of those already in the stream.
+fn ingest_counts(said: &str) -> (u64, u64) {
+    let line = said
+        .lines()
+        .find(|l| l.contains("reports published"))
+        .unwrap_or_else(|| panic!("{said}"));
+    let first_number = |text: &str| -> u64 {
+        let number = text.split(' ').next().unwrap_or_default();
+        number.parse().unwrap_or_else(|_| panic!("{line}"))
+    };
+    let published = first_number(line.split("nofly: ").nth(1).unwrap_or_default());
+    let already = first_number(line.split(", ").last().unwrap_or_default());
+    (published, already)
+}
+
 fn long_flight() -> PathBuf {
     repo_file("data/modes/long_flight.csv.gz")
 }
@@ -197,34 +212,9 @@ fn one_ingester_and_three_workers_find_exactly_the_events_of_one_replay() {
     assert!(said.contains("reports published"), "{said}");
     // A second receiver hearing the same messages: every one is already in the stream.
     let again = cluster.ingest(&long_flight());
-    let numbers = |text: &str| -> (u64, u64) {
-        let line = text
-            .lines()
-            .find(|l| l.contains("reports published"))
-            .unwrap();
-        let published = line
-            .split("nofly: ")
-            .nth(1)
-            .unwrap()
-            .split(' ')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        let there = line
-            .split(", ")
-            .last()
-            .unwrap()
-            .split(' ')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        (published, there)
-    };
-    let (published, already) = numbers(&again);
+    let (published, already) = ingest_counts(&again);
     assert_eq!(published, already, "{again}");
-    assert!(numbers(&said).1 < published, "{said}");
+    assert!(ingest_counts(&said).1 < published, "{said}");
     let workers: Vec<(Child, PathBuf)> = ["0-1", "2", "3"]
         .iter()
         .map(|p| cluster.worker(p, &[]))
@@ -386,19 +376,7 @@ fn an_ingester_publishes_a_live_beast_feed_until_ctrl_c() {
         .unwrap();
     // Every report the feed's frames decode to (304, as `nofly replay` of the file finds) is in
     // the stream or was already there.
-    let line = said
-        .lines()
-        .find(|l| l.contains("reports published"))
-        .unwrap_or_else(|| panic!("{said}"));
-    let published: u64 = line
-        .split("nofly: ")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let (published, _) = ingest_counts(&said);
     assert_eq!(published, 304, "{said}");
 }
 

@@ -198,18 +198,7 @@ fn a_bundle_verifies_anywhere_and_every_flipped_byte_is_caught() {
     let event = s.events.iter().find(|e| e["kind"] == "enter").unwrap();
     let id = event["id"].as_str().unwrap();
     let bundle = s.dir.path().join("bundle.json");
-    let out = nofly(&[
-        "evidence",
-        id,
-        "--log",
-        s.log.to_str().unwrap(),
-        "--key",
-        s.key.to_str().unwrap(),
-        "--out",
-        bundle.to_str().unwrap(),
-        "--window",
-        "1",
-    ]);
+    let out = evidence_bundle(id, &s.log, &s.key, &bundle, &["--window", "1"]);
     assert!(out.status.success(), "{}", stderr(&out));
 
     // Copied elsewhere, alone, it still verifies.
@@ -217,12 +206,7 @@ fn a_bundle_verifies_anywhere_and_every_flipped_byte_is_caught() {
     let copy = elsewhere.path().join("copy.json");
     std::fs::copy(&bundle, &copy).unwrap();
     std::fs::remove_file(s.dir.path().join("modes1.sbs")).unwrap();
-    let out = nofly(&[
-        "verify",
-        copy.to_str().unwrap(),
-        "--pubkey",
-        s.public.to_str().unwrap(),
-    ]);
+    let out = verify_bundle(&copy, &s.public);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{text}");
     assert!(
@@ -250,12 +234,7 @@ fn a_bundle_verifies_anywhere_and_every_flipped_byte_is_caught() {
     assert!(nofly(&["keygen", "--dir", other.to_str().unwrap()])
         .status
         .success());
-    let out = nofly(&[
-        "verify",
-        copy.to_str().unwrap(),
-        "--pubkey",
-        other.join("nofly.pub").to_str().unwrap(),
-    ]);
+    let out = verify_bundle(&copy, &other.join("nofly.pub"));
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout)
         .contains("NOT VERIFIED: check \"checkpoint signature\" failed."));
@@ -307,23 +286,9 @@ fn a_bundle_of_a_beast_recording_re_runs_the_decoder_too() {
         .unwrap()
         .to_string();
     let bundle = dir.path().join("bundle.json");
-    let out = nofly(&[
-        "evidence",
-        &id,
-        "--log",
-        log.to_str().unwrap(),
-        "--key",
-        key.to_str().unwrap(),
-        "--out",
-        bundle.to_str().unwrap(),
-    ]);
+    let out = evidence_bundle(&id, &log, &key, &bundle, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = nofly(&[
-        "verify",
-        bundle.to_str().unwrap(),
-        "--pubkey",
-        public.to_str().unwrap(),
-    ]);
+    let out = verify_bundle(&bundle, &public);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success()
@@ -345,12 +310,7 @@ fn a_bundle_of_a_beast_recording_re_runs_the_decoder_too() {
         if first.ends_with('0') { '1' } else { '0' }
     ));
     std::fs::write(&bundle, b.to_string()).unwrap();
-    let out = nofly(&[
-        "verify",
-        bundle.to_str().unwrap(),
-        "--pubkey",
-        public.to_str().unwrap(),
-    ]);
+    let out = verify_bundle(&bundle, &public);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("FAILED  bundle signature"));
 }
@@ -369,16 +329,7 @@ fn a_bundle_from_a_log_whose_checkpoint_overclaims_is_refused_not_a_crash() {
         .as_str()
         .unwrap()
         .to_string();
-    let out = nofly(&[
-        "evidence",
-        &id,
-        "--log",
-        log.to_str().unwrap(),
-        "--key",
-        s.key.to_str().unwrap(),
-        "--out",
-        s.dir.path().join("b.json").to_str().unwrap(),
-    ]);
+    let out = evidence_bundle(&id, &log, &s.key, &s.dir.path().join("b.json"), &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("covers 1000000 entries but the log holds"),

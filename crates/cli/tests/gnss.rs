@@ -141,23 +141,9 @@ fn entries_into_an_interference_zone_are_proven_and_the_area_events_say_how_to_c
         .filter(|e| e["zone_id"].as_str().unwrap().starts_with("gnss-") && !e["icao24"].is_null())
     {
         let id = e["id"].as_str().unwrap();
-        let out = nofly(&[
-            "evidence",
-            id,
-            "--log",
-            log.to_str().unwrap(),
-            "--key",
-            key.to_str().unwrap(),
-            "--out",
-            bundle.to_str().unwrap(),
-        ]);
+        let out = evidence_bundle(id, &log, &key, &bundle, &[]);
         assert!(out.status.success(), "{}", stderr(&out));
-        let verified = nofly(&[
-            "verify",
-            "--pubkey",
-            public.to_str().unwrap(),
-            bundle.to_str().unwrap(),
-        ]);
+        let verified = verify_bundle(&bundle, &public);
         assert!(
             verified.status.success(),
             "{} {}",
@@ -166,16 +152,7 @@ fn entries_into_an_interference_zone_are_proven_and_the_area_events_say_how_to_c
         );
     }
     let start = of_kind(&events, "interference_start")[0];
-    let refused = nofly(&[
-        "evidence",
-        start["id"].as_str().unwrap(),
-        "--log",
-        log.to_str().unwrap(),
-        "--key",
-        key.to_str().unwrap(),
-        "--out",
-        bundle.to_str().unwrap(),
-    ]);
+    let refused = evidence_bundle(start["id"].as_str().unwrap(), &log, &key, &bundle, &[]);
     assert!(!refused.status.success());
     assert!(
         stderr(&refused).contains("about an area, not an aircraft"),

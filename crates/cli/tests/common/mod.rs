@@ -33,6 +33,32 @@ pub fn nofly(args: &[&str]) -> Output {
         .expect("nofly runs")
 }
 
+/// `nofly evidence ID --log LOG --key KEY --out BUNDLE` with any further arguments.
+pub fn evidence_bundle(id: &str, log: &Path, key: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "evidence",
+        id,
+        "--log",
+        log.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    nofly(&args)
+}
+
+/// `nofly verify BUNDLE --pubkey KEY`.
+pub fn verify_bundle(bundle: &Path, public: &Path) -> Output {
+    nofly(&[
+        "verify",
+        bundle.to_str().unwrap(),
+        "--pubkey",
+        public.to_str().unwrap(),
+    ])
+}
+
 /// Standard error as text.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
