@@ -7,7 +7,6 @@
 
 mod common;
 use common::*;
-use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -351,7 +350,7 @@ fn an_ingester_publishes_a_live_beast_feed_until_ctrl_c() {
     let beast = std::fs::read(repo_file("data/modes/modes1_dump1090mut_30005.beast")).unwrap();
     let receiver = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("beast://{}", receiver.local_addr().unwrap());
-    let mut ingester = Command::new(env!("CARGO_BIN_EXE_nofly"))
+    let ingester = Command::new(env!("CARGO_BIN_EXE_nofly"))
         .args(["ingest", "--source", &url, "--to", &cluster.nats])
         .args(cluster.stream_args())
         .stderr(Stdio::piped())
@@ -366,14 +365,9 @@ fn an_ingester_publishes_a_live_beast_feed_until_ctrl_c() {
         .status()
         .unwrap();
     assert!(status.success());
-    assert!(ingester.wait().unwrap().success());
-    let mut said = String::new();
-    ingester
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut said)
-        .unwrap();
+    let out = ingester.wait_with_output().unwrap();
+    let said = stderr(&out);
+    assert!(out.status.success(), "{said}");
     // Every report the feed's frames decode to (304, as `nofly replay` of the file finds) is in
     // the stream or was already there.
     let (published, _) = ingest_counts(&said);
@@ -453,15 +447,9 @@ fn workers_and_ingester_resume_by_themselves_after_nats_goes_away() {
         "the ingester waits for the server"
     );
     let proxy = Proxy::start(port);
-    let status = ingester.wait().unwrap();
-    let mut said = String::new();
-    ingester
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut said)
-        .unwrap();
-    assert!(status.success(), "{said}");
+    let out = ingester.wait_with_output().unwrap();
+    let said = stderr(&out);
+    assert!(out.status.success(), "{said}");
     assert!(said.contains("reports published"), "{said}");
     cluster.wait_for_events(expected.len());
     std::thread::sleep(Duration::from_millis(500));
