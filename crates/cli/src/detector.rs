@@ -1,11 +1,19 @@
 //! The engine over the user's zones and, with `--gnss`, the live interference zones beside them:
 //! what `replay`, `watch` and `demo` run on every report.
 
-use crate::pipeline::Detection;
-use nofly_engine::Engine;
+use nofly_engine::{Engine, Settings};
 use nofly_gnss::{CellState, GnssSettings, InterferenceZones};
 use nofly_model::{Event, Report, SourceRef, Zone};
 use nofly_zones::ZoneSet;
+
+/// The settings that decide what a run finds: the engine's, and the interference areas.
+#[derive(Debug, Clone, Default)]
+pub struct Detection {
+    /// What the engine raises.
+    pub engine: Settings,
+    /// `--gnss`: live interference zones.
+    pub gnss: Option<GnssDetection>,
+}
 
 /// `--gnss`: which cells become zones, at which resolution, over which window.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -41,7 +49,7 @@ impl Detector {
     /// A detector over `zones` with these settings.
     pub fn new(detection: &Detection, zones: &[Zone]) -> Self {
         Detector {
-            engine: detection.engine(zones),
+            engine: Engine::with_settings(zones, detection.engine.clone()),
             user_zones: zones.to_vec(),
             areas: detection.gnss.map(|g| {
                 InterferenceZones::new(

@@ -454,6 +454,22 @@ struct ZoneArgs {
     gnss_window: u32,
 }
 
+/// Parses `LAT,LON` (`--receiver`).
+pub(crate) fn parse_position(text: &str) -> anyhow::Result<(f64, f64)> {
+    use anyhow::{bail, Context};
+    let (lat, lon) = text
+        .split_once(',')
+        .context("expected LAT,LON, e.g. 43.63,1.37")?;
+    let (lat, lon): (f64, f64) = (
+        lat.trim().parse().context("latitude")?,
+        lon.trim().parse().context("longitude")?,
+    );
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        bail!("{text}: latitude must be in -90..90 and longitude in -180..180");
+    }
+    Ok((lat, lon))
+}
+
 fn parse_squawk(text: &str) -> Result<u16, String> {
     if text.len() == 4 && text.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
         u16::from_str_radix(text, 8).map_err(|e| e.to_string())
@@ -464,22 +480,24 @@ fn parse_squawk(text: &str) -> Result<u16, String> {
 
 impl ZoneArgs {
     /// The detection settings these options ask for.
-    fn detection(&self) -> pipeline::Detection {
-        pipeline::Detection {
-            altitude: self.altitude,
-            prediction: self.predict.then(|| nofly_engine::PredictionSettings {
-                lookahead_ms: i64::from(self.lookahead) * 1000,
-                min_change_ms: i64::from(self.prediction_change) * 1000,
-                ..nofly_engine::PredictionSettings::default()
-            }),
-            lost_after_ms: self.lost_after.map(|s| i64::from(s) * 1000),
-            min_dwell_ms: i64::from(self.min_dwell) * 1000,
-            boundary_buffer_m: self.boundary_buffer,
-            approach_m: self.closest_approach.map(|nm| nm * 1852.0),
-            exemptions: nofly_model::Exemptions {
-                icao24: self.exempt_icao.clone(),
-                callsigns: self.exempt_callsign.clone(),
-                squawks: self.exempt_squawk.clone(),
+    fn detection(&self) -> detector::Detection {
+        detector::Detection {
+            engine: nofly_engine::Settings {
+                altitude: self.altitude,
+                prediction: self.predict.then(|| nofly_engine::PredictionSettings {
+                    lookahead_ms: i64::from(self.lookahead) * 1000,
+                    min_change_ms: i64::from(self.prediction_change) * 1000,
+                    ..nofly_engine::PredictionSettings::default()
+                }),
+                lost_after_ms: self.lost_after.map(|s| i64::from(s) * 1000),
+                min_dwell_ms: i64::from(self.min_dwell) * 1000,
+                boundary_buffer_m: self.boundary_buffer,
+                closest_approach_m: self.closest_approach.map(|nm| nm * 1852.0),
+                exemptions: nofly_model::Exemptions {
+                    icao24: self.exempt_icao.clone(),
+                    callsigns: self.exempt_callsign.clone(),
+                    squawks: self.exempt_squawk.clone(),
+                },
             },
             gnss: self.gnss.as_deref().map(|raise| detector::GnssDetection {
                 raise_at: if raise == "suspect" {
@@ -521,11 +539,7 @@ impl InputArgs {
                 f => Some(f.parse().map_err(anyhow::Error::msg)?),
             },
             untimed_start: self.untimed_start.parse().context("--untimed-start")?,
-            receiver: self
-                .receiver
-                .as_deref()
-                .map(commands::decode::parse_position)
-                .transpose()?,
+            receiver: self.receiver.as_deref().map(parse_position).transpose()?,
         })
     }
 }
@@ -674,6 +688,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Replay(a) => commands::replay::run(a),
+        Command::Watch(a) if a.source.starts_with("nats://") => commands::cluster::worker(a),
         Command::Watch(a) => commands::watch::run(a),
         Command::Zones {
             command: ZonesCommand::Check { files },

@@ -1,12 +1,12 @@
 //! The replay pipeline shared by `replay` and `demo`: read inputs → order by event time → engine →
 //! events, then the JSON-lines and SQLite outputs and the end-of-run summary.
 
-use crate::detector::Detector;
+use crate::detector::{Detection, Detector};
 use crate::OutputArgs;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nofly_engine::{sort_reports, Engine, EngineStats, PredictionSettings};
-use nofly_model::{AltitudeMode, Event, EventKind, EventTime, Report, Zone};
+use nofly_engine::{sort_reports, Engine, EngineStats};
+use nofly_model::{Event, EventKind, EventTime, Report, Zone};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore, TrackRecord};
 use nofly_sources::{read_file_with, Format, ReadStats};
 use nofly_zones::ZoneSet;
@@ -37,48 +37,6 @@ pub struct ReplayOutcome {
     pub detect_time: Duration,
 }
 
-/// The settings that decide what the engine finds.
-#[derive(Debug, Clone, Default)]
-pub struct Detection {
-    /// Which altitude height limits are compared with.
-    pub altitude: AltitudeMode,
-    /// Predicted entries, when asked for.
-    pub prediction: Option<PredictionSettings>,
-    /// SIGNAL_LOST after this many milliseconds without a report, when asked for.
-    pub lost_after_ms: Option<i64>,
-    /// Aircraft exempt from every zone.
-    pub exemptions: nofly_model::Exemptions,
-    /// `--min-dwell`, milliseconds.
-    pub min_dwell_ms: i64,
-    /// `--closest-approach`, metres.
-    pub approach_m: Option<f64>,
-    /// `--boundary-buffer`, metres.
-    pub boundary_buffer_m: f64,
-    /// `--gnss`: live interference zones.
-    pub gnss: Option<crate::detector::GnssDetection>,
-}
-
-impl Detection {
-    /// An engine over `zones` with these settings.
-    pub fn engine(&self, zones: &[Zone]) -> Engine {
-        let mut engine = Engine::new(zones)
-            .with_altitude_mode(self.altitude)
-            .with_exemptions(self.exemptions.clone())
-            .with_min_dwell(self.min_dwell_ms)
-            .with_boundary_buffer(self.boundary_buffer_m);
-        if let Some(m) = self.approach_m {
-            engine = engine.with_closest_approach(m);
-        }
-        if let Some(ms) = self.lost_after_ms {
-            engine = engine.with_signal_loss(ms);
-        }
-        match self.prediction {
-            Some(p) => engine.with_prediction(p),
-            None => engine,
-        }
-    }
-}
-
 /// Settings that determine the output, recorded with every run.
 pub fn settings_json(
     format: Option<Format>,
@@ -86,29 +44,28 @@ pub fn settings_json(
     receiver: Option<(f64, f64)>,
     detection: &Detection,
 ) -> String {
-    serde_json::json!({
-        "altitude": detection.altitude.as_str(),
-        "lost_after_s": detection.lost_after_ms.map(|ms| ms as f64 / 1000.0),
-        "exempt": {
-            "icao24": detection.exemptions.icao24.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            "callsigns": detection.exemptions.callsigns,
-            "squawks": detection.exemptions.squawks.iter().map(|s| format!("{s:04o}")).collect::<Vec<_>>(),
-        },
-        "prediction": detection.prediction.map(|p| serde_json::json!({
-            "lookahead_s": p.lookahead_ms as f64 / 1000.0,
-            "step_s": p.step_ms as f64 / 1000.0,
-            "max_age_s": p.max_age_ms as f64 / 1000.0,
-            "min_change_s": p.min_change_ms as f64 / 1000.0,
-        })),
-        "receiver": receiver.map(|(lat, lon)| [lat, lon]),
-        "boundary_buffer_m": detection.boundary_buffer_m,
-        "format": format.map_or("auto", Format::as_str),
-        "min_dwell_s": detection.min_dwell_ms as f64 / 1000.0,
-        "closest_approach_m": detection.approach_m,
-        "untimed_start": untimed_start.to_rfc3339(),
-        "gnss": detection.gnss.map(|g| g.settings_json()),
-    })
-    .to_string()
+    let mut recorded = detection.engine.to_json();
+    for (key, value) in [
+        (
+            "receiver",
+            serde_json::json!(receiver.map(|(lat, lon)| [lat, lon])),
+        ),
+        (
+            "format",
+            serde_json::json!(format.map_or("auto", Format::as_str)),
+        ),
+        (
+            "untimed_start",
+            serde_json::json!(untimed_start.to_rfc3339()),
+        ),
+        (
+            "gnss",
+            serde_json::json!(detection.gnss.map(|g| g.settings_json())),
+        ),
+    ] {
+        recorded.insert(key.to_string(), value);
+    }
+    serde_json::Value::Object(recorded).to_string()
 }
 
 /// Everything read from the inputs.

@@ -1,7 +1,10 @@
 //! The nofly detection engine: per-aircraft state machines keyed by ICAO address, in event time.
 //!
-//! - [`Engine`]: feed it [`Report`]s in event-time order; it emits ENTER and EXIT [`Event`]s
-//!   following the rules of `docs/semantics.md`.
+//! - [`Engine`]: feed it [`Report`]s in event-time order; it emits [`Event`]s following the rules
+//!   of `docs/semantics.md`. Each report is looked up in the zones once; then each rule (one file
+//!   each under `rules/`: stays, dwell-time stays, prediction, emergency, signal loss, closest
+//!   approach) turns it into events with its own per-aircraft state.
+//! - [`Settings`]: which rules run and how ([`Engine::with_settings`], or the `with_*` builders).
 //! - [`Track`]: what the engine remembers of each aircraft, summarised at the end of a run.
 //! - [`sort_reports`]: puts recorded reports in event-time order, ties in input order.
 //! - [`PredictionSettings`]: look-ahead for PREDICTED_ENTRY events ([`Engine::with_prediction`]).
@@ -26,11 +29,21 @@
 //! ```
 #![deny(missing_docs)]
 
+mod airspace;
+mod boundary_buffer;
 mod engine;
+mod extrapolation;
 mod ordering;
-mod prediction;
+mod placement;
+mod rules;
+mod settings;
+#[cfg(test)]
+mod test_support;
+mod tracks;
 
-pub use engine::{Engine, EngineStats, Track};
+pub use engine::{Engine, EngineStats};
+pub use extrapolation::PredictionSettings;
 pub use nofly_model::{Event, Report};
 pub use ordering::sort_reports;
-pub use prediction::PredictionSettings;
+pub use settings::Settings;
+pub use tracks::Track;

@@ -365,62 +365,10 @@ fn rerun(bundle: &Bundle) -> Result<String, String> {
     {
         return Err(format!("the bundled zone does not read: {p}"));
     }
-    let altitude = match bundle.run.record["settings"]["altitude"].as_str() {
-        None => nofly_model::AltitudeMode::default(),
-        Some(mode) => mode.parse()?,
-    };
-    let mut engine = Engine::new(&read.zones).with_altitude_mode(altitude);
-    // A run with --predict recorded its look-ahead; the re-run predicts the same way.
-    if let Some(p) = bundle.run.record["settings"]["prediction"].as_object() {
-        let ms = |key: &str, default: i64| {
-            p.get(key)
-                .and_then(Value::as_f64)
-                .map_or(default, |s| (s * 1000.0).round() as i64)
-        };
-        let d = nofly_engine::PredictionSettings::default();
-        engine = engine.with_prediction(nofly_engine::PredictionSettings {
-            lookahead_ms: ms("lookahead_s", d.lookahead_ms),
-            step_ms: ms("step_s", d.step_ms),
-            max_age_ms: ms("max_age_s", d.max_age_ms),
-            min_change_ms: ms("min_change_s", d.min_change_ms),
-        });
-    }
-    // The other alerting settings the run recorded, so that its events come out the same.
-    let settings = &bundle.run.record["settings"];
-    let number = |key: &str| settings[key].as_f64();
-    if let Some(s) = number("lost_after_s") {
-        engine = engine.with_signal_loss((s * 1000.0).round() as i64);
-    }
-    if let Some(m) = number("closest_approach_m") {
-        engine = engine.with_closest_approach(m);
-    }
-    if let Some(s) = number("min_dwell_s") {
-        engine = engine.with_min_dwell((s * 1000.0).round() as i64);
-    }
-    if let Some(m) = number("boundary_buffer_m") {
-        engine = engine.with_boundary_buffer(m);
-    }
-    let list = |key: &str| -> Vec<String> {
-        settings["exempt"][key]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    engine = engine.with_exemptions(nofly_model::Exemptions {
-        icao24: list("icao24")
-            .iter()
-            .filter_map(|a| a.parse().ok())
-            .collect(),
-        callsigns: list("callsigns"),
-        squawks: list("squawks")
-            .iter()
-            .filter_map(|c| u16::from_str_radix(c, 8).ok())
-            .collect(),
-    });
+    // The run's recorded settings, so that its events come out the same.
+    let settings = nofly_engine::Settings::from_recorded(&bundle.run.record["settings"])
+        .map_err(|e| format!("the run's settings do not read: {e}"))?;
+    let mut engine = Engine::with_settings(&read.zones, settings);
     let mut found = None;
     let mut check = |e: nofly_model::Event| {
         if Some(e.id.as_str()) == event["id"].as_str() {

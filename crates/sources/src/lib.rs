@@ -33,7 +33,7 @@ mod sbs;
 
 pub use file_input::{read_file, read_file_with, read_parquet_bytes, read_text, FileError};
 pub use format::{sniff, Format};
-pub use live_feed::{live_feed, parse_live_url, LiveEvent, LiveProtocol};
+pub use live_feed::{live_feed, parse_live_url, wall_clock, LiveEvent, LiveProtocol};
 pub use modes_feed::{
     avr_line, hex_line, read_modes_messages, BeastFramer, BeastStats, FrameDecoder, ModesOptions,
     RawFrame,

@@ -68,6 +68,14 @@ pub fn parse_live_url(url: &str) -> Result<(LiveProtocol, String), String> {
     Ok((protocol, addr.to_string()))
 }
 
+/// The wall clock: the `now` of [`live_feed`] for live reports without a time of their own.
+pub fn wall_clock() -> EventTime {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    EventTime::from_millis(now.as_millis() as i64)
+}
+
 /// Connects to the feed at `url` and sends every outcome to `tx` until the receiver is dropped.
 /// Reconnects after failures with exponential backoff from 0.5 s up to 30 s, reset by every
 /// successful connection; decoding state (CPR pairs, known addresses) survives reconnections.

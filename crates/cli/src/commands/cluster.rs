@@ -132,7 +132,7 @@ async fn ingest_live(
                 i as u16,
                 options,
                 tx.clone(),
-                crate::commands::watch::wall_clock,
+                nofly_sources::wall_clock,
             ))
         })
         .collect();

@@ -6,21 +6,6 @@ use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Parses `LAT,LON`.
-pub fn parse_position(text: &str) -> Result<(f64, f64)> {
-    let (lat, lon) = text
-        .split_once(',')
-        .context("expected LAT,LON, e.g. 43.63,1.37")?;
-    let (lat, lon): (f64, f64) = (
-        lat.trim().parse().context("latitude")?,
-        lon.trim().parse().context("longitude")?,
-    );
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-        bail!("{text}: latitude must be in -90..90 and longitude in -180..180");
-    }
-    Ok((lat, lon))
-}
-
 /// Reads a live feed until it closes, retrying the connection for up to ten seconds.
 fn read_feed(url: &str) -> Result<(Format, Vec<u8>)> {
     let (protocol, addr) = nofly_sources::parse_live_url(url).map_err(anyhow::Error::msg)?;
@@ -91,7 +76,7 @@ pub fn run(
         );
     }
     let options = ModesOptions {
-        receiver: receiver.map(parse_position).transpose()?,
+        receiver: receiver.map(crate::parse_position).transpose()?,
         repair: if no_repair {
             Repair::None
         } else {

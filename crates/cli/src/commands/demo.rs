@@ -6,8 +6,9 @@
 //! embedded in the binary). The story compares every entry into each state's airspace with the time
 //! its closure took effect.
 
+use crate::detector::Detection;
 use crate::pipeline::{
-    detect, print_summary, replay_files, settings_json, sha256_file, write_outputs, Detection,
+    detect, print_summary, replay_files, settings_json, sha256_file, write_outputs,
 };
 use crate::zone_loading::load_zones;
 use crate::{DemoArgs, OutputArgs};

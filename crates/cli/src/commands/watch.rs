@@ -8,19 +8,11 @@ use anyhow::{Context, Result};
 use nofly_model::{Event, EventTime};
 use nofly_server::{Mode, Monitor, ServerOptions};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore};
-use nofly_sources::{live_feed, parse_live_url, LiveEvent, ModesOptions};
+use nofly_sources::{live_feed, parse_live_url, wall_clock, LiveEvent, ModesOptions};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 use tokio::sync::mpsc;
-
-/// The wall clock, for live reports without a time of their own.
-pub fn wall_clock() -> EventTime {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    EventTime::from_millis(now.as_millis() as i64)
-}
 
 /// Runs until Ctrl-C; events are flushed to the events output after every message and to the
 /// database every second; the evidence log signs a checkpoint every N entries and every minute with
@@ -28,9 +20,6 @@ pub fn wall_clock() -> EventTime {
 /// SIGHUP, when they change on disk and when the HTTP API asks (a set with errors is refused and
 /// the current one kept); the API can also upload a new set.
 pub fn run(args: WatchArgs) -> Result<ExitCode> {
-    if args.source.starts_with("nats://") {
-        return crate::commands::cluster::worker(args);
-    }
     if args.cluster.partitions.is_some() || args.cluster.pg.is_some() {
         anyhow::bail!(
             "--partitions and --pg are for a worker of a cluster (--source nats://HOST:PORT)"
@@ -43,7 +32,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         receiver: args
             .receiver
             .as_deref()
-            .map(crate::commands::decode::parse_position)
+            .map(crate::parse_position)
             .transpose()?,
         ..ModesOptions::default()
     };

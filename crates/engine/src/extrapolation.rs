@@ -1,11 +1,11 @@
-//! Predicted entries: where an aircraft will be if it keeps its ground track, ground speed and
+//! Path casting for predicted entries: where an aircraft will be if it keeps its ground track, ground speed and
 //! vertical rate, and the first zone it would enter within the look-ahead window.
 
 use geo::{Destination, Haversine, Point};
 use nofly_model::{Altitude, AltitudeMode, EventTime, Zone};
 use nofly_spatial::ZoneIndex;
 
-/// Settings of [`crate::Engine::with_prediction`].
+/// Settings of [`crate::Engine::with_prediction`] (the look-ahead of `rules/prediction.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PredictionSettings {
     /// How far ahead to look, milliseconds (default 120 s).
