@@ -51,8 +51,8 @@ enum Command {
     /// Addresses recovered from the parity of DF0/4/5/16/20/21 are used only once seen announced in
     /// DF11/17/18.
     Decode {
-        /// Raw Mode S file (gzip allowed), or beast://HOST:PORT or avr://HOST:PORT, read until the
-        /// feed closes.
+        /// Raw Mode S file (gzip allowed), `-` for standard input, or beast://HOST:PORT or
+        /// avr://HOST:PORT, read until the feed closes.
         input: PathBuf,
         /// Input format: auto, beast, avr or modes-hex.
         #[arg(long, default_value = "auto", value_name = "F")]
@@ -234,7 +234,8 @@ struct HttpArgs {
 
 #[derive(Args, Debug)]
 struct GnssArgs {
-    /// Recorded inputs (any format `replay` reads; readsb JSON and raw Mode S carry NIC and NACp).
+    /// Recorded inputs (any format `replay` reads; readsb JSON and raw Mode S carry NIC and NACp);
+    /// `-` is standard input.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     #[command(flatten)]
@@ -554,7 +555,8 @@ struct ReplayArgs {
     output: OutputArgs,
     #[command(flatten)]
     http: HttpArgs,
-    /// Recorded input files: SBS, OpenSky CSV or Parquet, Beast, AVR or `<unix seconds>,<hex>` lines.
+    /// Recorded input files: SBS, OpenSky CSV or Parquet, Beast, AVR or `<unix seconds>,<hex>`
+    /// lines; `-` is standard input (read whole, then sniffed like a file).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
 }

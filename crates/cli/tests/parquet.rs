@@ -3,7 +3,8 @@
 
 mod common;
 use arrow_array::{
-    ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, TimestampNanosecondArray,
+    ArrayRef, BooleanArray, Float64Array, NullArray, RecordBatch, StringArray,
+    TimestampNanosecondArray,
 };
 use common::*;
 use parquet::arrow::ArrowWriter;
@@ -21,9 +22,11 @@ const ROWS: [Row; 6] = [
     (1764087270, Some(38.5), Some(13.8), Some(6500.0)),
 ];
 
-fn write_parquet(path: &std::path::Path) {
+/// The rows as Parquet; with `empty_columns`, also `geoaltitude` and `vertrate` typed Null, as
+/// pandas and pyarrow write a column that has no value at all.
+fn write_parquet(path: &std::path::Path, empty_columns: bool) {
     let n = ROWS.len();
-    let cols: Vec<(&str, ArrayRef)> = vec![
+    let mut cols: Vec<(&str, ArrayRef)> = vec![
         (
             "time",
             Arc::new(
@@ -62,7 +65,13 @@ fn write_parquet(path: &std::path::Path) {
             )),
         ),
     ];
-    let batch = RecordBatch::try_from_iter(cols).unwrap();
+    if empty_columns {
+        cols.push(("geoaltitude", Arc::new(NullArray::new(n))));
+        cols.push(("vertrate", Arc::new(NullArray::new(n))));
+    }
+    let batch =
+        RecordBatch::try_from_iter_with_nullable(cols.into_iter().map(|(n, a)| (n, a, true)))
+            .unwrap();
     let mut w =
         ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
     w.write(&batch).unwrap();
@@ -108,10 +117,14 @@ fn parquet_and_csv_of_the_same_rows_give_the_same_events() {
         dir.path().join("synthetic.parquet"),
         dir.path().join("synthetic.csv"),
     );
-    write_parquet(&pq);
+    write_parquet(&pq, false);
     write_csv(&csv);
     let from_parquet = events_without_source(&pq);
     assert_eq!(from_parquet, events_without_source(&csv));
+    // All-empty columns of Arrow type Null read as missing values.
+    let with_nulls = dir.path().join("synthetic-null-columns.parquet");
+    write_parquet(&with_nulls, true);
+    assert_eq!(events_without_source(&with_nulls), from_parquet);
     let kinds: Vec<(&str, &str)> = from_parquet
         .iter()
         .map(|e| (e["kind"].as_str().unwrap(), e["time"].as_str().unwrap()))

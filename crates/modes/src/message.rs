@@ -11,7 +11,7 @@ use nofly_model::{Callsign, Icao24};
 /// Why a frame was not decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DecodeError {
-    /// Neither 7 nor 14 bytes, or the length does not match the downlink format.
+    /// Neither 7 nor 14 bytes, or a long downlink format (DF16 and up) in 7.
     BadLength,
     /// The parity does not check and could not be repaired.
     BadCrc,
@@ -138,15 +138,22 @@ fn bits(f: &[u8], first: usize, last: usize) -> u32 {
 const CHARSET: &[u8; 64] = b"#ABCDEFGHIJKLMNOPQRSTUVWXYZ##### ###############0123456789######";
 
 /// Decodes one frame. `repair` decides whether one wrong bit is fixed in extended squitters.
+///
+/// The downlink format decides the length, as in readsb, dump1090 and rs1090: a short reply
+/// (DF0-15) delivered in 112 bits, as OpenSky's raw frames and some receivers carry DF0/4/5/11, is
+/// decoded from its first 56 bits and the trailing 56 ignored; a long format (DF16 and up) in 56
+/// bits is cut short and refused.
 pub fn decode(frame: &[u8], repair: Repair) -> Result<Message, DecodeError> {
     if frame.len() != 7 && frame.len() != 14 {
         return Err(DecodeError::BadLength);
     }
     let df = frame[0] >> 3;
     let long = df >= 16; // DF16 and up are 112-bit frames
-    if (frame.len() == 14) != long {
-        return Err(DecodeError::BadLength);
-    }
+    let frame = match (frame.len(), long) {
+        (14, false) => &frame[..7],
+        (7, true) => return Err(DecodeError::BadLength),
+        _ => frame,
+    };
     let mut m = Message {
         df,
         ..Message::default()
@@ -410,5 +417,29 @@ mod tests {
             decode(&hex("5D4840D6202CC3"), Repair::None).map(|m| m.df),
             Err(DecodeError::BadCrc)
         );
+        // A long format cut to 56 bits.
+        assert_eq!(
+            decode(&hex("8D4840D6202CC3"), Repair::None),
+            Err(DecodeError::BadLength)
+        );
+    }
+
+    #[test]
+    fn short_replies_in_112_bits_decode_from_their_first_56() {
+        // Real replies of long_flight (DF4 altitude 550 ft, DF5 identity 1000, DF11 all-call, all
+        // of 486257 as pyModeS decodes them),
+        // followed by 56 trailing bits as OpenSky's raw frames carry them: zeros, or anything.
+        for short in ["210000bee58ab2", "2b00080064716c", "5d48625722d9cf"] {
+            let alone = decode(&hex(short), Repair::None);
+            assert_eq!(
+                alone.as_ref().map(|m| m.icao24),
+                Ok(Some(Icao24(0x486257))),
+                "{short}"
+            );
+            for tail in ["00000000000000", "a5f00d1e2b3c4d"] {
+                let padded = decode(&hex(&format!("{short}{tail}")), Repair::None);
+                assert_eq!(padded, alone, "{short}{tail}");
+            }
+        }
     }
 }

@@ -50,7 +50,8 @@ pub fn read_file(
 }
 
 /// [`read_file`] with all decoding options: `options.start` is the untimed start, and raw Mode S
-/// inputs use the receiver position and repair policy.
+/// inputs use the receiver position and repair policy. A path of `-` is standard input, read
+/// whole first (Parquet needs random access; every format is sniffed the same way).
 pub fn read_file_with(
     path: &Path,
     format: Option<Format>,
@@ -64,10 +65,24 @@ pub fn read_file_with(
         file: name.clone(),
         error,
     };
-    let mut file = File::open(path).map_err(io)?;
-    let total = file.metadata().map_err(io)?.len();
-    let mut head = Vec::with_capacity(4096);
-    (&mut file).take(4096).read_to_end(&mut head).map_err(io)?;
+    let input = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        Input::Stdin(bytes)
+    } else {
+        Input::File(File::open(path).map_err(io)?)
+    };
+    let (total, head) = match &input {
+        Input::Stdin(bytes) => (bytes.len() as u64, bytes[..bytes.len().min(4096)].to_vec()),
+        Input::File(file) => {
+            let mut head = Vec::with_capacity(4096);
+            file.take(4096).read_to_end(&mut head).map_err(io)?;
+            (file.metadata().map_err(io)?.len(), head)
+        }
+    };
     let format = match format {
         Some(f) => f,
         None => sniff(&head).map_err(|reason| FileError::Format {
@@ -75,20 +90,38 @@ pub fn read_file_with(
             reason: format!("{reason}; name the format with --format"),
         })?,
     };
-    let file = File::open(path).map_err(io)?;
     let mut stats = ReadStats::default();
     let fail = |reason| FileError::Format {
         file: name.clone(),
         reason,
     };
-    if format == Format::OpenSkyParquet {
-        opensky_parquet::read(file, &name, input_index, &mut stats, emit, on_progress)
-            .map_err(fail)?;
-        return Ok((format, stats));
-    }
     let mut digest = None;
+    let reader: Box<dyn Read> = match input {
+        Input::Stdin(bytes) if format == Format::OpenSkyParquet => {
+            // Read by ranges, so hashed here rather than as it is read.
+            stats.sha256 = Some(hex::encode(Sha256::digest(&bytes)));
+            opensky_parquet::read(
+                bytes::Bytes::from(bytes),
+                &name,
+                input_index,
+                &mut stats,
+                emit,
+                on_progress,
+            )
+            .map_err(fail)?;
+            return Ok((format, stats));
+        }
+        Input::File(_) if format == Format::OpenSkyParquet => {
+            let file = File::open(path).map_err(io)?;
+            opensky_parquet::read(file, &name, input_index, &mut stats, emit, on_progress)
+                .map_err(fail)?;
+            return Ok((format, stats));
+        }
+        Input::Stdin(bytes) => Box::new(std::io::Cursor::new(bytes)),
+        Input::File(_) => Box::new(File::open(path).map_err(io)?),
+    };
     let counted = Counting {
-        inner: file,
+        inner: reader,
         done: 0,
         total,
         on_progress,
@@ -103,6 +136,13 @@ pub fn read_file_with(
     read_text_with(text, format, &name, input_index, options, &mut stats, emit)?;
     stats.sha256 = digest;
     Ok((format, stats))
+}
+
+/// Where an input comes from.
+enum Input {
+    File(File),
+    /// Standard input (`-`), read whole.
+    Stdin(Vec<u8>),
 }
 
 /// Reads a text format (SBS or OpenSky CSV) from any reader; `name` is only used in messages.

@@ -106,6 +106,8 @@ impl<'a> Col<'a> {
                 Col::Str(Box::new(move |i| s.is_valid(i).then(|| s.value(i))))
             }
             DataType::Boolean => Col::Bool(a.as_boolean()),
+            // What pandas and pyarrow write for a column without a single value: all missing.
+            DataType::Null => Col::Absent,
             other => {
                 return Err(format!(
                     "column `{name}` has type {other}, which nofly does not read"

@@ -37,8 +37,8 @@ fn read_feed(url: &str) -> Result<(Format, Vec<u8>)> {
     Ok((format, bytes))
 }
 
-/// Runs the command. `input` is a file, or `beast://HOST:PORT` / `avr://HOST:PORT`, read until the
-/// feed closes.
+/// Runs the command. `input` is a file, `-` for standard input, or `beast://HOST:PORT` /
+/// `avr://HOST:PORT`, read until the feed closes.
 pub fn run(
     input: &Path,
     format: &str,
@@ -49,6 +49,13 @@ pub fn run(
     let (live_format, mut bytes) = if text.contains("://") {
         let (f, b) = read_feed(&text)?;
         (Some(f), b)
+    } else if input == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .context("standard input: cannot read")?;
+        (None, bytes)
     } else {
         let mut bytes = Vec::new();
         std::fs::File::open(input)

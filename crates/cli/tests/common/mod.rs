@@ -33,6 +33,25 @@ pub fn nofly(args: &[&str]) -> Output {
         .expect("nofly runs")
 }
 
+/// Runs `nofly` with arguments and `input` on its standard input.
+pub fn nofly_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nofly"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("nofly runs");
+    let mut stdin = child.stdin.take().expect("a pipe");
+    let input = input.to_vec();
+    // Written from a thread: nofly may fill its output pipe before it has read all of its input.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("nofly ends");
+    writer.join().expect("writer").expect("input written");
+    out
+}
+
 /// `nofly evidence ID --log LOG --key KEY --out BUNDLE` with any further arguments.
 pub fn evidence_bundle(id: &str, log: &Path, key: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
