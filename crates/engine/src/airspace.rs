@@ -92,6 +92,7 @@ impl Airspace {
 
     /// The current zones containing the position in three dimensions at `time`, in zone order,
     /// into `out`: the spatial index first, then activation and band, the exact test last.
+    #[inline]
     pub(crate) fn locate(
         &self,
         (lat, lon): (f64, f64),

@@ -2,7 +2,7 @@
 
 use crate::airspace::Airspace;
 use crate::placement::place;
-use crate::rules::{rules_for, Aircraft, Context, Rule};
+use crate::rules::{Aircraft, Context, RuleSet};
 use crate::settings::Settings;
 use crate::tracks::{Track, Tracks};
 use crate::PredictionSettings;
@@ -26,7 +26,7 @@ pub struct Engine {
     airspace: Airspace,
     settings: Settings,
     /// The rules the settings ask for, in the order their events come.
-    rules: Vec<Box<dyn Rule>>,
+    rules: RuleSet,
     tracks: Tracks,
     /// Scratch list of the zones a report is inside.
     inside_now: Vec<u32>,
@@ -44,7 +44,7 @@ impl Engine {
     pub fn with_settings(zones: &[Zone], settings: Settings) -> Self {
         let airspace = Airspace::new(zones);
         Engine {
-            rules: rules_for(&settings, &airspace),
+            rules: RuleSet::new(&settings, &airspace),
             airspace,
             settings,
             tracks: Tracks::default(),
@@ -56,7 +56,7 @@ impl Engine {
     /// The same engine with changed settings (before any report).
     fn set(mut self, change: impl FnOnce(&mut Settings)) -> Self {
         change(&mut self.settings);
-        self.rules = rules_for(&self.settings, &self.airspace);
+        self.rules = RuleSet::new(&self.settings, &self.airspace);
         self
     }
 
@@ -120,17 +120,13 @@ impl Engine {
             airspace: &self.airspace,
             settings: &self.settings,
         };
-        for rule in &mut self.rules {
-            rule.before_report(&cx, report, &mut self.tracks, out);
-        }
+        self.rules.before_report(&cx, report, &mut self.tracks, out);
         self.stats.reports += 1;
         match self.tracks.observe(report) {
             None => self.stats.late += 1,
             Some((id, track)) => {
                 let mut aircraft = Aircraft { id, track };
-                for rule in &mut self.rules {
-                    rule.on_report(&cx, &mut aircraft, report);
-                }
+                self.rules.on_report(&cx, &mut aircraft, report);
                 if let Some(position) = report.position {
                     aircraft.track.positions += 1;
                     self.stats.positions += 1;
@@ -142,13 +138,10 @@ impl Engine {
                         &aircraft.track.inside,
                         &mut self.inside_now,
                     );
-                    for rule in &mut self.rules {
-                        rule.on_position(&cx, &mut aircraft, &mut placement, out);
-                    }
+                    self.rules
+                        .on_position(&cx, &mut aircraft, &mut placement, out);
                 }
-                for rule in &mut self.rules {
-                    rule.after_report(&cx, &mut aircraft);
-                }
+                self.rules.after_report(&cx, &mut aircraft);
             }
         }
         self.stats.events += raised;
@@ -167,9 +160,7 @@ impl Engine {
             airspace: &self.airspace,
             settings: &self.settings,
         };
-        for rule in &mut self.rules {
-            rule.finish(&cx, &mut self.tracks, out);
-        }
+        self.rules.finish(&cx, &mut self.tracks, out);
         self.stats.events += raised;
     }
 
@@ -185,13 +176,9 @@ impl Engine {
             airspace: &self.airspace,
             settings: &self.settings,
         };
-        for rule in &mut self.rules {
-            rule.zones_replacing(&cx, &remap, &mut self.tracks);
-        }
+        self.rules.zones_replacing(&cx, &remap, &mut self.tracks);
         self.airspace.replace(zones, &remap, &mut self.tracks);
-        for rule in &mut self.rules {
-            rule.zones_replaced(&self.airspace, &remap);
-        }
+        self.rules.zones_replaced(&self.airspace, &remap);
     }
 
     /// The hash of the current zone set, as events name it.

@@ -36,6 +36,7 @@ pub(crate) struct Placement<'a> {
 
 /// Judges a position report of an aircraft that was inside the zones `was_inside`: the zones
 /// are looked up into `scratch`, which the placement then borrows.
+#[inline]
 pub(crate) fn place<'a>(
     airspace: &Airspace,
     settings: &Settings,

@@ -4,7 +4,7 @@ use nofly_model::{Callsign, EventTime, Icao24, Report};
 use rustc_hash::FxHashMap;
 
 /// The number of an aircraft within one engine, given in order of first report: rules keep their
-/// own per-aircraft state in a [`PerAircraft`] indexed by it, with no second hash lookup.
+/// own per-aircraft state in a [`PerAircraft`] indexed by it, with no hash lookup of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct AircraftId(u32);
 
@@ -25,6 +25,8 @@ pub struct Track {
     pub events: u64,
     /// The aircraft's address.
     pub(crate) icao: Icao24,
+    /// The aircraft's number, for the rules' own state.
+    pub(crate) id: AircraftId,
     /// Indices of the zones the aircraft is inside (its confirmed stays), sorted.
     pub(crate) inside: Vec<u32>,
     /// The latest Mode A code heard (exemptions and emergencies read it).
@@ -36,8 +38,8 @@ pub struct Track {
 }
 
 impl Track {
-    /// An aircraft first heard at `first_seen`.
-    fn new(icao: Icao24, first_seen: EventTime) -> Self {
+    /// Aircraft number `id`, first heard at `first_seen`.
+    fn new(icao: Icao24, id: AircraftId, first_seen: EventTime) -> Self {
         Track {
             callsign: None,
             first_seen,
@@ -46,6 +48,7 @@ impl Track {
             positions: 0,
             events: 0,
             icao,
+            id,
             inside: Vec::new(),
             squawk: None,
             last_event: (EventTime::default(), 0),
@@ -93,64 +96,55 @@ fn zone_hash(id: &str) -> u32 {
     })
 }
 
-/// Every aircraft seen, by address and by number.
+/// Every aircraft seen, by address.
 #[derive(Default)]
 pub(crate) struct Tracks {
     /// Keyed with FxHash: SipHash's flood resistance buys nothing for 24-bit keys from the data,
-    /// and the lookup is on every report (measured: see bench/README.md).
-    ids: FxHashMap<Icao24, AircraftId>,
-    tracks: Vec<Track>,
+    /// and the lookup is on every report (measured: see bench/README.md). The tracks live in the
+    /// map itself: one lookup per report, no second load.
+    tracks: FxHashMap<Icao24, Track>,
 }
 
 impl Tracks {
     /// The aircraft of a report, created at its first one; `None` when the report is older than
     /// the aircraft's latest (only live feeds send those), else the track after taking the
     /// report's shared facts.
+    #[inline]
     pub(crate) fn observe(&mut self, report: &Report) -> Option<(AircraftId, &mut Track)> {
         let next = AircraftId(self.tracks.len() as u32);
-        let id = *self.ids.entry(report.icao).or_insert(next);
-        if id == next {
-            self.tracks.push(Track::new(report.icao, report.time));
-        }
-        let track = &mut self.tracks[id.0 as usize];
+        let track = self
+            .tracks
+            .entry(report.icao)
+            .or_insert_with(|| Track::new(report.icao, next, report.time));
         if report.time < track.last_seen {
             return None;
         }
         track.observe(report);
-        Some((id, track))
+        Some((track.id, track))
     }
 
-    /// The number of an aircraft seen before.
-    pub(crate) fn find(&self, icao: Icao24) -> Option<AircraftId> {
-        self.ids.get(&icao).copied()
+    /// The track of an aircraft seen before.
+    pub(crate) fn get_mut(&mut self, icao: Icao24) -> Option<&mut Track> {
+        self.tracks.get_mut(&icao)
     }
 
-    /// The track of an aircraft.
-    pub(crate) fn get_mut(&mut self, id: AircraftId) -> &mut Track {
-        &mut self.tracks[id.0 as usize]
-    }
-
-    /// Every track, in order of first report.
+    /// Every track.
     pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Track> {
-        self.tracks.iter_mut()
+        self.tracks.values_mut()
     }
 
-    /// Every aircraft's number, in address order (for deterministic summaries and endings).
-    pub(crate) fn by_address(&self) -> Vec<AircraftId> {
-        let mut ids: Vec<AircraftId> = (0..self.tracks.len() as u32).map(AircraftId).collect();
-        ids.sort_unstable_by_key(|id| self.tracks[id.0 as usize].icao);
-        ids
+    /// Every aircraft's address, sorted (for deterministic summaries and endings).
+    pub(crate) fn by_address(&self) -> Vec<Icao24> {
+        let mut icaos: Vec<Icao24> = self.tracks.keys().copied().collect();
+        icaos.sort_unstable();
+        icaos
     }
 
     /// Every track with its address, in address order.
     pub(crate) fn sorted(&self) -> Vec<(Icao24, &Track)> {
-        self.by_address()
-            .into_iter()
-            .map(|id| {
-                let t = &self.tracks[id.0 as usize];
-                (t.icao, t)
-            })
-            .collect()
+        let mut v: Vec<(Icao24, &Track)> = self.tracks.iter().map(|(k, t)| (*k, t)).collect();
+        v.sort_unstable_by_key(|(k, _)| *k);
+        v
     }
 
     /// Number of aircraft seen.

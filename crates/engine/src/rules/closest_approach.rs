@@ -2,7 +2,7 @@
 //! (active, in its band) without entering it gets one event at its closest report, raised once it
 //! moves away (or at the end of the recording).
 
-use super::{Aircraft, Context, Emit, Rule};
+use super::{Aircraft, Context, Emit, Moments, Rule};
 use crate::airspace::{Airspace, Remap};
 use crate::placement::{Fix, Placement};
 use crate::settings::Settings;
@@ -40,6 +40,12 @@ struct Approach {
 }
 
 impl Rule for ClosestApproach {
+    const ACTS: Moments = Moments {
+        before_report: true,
+        on_position: true,
+        ..Moments::NONE
+    };
+
     fn new(settings: &Settings, airspace: &Airspace) -> Option<Self> {
         settings.closest_approach_m.map(|within_m| ClosestApproach {
             within_m,
@@ -49,6 +55,7 @@ impl Rule for ClosestApproach {
             ended: Vec::new(),
         })
     }
+
 
     fn before_report(&mut self, _: &Context, _: &Report, _: &mut Tracks, out: &mut Emit) {
         for e in self.ended.drain(..) {
@@ -132,16 +139,19 @@ impl Rule for ClosestApproach {
         for e in self.ended.drain(..) {
             out(e);
         }
-        for id in tracks.by_address() {
-            let Some(passes) = self.aircraft.get(id) else {
+        for icao in tracks.by_address() {
+            let Some(track) = tracks.get_mut(icao) else {
+                continue;
+            };
+            let Some(passes) = self.aircraft.get(track.id) else {
                 continue;
             };
             if passes.approaches.is_empty() {
                 continue;
             }
-            let open = std::mem::take(&mut self.aircraft.get_mut(id).approaches);
+            let open = std::mem::take(&mut self.aircraft.get_mut(track.id).approaches);
             for a in open {
-                raise(cx, tracks.get_mut(id), &a, out);
+                raise(cx, track, &a, out);
             }
         }
     }
@@ -149,7 +159,11 @@ impl Rule for ClosestApproach {
     /// A pass near a zone that is gone or changed is over: its closest approach is raised against
     /// the zone as it was measured.
     fn zones_replacing(&mut self, cx: &Context, remap: &Remap, tracks: &mut Tracks) {
-        for id in tracks.by_address() {
+        for icao in tracks.by_address() {
+            let Some(track) = tracks.get_mut(icao) else {
+                continue;
+            };
+            let id = track.id;
             let Some(passes) = self.aircraft.get(id) else {
                 continue;
             };
@@ -162,7 +176,7 @@ impl Rule for ClosestApproach {
                 .partition(|a| !remap.unchanged(a.zone));
             self.aircraft.get_mut(id).approaches = open;
             for a in ended {
-                raise(cx, tracks.get_mut(id), &a, &mut |e| self.ended.push(e));
+                raise(cx, track, &a, &mut |e| self.ended.push(e));
             }
         }
     }

@@ -2,7 +2,7 @@
 //! aircraft has stayed on the new side for the minimum dwell, as seen at a later report; the event
 //! then carries the time and place of the first report on that side.
 
-use super::{Aircraft, Context, Emit, Rule};
+use super::{Aircraft, Context, Emit, Moments, Rule};
 use crate::airspace::{Airspace, Remap};
 use crate::placement::{Fix, Placement};
 use crate::rules::stays::same_zones;
@@ -27,12 +27,18 @@ struct Pending {
 }
 
 impl Rule for DwellStays {
+    const ACTS: Moments = Moments {
+        on_position: true,
+        ..Moments::NONE
+    };
+
     fn new(settings: &Settings, _: &Airspace) -> Option<Self> {
         (settings.min_dwell_ms > 0).then(|| DwellStays {
             min_dwell_ms: settings.min_dwell_ms,
             pending: PerAircraft::default(),
         })
     }
+
 
     fn on_position(
         &mut self,

@@ -1,7 +1,7 @@
 //! EMERGENCY: an aircraft declaring an emergency (Mode A 7500, 7600 or 7700, or the ADS-B / SBS
 //! emergency status) inside a zone or predicted to enter one, raised once per zone and emergency.
 
-use super::{Aircraft, Context, Emit, Rule};
+use super::{Aircraft, Context, Emit, Moments, Rule};
 use crate::airspace::{Airspace, Remap};
 use crate::placement::Placement;
 use crate::settings::Settings;
@@ -32,14 +32,25 @@ fn is_emergency(code: u16) -> bool {
 }
 
 impl Rule for Emergency {
+    const ACTS: Moments = Moments {
+        on_report: true,
+        on_position: true,
+        ..Moments::NONE
+    };
+
     fn new(_: &Settings, _: &Airspace) -> Option<Self> {
         Some(Emergency {
             declared: FxHashMap::default(),
         })
     }
 
+
+    #[inline]
     fn on_report(&mut self, _: &Context, aircraft: &mut Aircraft, report: &Report) {
-        if report.squawk.is_none() && report.emergency.is_none() {
+        // Nothing to start or end: the usual case, without a map lookup.
+        if (report.squawk.is_none() && report.emergency.is_none())
+            || (self.declared.is_empty() && report.emergency != Some(true))
+        {
             return;
         }
         let status = match report.emergency {
@@ -59,6 +70,7 @@ impl Rule for Emergency {
         }
     }
 
+    #[inline]
     fn on_position(
         &mut self,
         cx: &Context,
@@ -68,7 +80,10 @@ impl Rule for Emergency {
     ) {
         // Declared by the code (kept on the event) or by the emergency status alone.
         let code = aircraft.track.squawk.filter(|c| is_emergency(*c));
-        if code.is_none() && !self.declared.get(&aircraft.id).is_some_and(|d| d.status) {
+        if code.is_none()
+            && (self.declared.is_empty()
+                || !self.declared.get(&aircraft.id).is_some_and(|d| d.status))
+        {
             return;
         }
         let declared = self.declared.entry(aircraft.id).or_default();

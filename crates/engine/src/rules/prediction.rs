@@ -2,7 +2,7 @@
 //! on its current track, speed and vertical rate within the look-ahead window (the path is cast
 //! in `crate::extrapolation`), announced once and cleared when it no longer holds.
 
-use super::{Aircraft, Context, Emit, Rule};
+use super::{Aircraft, Context, Emit, Moments, Rule};
 use crate::airspace::{Airspace, Remap};
 use crate::extrapolation::{first_entry, Predicted, Velocity};
 use crate::placement::Placement;
@@ -30,12 +30,19 @@ struct Heading {
 }
 
 impl Rule for Prediction {
+    const ACTS: Moments = Moments {
+        on_report: true,
+        on_position: true,
+        ..Moments::NONE
+    };
+
     fn new(settings: &Settings, _: &Airspace) -> Option<Self> {
         settings.prediction.map(|settings| Prediction {
             settings,
             aircraft: PerAircraft::default(),
         })
     }
+
 
     fn on_report(&mut self, _: &Context, aircraft: &mut Aircraft, report: &Report) {
         let heading = self.aircraft.get_mut(aircraft.id);

@@ -2,7 +2,7 @@
 //! for the timeout of event time, the clock being the latest time of anyone's reports; at the end
 //! of a recording, aircraft still inside are lost at their last report plus the timeout.
 
-use super::{Aircraft, Context, Emit, Rule};
+use super::{Aircraft, Context, Emit, Moments, Rule};
 use crate::airspace::Airspace;
 use crate::placement::{Fix, Placement};
 use crate::settings::Settings;
@@ -32,6 +32,13 @@ struct Watch {
 }
 
 impl Rule for SignalLoss {
+    const ACTS: Moments = Moments {
+        before_report: true,
+        on_position: true,
+        after_report: true,
+        ..Moments::NONE
+    };
+
     fn new(settings: &Settings, _: &Airspace) -> Option<Self> {
         settings.lost_after_ms.map(|lost_after_ms| SignalLoss {
             lost_after_ms,
@@ -40,6 +47,7 @@ impl Rule for SignalLoss {
             deadlines: BTreeSet::new(),
         })
     }
+
 
     fn before_report(
         &mut self,
@@ -52,10 +60,10 @@ impl Rule for SignalLoss {
             self.clock = report.time;
             self.expire(Some(self.clock), cx, tracks, out);
         }
-        let Some(id) = tracks.find(report.icao) else {
+        let Some(track) = tracks.get_mut(report.icao) else {
             return;
         };
-        let track = tracks.get_mut(id);
+        let id = track.id;
         let Some(watch) = self.aircraft.get(id).copied() else {
             return;
         };
@@ -122,10 +130,10 @@ impl SignalLoss {
                 break;
             }
             self.deadlines.pop_first();
-            let Some(id) = tracks.find(icao) else {
+            let Some(track) = tracks.get_mut(icao) else {
                 continue;
             };
-            let watch: &mut Watch = self.aircraft.get_mut(id);
+            let watch: &mut Watch = self.aircraft.get_mut(track.id);
             watch.deadline = None;
             watch.lost = true;
             if let Some(fix) = watch.last_fix {
@@ -133,7 +141,7 @@ impl SignalLoss {
                     time: deadline,
                     ..fix
                 };
-                raise_for_stays(EventKind::SignalLost, cx, tracks.get_mut(id), &at, out);
+                raise_for_stays(EventKind::SignalLost, cx, track, &at, out);
             }
         }
     }

@@ -1,7 +1,7 @@
 //! ENTER and EXIT, the exact answer: an aircraft enters a zone at its first report inside and
 //! leaves it at its first report outside (without `--min-dwell`; see `dwell_stays`).
 
-use super::{Aircraft, Context, Emit, Rule};
+use super::{Aircraft, Context, Emit, Moments, Rule};
 use crate::airspace::Airspace;
 use crate::placement::Placement;
 use crate::settings::Settings;
@@ -11,10 +11,17 @@ use nofly_model::EventKind;
 pub(crate) struct Stays;
 
 impl Rule for Stays {
+    const ACTS: Moments = Moments {
+        on_position: true,
+        ..Moments::NONE
+    };
+
     fn new(settings: &Settings, _: &Airspace) -> Option<Self> {
         (settings.min_dwell_ms == 0).then_some(Stays)
     }
 
+
+    #[inline]
     fn on_position(
         &mut self,
         cx: &Context,
