@@ -4,8 +4,12 @@ run: for every ENTER, the time between the PREDICTED_ENTRY that announced it (th
 uninterrupted run of predictions for that aircraft and zone) and the entry itself; and how many
 predictions never materialised (cleared, or still open at the end, without an ENTER).
 
-Usage: bench/prediction_report.py EVENTS.jsonl
+Precision as well as recall: the predictions that materialised among all made, and the false ones
+per aircraft-hour of traffic (from the replay's SQLite tracks: last seen minus first seen).
+
+Usage: bench/prediction_report.py EVENTS.jsonl [STORE.db]
        bench/prediction_report.py --long-flight [NOFLY_BINARY]
+       bench/prediction_report.py --kaliningrad [NOFLY_BINARY]   (after `make demo` once)
 The second form places synthetic zones (named so) along the real long_flight trajectory, Toulouse
 to Amsterdam: 10 km circles every 100 km of its track, centred on it or 8 km or 25 km to the side
 (entered, clipped, missed), replays the recording with --predict against them and reports.
@@ -42,13 +46,51 @@ def long_flight(binary):
     with tempfile.TemporaryDirectory() as tmp:
         zfile, efile = os.path.join(tmp, "zones.geojson"), os.path.join(tmp, "events.jsonl")
         json.dump({"type": "FeatureCollection", "features": zones}, open(zfile, "w"))
-        subprocess.run([binary, "replay", "--predict", "--zones", zfile, recording, "--receiver", "43.63,1.37", "--events", efile],
-                       check=True, capture_output=True)
+        db = os.path.join(tmp, "store.db")
+        subprocess.run([binary, "replay", "--predict", "--zones", zfile, recording, "--receiver", "43.63,1.37", "--events", efile,
+                        "--db", db], check=True, capture_output=True)
         print(f"{len(zones)} synthetic zones along the track", file=sys.stderr)
-        return summarise(efile)
+        return summarise(efile, db)
 
 
-def summarise(path):
+def kaliningrad(binary):
+    """The real Kaliningrad sample against the demo's zones as published, and with their activation
+    times removed (every crossing of a national border counts)."""
+    import os, subprocess, tempfile
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    cache = os.environ.get("NOFLY_CACHE", os.path.join(root, ".cache", "nofly"))
+    sample = os.path.join(cache, "opensky-kaliningrad-2022.parquet")
+    zones = json.load(open(os.path.join(root, "data", "zones", "kaliningrad-closures-2022.geojson")))
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        always = os.path.join(tmp, "always-active.geojson")
+        for f in zones["features"]:
+            f["properties"].pop("active", None)
+        json.dump(zones, open(always, "w"))
+        for name, zfile in [("published", os.path.join(root, "data", "zones", "kaliningrad-closures-2022.geojson")),
+                            ("always_active", always)]:
+            efile, db = os.path.join(tmp, name + ".jsonl"), os.path.join(tmp, name + ".db")
+            subprocess.run([binary, "replay", "--predict", "--zones", zfile, sample, "--events", efile, "--db", db],
+                           check=True, capture_output=True)
+            out[name] = summarise(efile, db)
+            # Hours actually in the air and heard (gaps over ten minutes left out), from the sample.
+            import pyarrow.parquet as pq
+            t = pq.read_table(sample, columns=["time", "icao24", "onground"]).to_pandas()
+            t = t[~t["onground"].fillna(False).astype(bool)].sort_values(["icao24", "time"])
+            seconds = t.groupby("icao24")["time"].diff().dt.total_seconds() if hasattr(t["time"], "dt") else t.groupby("icao24")["time"].diff()
+            airborne = seconds[seconds <= 600].sum() / 3600
+            out[name]["airborne_hours_heard"] = round(float(airborne), 1)
+            out[name]["false_predictions_per_airborne_hour"] = round(out[name]["predictions_never_materialised"] / airborne, 4)
+    return out
+
+
+def aircraft_hours(db):
+    import sqlite3
+    rows = sqlite3.connect(db).execute("SELECT first_seen, last_seen FROM tracks").fetchall()
+    return sum(ms(last) - ms(first) for first, last in rows) / 3_600_000
+
+
+def summarise(path, db=None):
     events = [json.loads(line) for line in open(path)]
     announced = {}  # (icao, zone) -> time of the first announcement still standing
     warnings, unannounced, unfulfilled = [], 0, 0
@@ -70,7 +112,12 @@ def summarise(path):
     unfulfilled += len(announced)
     enters = len(warnings) + unannounced
     report = {"enters": enters, "announced_enters": len(warnings), "unannounced_enters": unannounced,
-              "predictions": predictions, "predictions_never_materialised": unfulfilled}
+              "predictions": predictions, "predictions_never_materialised": unfulfilled,
+              "precision": round((predictions - unfulfilled) / predictions, 3) if predictions else None}
+    if db:
+        hours = aircraft_hours(db)
+        report["aircraft_hours"] = round(hours, 1)
+        report["false_predictions_per_aircraft_hour"] = round(unfulfilled / hours, 3) if hours else None
     if warnings:
         warnings.sort()
         report["warning_median_s"] = statistics.median(warnings)
@@ -80,11 +127,13 @@ def summarise(path):
 
 
 def main():
+    binary = sys.argv[2] if len(sys.argv) > 2 else "target/release/nofly"
     if sys.argv[1] == "--long-flight":
-        binary = sys.argv[2] if len(sys.argv) > 2 else "target/release/nofly"
         print(json.dumps(long_flight(binary), indent=1))
+    elif sys.argv[1] == "--kaliningrad":
+        print(json.dumps(kaliningrad(binary), indent=1))
     else:
-        print(json.dumps(summarise(sys.argv[1]), indent=1))
+        print(json.dumps(summarise(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None), indent=1))
 
 
 if __name__ == "__main__":

@@ -66,14 +66,15 @@ impl Rule for Prediction {
         out: &mut Emit,
     ) {
         let heading = self.aircraft.get_mut(aircraft.id);
-        let new = heading.velocity.and_then(|velocity| {
+        let cast = |settings: &PredictionSettings| {
+            let velocity = heading.velocity?;
             let now = Altitude {
                 on_ground: place.altitude.on_ground,
                 baro_ft: heading.baro_ft,
                 geo_ft: heading.geo_ft,
             };
             first_entry(
-                &self.settings,
+                settings,
                 cx.airspace.index(),
                 cx.airspace.current(),
                 place.inside,
@@ -83,8 +84,22 @@ impl Rule for Prediction {
                 &velocity,
                 cx.settings.altitude,
             )
-        });
+        };
+        let new = cast(&self.settings);
         place.predicted = new.map(|p| p.zone);
+        // Hysteresis: an announced entry that slips just past the end of the window, or whose
+        // velocity is a few seconds too old (velocity messages are missed in bursts), stands while
+        // the path still reaches its zone within the window plus the re-announcement threshold,
+        // cast from a velocity up to that threshold older. Without it, entries were cleared and
+        // announced again report after report on long_flight (bench/RESULTS.md).
+        let still_ahead = |old: &Predicted| {
+            let wider = PredictionSettings {
+                lookahead_ms: self.settings.lookahead_ms + self.settings.min_change_ms,
+                max_age_ms: self.settings.max_age_ms + self.settings.min_change_ms,
+                ..self.settings
+            };
+            cast(&wider).is_some_and(|p| p.zone == old.zone)
+        };
         // What changes: the earlier announcement cleared (unless the aircraft moved into its zone,
         // whose ENTER fulfils it), a new one announced, and the one that stands.
         let fulfilled = |old: &Predicted| place.inside.binary_search(&old.zone).is_ok();
@@ -97,6 +112,7 @@ impl Rule for Prediction {
             {
                 (None, None, Some(old))
             }
+            (Some(old), None) if !fulfilled(&old) && still_ahead(&old) => (None, None, Some(old)),
             (Some(old), n) => {
                 let moved = n.is_none_or(|n| n.zone != old.zone);
                 ((moved && !fulfilled(&old)).then_some(old.zone), n, n)
@@ -191,8 +207,9 @@ mod tests {
             kinds,
             [EventKind::PredictedEntry, EventKind::PredictionCleared]
         );
-        // Positions keep coming but the velocity stops: stale after 10 s.
-        let mut stale = eastbound(4, -0.2, 360.0);
+        // Positions keep coming but the velocity stops: stale after 10 s, and an announcement
+        // standing is cleared once it is 40 s old (the look-ahead's 10 s plus the 30 s threshold).
+        let mut stale = eastbound(6, -0.2, 360.0);
         for r in stale.iter_mut().skip(1) {
             r.ground_speed_kt = None;
             r.track_deg = None;
@@ -227,6 +244,25 @@ mod tests {
             vec![ActiveInterval::between(None, Some(t(60_000)))],
         )];
         assert!(run_predicting(&over, &eastbound(6, -0.2, 360.0)).is_empty());
+    }
+
+    #[test]
+    fn an_entry_at_the_horizon_is_not_cleared_and_announced_again() {
+        // Synthetic: flying east at 360 kt towards the zone, reporting every 2 s from 0.25° west
+        // of it, the reported ground speed wobbling between 352 and 368 kt: for some seconds the
+        // entry is inside the two-minute window at one report and just past it at the next.
+        let z = [square_zone("Z", VerticalBand::everything(), vec![])];
+        let step_deg = 360.0 * 1852.0 / 3600.0 * 2.0 / 111_195.0;
+        let track: Vec<Report> = (0..90)
+            .map(|i| {
+                let mut r = report(i * 2_000, 0.5, -0.25 + step_deg * i as f64, Some(30_000.0));
+                r.ground_speed_kt = Some(if i % 2 == 0 { 368.0 } else { 352.0 });
+                r.track_deg = Some(90.0);
+                r
+            })
+            .collect();
+        let kinds: Vec<EventKind> = run_predicting(&z, &track).iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EventKind::PredictedEntry, EventKind::Enter]);
     }
 
     #[test]
