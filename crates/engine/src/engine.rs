@@ -111,11 +111,7 @@ impl Engine {
     /// Reports must come in event-time order per aircraft; an older one is counted as late and
     /// ignored.
     pub fn process(&mut self, report: &Report, emit: &mut dyn FnMut(Event)) {
-        let mut raised = 0;
-        let out = &mut |e: Event| {
-            raised += 1;
-            emit(e)
-        };
+        let out = &mut counted(&mut self.stats.events, emit);
         let cx = Context {
             airspace: &self.airspace,
             settings: &self.settings,
@@ -144,24 +140,18 @@ impl Engine {
                 self.rules.after_report(&cx, &mut aircraft);
             }
         }
-        self.stats.events += raised;
     }
 
     /// The end of a recording: every rule raises what is still open (SIGNAL_LOST for aircraft
     /// still inside at their last report plus the timeout, closest approaches of passes under way).
     /// Call once after the last report of a replay.
     pub fn finish(&mut self, emit: &mut dyn FnMut(Event)) {
-        let mut raised = 0;
-        let out = &mut |e: Event| {
-            raised += 1;
-            emit(e)
-        };
+        let out = &mut counted(&mut self.stats.events, emit);
         let cx = Context {
             airspace: &self.airspace,
             settings: &self.settings,
         };
         self.rules.finish(&cx, &mut self.tracks, out);
-        self.stats.events += raised;
     }
 
     /// Replaces the zone set (a reload in `watch`). An aircraft's stay in a zone continues across
@@ -204,6 +194,14 @@ impl Engine {
     /// Number of aircraft seen.
     pub fn aircraft(&self) -> usize {
         self.tracks.len()
+    }
+}
+
+/// `emit`, counting the events into `count`.
+fn counted<'a>(count: &'a mut u64, emit: &'a mut dyn FnMut(Event)) -> impl FnMut(Event) + 'a {
+    move |e| {
+        *count += 1;
+        emit(e)
     }
 }
 
