@@ -2,11 +2,12 @@
 """An independent verifier of nofly evidence bundles, written from docs/evidence.md alone: hashlib and
 the `cryptography` package, no code shared with nofly.
 
-Usage: verify_bundle.py BUNDLE PUBKEY_FILE_OR_HEX
+Usage: verify_bundle.py BUNDLE VERIFIER_KEY_FILE_OR_TEXT (the log's C2SP verifier key, name+id+key)
 Prints one line per check and exits 1 if any fails. The detection is re-checked independently for the
 triggering report: inside the zone now (shapely, altitude band, activation) and, for an ENTER, not
 inside at the aircraft's previous position (for an EXIT, the reverse).
 """
+import base64
 import hashlib
 import json
 import math
@@ -156,36 +157,65 @@ def inside(zone, rep):
     return bool(shapely.intersects_xy(shape(geom), lon, lat))
 
 
+# --- C2SP signed-note, tlog-checkpoint, tlog-proof ------------------------------------------------
+def read_vkey(text):
+    name, key_id, key = text.strip().split("+", 2)
+    raw = base64.b64decode(key, validate=True)
+    assert raw[0] == 1 and len(raw) == 33, "an Ed25519 log key is type 0x01 and 32 bytes"
+    assert sha256(name.encode() + b"\n" + raw)[:4].hex() == key_id, "the key id does not match"
+    return name, bytes.fromhex(key_id), Ed25519PublicKey.from_public_bytes(raw[1:])
+
+
+def read_proof(text):
+    """Returns (index, hashes, checkpoint body, signature lines) of a c2sp.org/tlog-proof@v1 text."""
+    head, _, note = text.partition("\n\n")
+    lines = head.split("\n")
+    assert lines[0] == "c2sp.org/tlog-proof@v1", "not a tlog-proof"
+    lines = lines[1:]
+    if lines and lines[0].startswith("extra "):
+        lines = lines[1:]
+    assert lines[0].startswith("index ")
+    index = int(lines[0][6:])
+    hashes = [base64.b64decode(h, validate=True) for h in lines[1:]]
+    cut = note.rindex("\n\n")
+    return index, hashes, note[: cut + 1], note[cut + 2 :].splitlines()
+
+
 def main():
     bundle = json.load(open(sys.argv[1]))
     arg = sys.argv[2]
-    pub_hex = open(arg).read().strip() if os.path.exists(arg) else arg
-    pub = bytes.fromhex(pub_hex)
-    key = Ed25519PublicKey.from_public_bytes(pub)
-    key_id = sha256(pub)[:8].hex()
+    name, key_id, key = read_vkey(open(arg).read() if os.path.exists(arg) else arg)
     results = []
 
     def check(name, ok, detail=""):
         results.append(ok)
         print(("ok      " if ok else "FAILED  ") + name + (": " + detail if detail else ""))
 
-    def signed(message, signature_hex):
+    def signed(message, signature):
         try:
-            key.verify(bytes.fromhex(signature_hex), message)
+            key.verify(signature, message)
             return True
         except (InvalidSignature, ValueError):
             return False
 
-    c = bundle["checkpoint"]
-    text = f"nofly evidence checkpoint v1\ntree_size {c['tree_size']}\nroot_hash {c['root_hash']}\ntime {c['time']}\nkey_id {c['key_id']}\n"
-    check("checkpoint signature", c["key_id"] == key_id and signed(text.encode(), c["signature"]), f"key {key_id}")
+    proofs = [read_proof(bundle[n]["proof"]) for n in ("event", "run", "zone")]
+    body, sigs = proofs[0][2], proofs[0][3]
+    check("one checkpoint", all(p[2] == body for p in proofs))
+    origin, size, root_b64 = body.split("\n")[:3]
+    size, root = int(size), base64.b64decode(root_b64, validate=True)
+    log_signed = False
+    for line in sigs:
+        signer, _, sig = line.removeprefix("\u2014 ").partition(" ")
+        raw = base64.b64decode(sig)
+        if signer == name and raw[:4] == key_id and signed(body.encode(), raw[4:]):
+            log_signed = True
+    check("checkpoint signature", origin == name and log_signed, f"{origin}, {size} entries")
     unsigned = {k: v for k, v in bundle.items() if k != "signature"}
-    check("bundle signature", signed(("nofly evidence bundle v1\n" + canonical(unsigned)).encode(), bundle.get("signature", "")))
-    root = bytes.fromhex(c["root_hash"])
-    for name in ("event", "run", "zone"):
-        e = bundle[name]
+    check("bundle signature", signed(("nofly evidence bundle v2\n" + canonical(unsigned)).encode(), bytes.fromhex(bundle.get("signature", ""))))
+    for n, (index, hashes, _, _) in zip(("event", "run", "zone"), proofs):
+        e = bundle[n]
         leaf = leaf_hash(canonical(e["record"]).encode())
-        check(f"{name} entry in the signed log", verify_inclusion(e["index"], c["tree_size"], leaf, [bytes.fromhex(h) for h in e["proof"]], root), f"entry {e['index']} of {c['tree_size']}")
+        check(f"{n} entry in the signed log", index == e["index"] and verify_inclusion(e["index"], size, leaf, hashes, root), f"entry {e['index']} of {size}")
     ev = bundle["event"]["record"]["event"]
     id_text = f"{ev['kind']}|{ms(ev['time'])}|{ev['icao24']}|{ev['zone_id']}|{ev['zone_version']}" + (f"|{ev['same_instant']}" if ev.get("same_instant") else "")
     check("event id", sha256(id_text.encode())[:16].hex() == ev["id"], ev["id"])

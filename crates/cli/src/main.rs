@@ -69,12 +69,31 @@ enum Command {
         #[command(subcommand)]
         command: ZonesCommand,
     },
-    /// Write a new Ed25519 key pair for signing evidence checkpoints: nofly.key (mode 0600) and
-    /// nofly.pub, and print the key's fingerprint. Never overwrites an existing key.
+    /// Write a new Ed25519 key: nofly.key (mode 0600) and nofly.pub, the C2SP verifier key a
+    /// verifier trusts (witness.key and witness.pub with --witness). Never overwrites a key.
     Keygen {
         /// Directory to write the two files into.
         #[arg(long, default_value = ".", value_name = "DIR")]
         dir: PathBuf,
+        /// The key's name: a log's checkpoints carry it as their origin line, a witness signs
+        /// with it (e.g. example.org/nofly); `nofly/<8 hex digits of the key>` if not given.
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// A witness's key: its public key is written as a cosignature key (type 0x04).
+        #[arg(long)]
+        witness: bool,
+    },
+    /// Convert an evidence log of nofly before December 2026 (v1 checkpoints) to C2SP checkpoints,
+    /// after checking every old checkpoint; entries are copied unchanged.
+    MigrateLog {
+        /// The old log.
+        log: PathBuf,
+        /// The key that signed it (its name becomes the log's origin).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// Where to write the new log (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
     /// Write the evidence bundle of one event: the event, the aircraft's raw input records around it,
     /// the zone definition, the run's settings and inputs' hashes, inclusion proofs and the signed
@@ -85,18 +104,16 @@ enum Command {
     Verify {
         /// The bundle (JSON).
         bundle: PathBuf,
-        /// The signer's public key: a nofly.pub file or its 64 hex digits.
-        #[arg(long, value_name = "KEY")]
-        pubkey: String,
+        #[command(flatten)]
+        trust: TrustArgs,
     },
     /// Verify a whole evidence log: its structure, every checkpoint's signature and root, that each
     /// checkpoint extends the one before, and every event id. Exit 0 only when every check passes.
     VerifyLog {
         /// The evidence log.
         log: PathBuf,
-        /// The signer's public key: a nofly.pub file or its 64 hex digits.
-        #[arg(long, value_name = "KEY")]
-        pubkey: String,
+        #[command(flatten)]
+        trust: TrustArgs,
     },
     /// Run the flagship real scenario: Russian flights to Kaliningrad, 22 Feb – 5 Mar 2022, against
     /// the national airspace of the states that closed it to Russian aircraft.
@@ -198,6 +215,19 @@ enum ZonesCommand {
         #[arg(long, default_value = "nofly_zones", value_name = "NAME")]
         bucket: String,
     },
+}
+
+/// Whom a verification trusts.
+#[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
+struct TrustArgs {
+    /// The log's public key alone (no witness required): a nofly.pub file or the verifier key
+    /// itself (a v1 key of 64 hex digits is read too).
+    #[arg(long, value_name = "KEY")]
+    pubkey: Option<String>,
+    /// A trust policy file naming the log key, the witnesses and the quorum (docs/evidence.md).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -730,10 +760,13 @@ fn main() -> ExitCode {
             receiver,
             no_repair,
         } => commands::decode::run(&input, &format, receiver.as_deref(), no_repair),
-        Command::Keygen { dir } => commands::evidence::keygen(&dir),
+        Command::Keygen { dir, name, witness } => {
+            commands::evidence::keygen(&dir, name.as_deref(), witness)
+        }
+        Command::MigrateLog { log, key, out } => commands::evidence::migrate(&log, &key, &out),
         Command::Evidence(a) => commands::evidence::bundle(&a),
-        Command::Verify { bundle, pubkey } => commands::evidence::verify(&bundle, &pubkey),
-        Command::VerifyLog { log, pubkey } => commands::evidence::verify_log(&log, &pubkey),
+        Command::Verify { bundle, trust } => commands::evidence::verify(&bundle, &trust),
+        Command::VerifyLog { log, trust } => commands::evidence::verify_log(&log, &trust),
     };
     match result {
         Ok(code) => code,

@@ -391,15 +391,15 @@ pub fn open_evidence_log(path: &Path, output: &OutputArgs) -> Result<nofly_evide
         .context("--evidence-log needs --key (create one with `nofly keygen`)")?;
     let key = nofly_evidence::keys::read_signing_key(key_path)?;
     eprintln!(
-        "nofly: evidence log {} signed by key {}",
+        "nofly: evidence log {} signed by {}",
         path.display(),
-        nofly_evidence::keys::key_id(&key.verifying_key())
+        key.public(nofly_evidence::note::ED25519).vkey()
     );
     Ok(nofly_evidence::EvidenceLog::open(
         path,
         key,
         output.checkpoint_every,
-        nofly_evidence::wall_clock,
+        None,
     )?)
 }
 

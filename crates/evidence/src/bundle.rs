@@ -1,11 +1,13 @@
 //! Evidence bundles: everything needed to check one event without trusting nofly, and the check.
 
-use crate::checkpoint::Checkpoint;
-use crate::log::{canonical, read_log, record_leaf};
+use crate::checkpoint::TlogProof;
+use crate::log::{canonical, read_log, record_leaf, TimestampToken};
 use crate::merkle::{inclusion_proof, verify_inclusion, Hash};
+use crate::note::{Note, NoteSigner};
+use crate::policy::Policy;
 use crate::verdict::Verdict;
 use crate::verify_log::recompute_event_id;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, Verifier};
 use nofly_engine::{sort_reports, Engine};
 use nofly_model::EventTime;
 use nofly_sources::{decode_raw, extract_raw, Format, ModesOptions, RawExtract};
@@ -14,17 +16,17 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The format name written in every bundle.
-pub const BUNDLE_FORMAT: &str = "nofly-evidence-bundle/v1";
+pub const BUNDLE_FORMAT: &str = "nofly-evidence-bundle/v2";
 
-/// A log entry with its index and its inclusion proof against the bundle's checkpoint.
+/// A log entry with its C2SP tlog-proof: index, inclusion proof and the cosigned checkpoint.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProvenEntry {
     /// Index of the entry in the log.
     pub index: u64,
-    /// The entry's record, exactly as in the log.
+    /// The entry's record, exactly as in the log; its leaf data is the record's RFC 8785 bytes.
     pub record: Value,
-    /// Audit path from the entry to the checkpoint's root (RFC 9162 2.1.3), hex, bottom first.
-    pub proof: Vec<String>,
+    /// The entry's c2sp.org/tlog-proof@v1 text.
+    pub proof: String,
 }
 
 /// One event with its proof.
@@ -38,8 +40,9 @@ pub struct Bundle {
     pub run: ProvenEntry,
     /// The entry with the zone's definition.
     pub zone: ProvenEntry,
-    /// The signed checkpoint all three proofs lead to.
-    pub checkpoint: Checkpoint,
+    /// RFC 3161 time-stamp tokens over the checkpoint the three proofs share.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timestamps: Vec<TimestampToken>,
     /// Seconds of the aircraft's raw records kept before and after the event.
     pub window_s: u64,
     /// The aircraft's raw records from the event's input in that window.
@@ -58,18 +61,21 @@ impl Bundle {
         if let Some(obj) = value.as_object_mut() {
             obj.remove("signature");
         }
-        format!("nofly evidence bundle v1\n{}", canonical(&value))
+        format!("nofly evidence bundle v2\n{}", canonical(&value))
     }
 }
 
-fn proven(index: u64, record: &Value, leaves: &[Hash]) -> ProvenEntry {
+fn proven(index: u64, record: &Value, leaves: &[Hash], checkpoint: &Note) -> ProvenEntry {
+    let proof = TlogProof {
+        extra: None,
+        index,
+        hashes: inclusion_proof(index as usize, leaves),
+        checkpoint: checkpoint.clone(),
+    };
     ProvenEntry {
         index,
         record: record.clone(),
-        proof: inclusion_proof(index as usize, leaves)
-            .iter()
-            .map(hex::encode)
-            .collect(),
+        proof: proof.text(),
     }
 }
 
@@ -79,7 +85,7 @@ pub fn build_bundle(
     log_path: &Path,
     event_id: &str,
     window_s: u64,
-    key: &SigningKey,
+    signer: &NoteSigner,
 ) -> Result<Bundle, String> {
     let log = read_log(log_path).map_err(|e| e.to_string())?;
     let entry = log
@@ -103,22 +109,20 @@ pub fn build_bundle(
         })
         .ok_or("the event's zone version is not in the log")?;
     let all_leaves = log.leaves();
-    let (_, checkpoint) = log
+    let checkpoint = log
         .checkpoints
         .iter()
         .rev()
-        .find(|(_, c)| c.tree_size > entry.index.max(run_index).max(zone.index))
+        .find(|c| c.size > entry.index.max(run_index).max(zone.index))
         .ok_or("no signed checkpoint covers the event yet")?;
     // A checkpoint claiming more entries than the log holds is a damaged log: refuse, do not panic.
-    let leaves = all_leaves
-        .get(..checkpoint.tree_size as usize)
-        .ok_or_else(|| {
-            format!(
-                "the checkpoint covers {} entries but the log holds {}: run verify-log",
-                checkpoint.tree_size,
-                all_leaves.len()
-            )
-        })?;
+    let leaves = all_leaves.get(..checkpoint.size as usize).ok_or_else(|| {
+        format!(
+            "the checkpoint covers {} entries but the log holds {}: run verify-log",
+            checkpoint.size,
+            all_leaves.len()
+        )
+    })?;
 
     let input_index = event["source"]["input"]
         .as_u64()
@@ -167,24 +171,28 @@ pub fn build_bundle(
         EventTime::from_millis(time.millis() + w),
     )
     .map_err(|e| e.to_string())?;
-    if nofly_model_key_id(key) != checkpoint.key_id {
+    if checkpoint
+        .note
+        .signed_by(&signer.public(crate::note::ED25519))
+        .is_none()
+    {
         return Err(format!(
-            "the log is signed by key {}, not by the key given ({})",
-            checkpoint.key_id,
-            nofly_model_key_id(key)
+            "the log is signed by {}, not by the key given ({})",
+            checkpoint.origin, signer.name
         ));
     }
+    let note = &checkpoint.note;
     let mut bundle = Bundle {
         format: BUNDLE_FORMAT.into(),
-        event: proven(entry.index, &entry.record, leaves),
-        run: proven(run_index, &run.record, leaves),
-        zone: proven(zone.index, &zone.record, leaves),
-        checkpoint: checkpoint.clone(),
+        event: proven(entry.index, &entry.record, leaves, note),
+        run: proven(run_index, &run.record, leaves, note),
+        zone: proven(zone.index, &zone.record, leaves, note),
+        timestamps: checkpoint.timestamps.clone(),
         window_s,
         raw,
         signature: String::new(),
     };
-    bundle.signature = hex::encode(key.sign(bundle.signed_text().as_bytes()).to_bytes());
+    bundle.signature = hex::encode(signer.key.sign(bundle.signed_text().as_bytes()).to_bytes());
     Ok(bundle)
 }
 
@@ -205,13 +213,10 @@ fn decoding_options(settings: &Value) -> Result<ModesOptions, String> {
     })
 }
 
-fn nofly_model_key_id(key: &SigningKey) -> String {
-    crate::keys::key_id(&key.verifying_key())
-}
-
-/// Checks a bundle against a public key: signature, the three inclusion proofs, the event id, the
-/// zone version, and a re-run of the detection on the bundled raw records and zone.
-pub fn verify_bundle(bundle: &Bundle, key: &VerifyingKey) -> Verdict {
+/// Checks a bundle against a trust policy: the checkpoint's log signature and witness quorum, the
+/// bundle's signature, the three inclusion proofs, the event id, the zone version, and a re-run of
+/// the detection on the bundled raw records and zone.
+pub fn verify_bundle(bundle: &Bundle, policy: &Policy) -> Verdict {
     let mut v = Verdict::default();
     v.check(
         "bundle format",
@@ -221,24 +226,41 @@ pub fn verify_bundle(bundle: &Bundle, key: &VerifyingKey) -> Verdict {
             Err(format!("unknown format {:?}", bundle.format))
         },
     );
-    let c = &bundle.checkpoint;
+    let proofs: Result<Vec<TlogProof>, String> = [&bundle.event, &bundle.run, &bundle.zone]
+        .iter()
+        .map(|e| TlogProof::parse(&e.proof))
+        .collect();
+    let proofs = match proofs {
+        Ok(p) => p,
+        Err(e) => {
+            v.check("tlog-proofs", Err(format!("a proof does not read: {e}")));
+            return v;
+        }
+    };
+    let note = &proofs[0].checkpoint;
     v.check(
-        "checkpoint signature",
-        c.verify(key).map(|()| {
-            format!(
-                "checkpoint of {} entries signed by key {} at {}",
-                c.tree_size, c.key_id, c.time
-            )
-        }),
+        "one checkpoint",
+        if proofs.iter().all(|p| p.checkpoint.body == note.body) {
+            Ok("the event, run and zone proofs lead to the same checkpoint".into())
+        } else {
+            Err("the proofs lead to different checkpoints".into())
+        },
     );
+    let checked = policy.check_note(&mut v, "checkpoint", note);
+    let log_key = policy
+        .logs
+        .iter()
+        .map(|(k, _)| k)
+        .find(|k| note.signed_by(k).is_some());
     let signature: Option<[u8; 64]> = hex::decode(&bundle.signature)
         .ok()
         .and_then(|b| b.try_into().ok());
     let unaltered = v.check(
         "bundle signature",
-        match signature {
-            Some(s)
+        match (signature, log_key) {
+            (Some(s), Some(key))
                 if key
+                    .key
                     .verify(bundle.signed_text().as_bytes(), &Signature::from_bytes(&s))
                     .is_ok() =>
             {
@@ -250,40 +272,40 @@ pub fn verify_bundle(bundle: &Bundle, key: &VerifyingKey) -> Verdict {
             ),
         },
     );
-    let root: Option<Hash> = hex::decode(&c.root_hash)
-        .ok()
-        .and_then(|b| b.try_into().ok());
-    for (name, entry) in [
+    let tree = crate::checkpoint::Checkpoint::parse(&note.body).ok();
+    for ((name, entry), proof) in [
         ("event", &bundle.event),
         ("run", &bundle.run),
         ("zone", &bundle.zone),
-    ] {
-        let proof: Option<Vec<Hash>> = entry
-            .proof
-            .iter()
-            .map(|h| hex::decode(h).ok().and_then(|b| b.try_into().ok()))
-            .collect();
-        let ok = match (&root, proof) {
-            (Some(r), Some(p)) => {
-                verify_inclusion(entry.index, c.tree_size, &record_leaf(&entry.record), &p, r)
-            }
-            _ => false,
-        };
+    ]
+    .into_iter()
+    .zip(&proofs)
+    {
+        let ok = proof.index == entry.index
+            && tree.is_some_and(|c| {
+                verify_inclusion(
+                    entry.index,
+                    c.size,
+                    &record_leaf(&entry.record),
+                    &proof.hashes,
+                    &c.root,
+                )
+            });
         v.check(
             format!("{name} entry in the signed log"),
-            if ok {
-                Ok(format!(
+            match (ok, tree) {
+                (true, Some(c)) => Ok(format!(
                     "entry {} is in the tree of {} entries",
-                    entry.index, c.tree_size
-                ))
-            } else {
-                Err(format!(
+                    entry.index, c.size
+                )),
+                _ => Err(format!(
                     "entry {} does not lead to the checkpoint's root: record or proof altered",
                     entry.index
-                ))
+                )),
             },
         );
     }
+    let _ = checked;
     let event = &bundle.event.record["event"];
     v.check(
         "event id",

@@ -2,12 +2,16 @@
 //! was found in the given data against the given zone by the given rules, and was not changed after.
 //!
 //! - [`merkle`]: the RFC 6962 / 9162 Merkle tree: root, inclusion and consistency proofs.
+//! - [`note`]: C2SP signed notes, Ed25519 signatures and tlog-cosignatures.
+//! - [`checkpoint`]: C2SP tlog-checkpoint bodies and tlog-proof texts.
+//! - [`policy`]: which log, which witnesses and which quorum a verifier trusts.
 //! - [`EvidenceLog`]: the append-only log of runs, zone versions and events (one canonical JSON
-//!   object per line), with Ed25519-signed [`Checkpoint`]s.
-//! - [`keys`]: key pairs, key files (private key mode 0600) and fingerprints.
-//! - [`build_bundle`] / [`verify_bundle`]: one event with its raw records, zone, run, inclusion
-//!   proofs and checkpoint; verification re-runs the detection.
+//!   object per line), with signed checkpoints, cosigned by witnesses through an [`Attestor`].
+//! - [`keys`]: key files (private key mode 0600) in the signed-note text forms.
+//! - [`build_bundle`] / [`verify_bundle`]: one event with its raw records, zone, run, tlog-proofs
+//!   and time-stamps; verification re-runs the detection.
 //! - [`verify_log`]: every checkpoint, every consistency proof and every event id of a log.
+//! - [`migrate_log`]: logs of the v1 format to C2SP checkpoints.
 //!
 //! ```
 //! use nofly_evidence::merkle::{leaf_hash, root, inclusion_proof, verify_inclusion};
@@ -18,18 +22,23 @@
 #![deny(missing_docs)]
 
 mod bundle;
-mod checkpoint;
+pub mod checkpoint;
 pub mod keys;
+mod legacy_checkpoint;
 mod log;
 pub mod merkle;
+mod migrate;
+pub mod note;
+pub mod policy;
 mod verdict;
 mod verify_log;
 
 pub use bundle::{build_bundle, verify_bundle, Bundle, ProvenEntry, BUNDLE_FORMAT};
-pub use checkpoint::Checkpoint;
 pub use log::{
-    canonical, read_log, record_leaf, wall_clock, EvidenceLog, LogContents, LogEntry, LogError,
+    canonical, checkpoint_line, read_log, record_leaf, Attestation, Attestor, EvidenceLog,
+    LogCheckpoint, LogContents, LogEntry, LogError, TimestampToken,
 };
+pub use migrate::migrate_log;
 pub use verdict::{Check, Verdict};
 pub use verify_log::{recompute_event_id, verify_log};
 

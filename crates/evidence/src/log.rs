@@ -1,9 +1,10 @@
 //! The append-only evidence log: one canonical JSON object per line, either an entry (a leaf of the
-//! Merkle tree) or a signed checkpoint. See docs/evidence.md for the exact format.
+//! Merkle tree) or a signed checkpoint with its cosignatures and time-stamps. See docs/evidence.md
+//! for the exact format.
 
 use crate::checkpoint::Checkpoint;
 use crate::merkle::{leaf_hash, root, Hash};
-use ed25519_dalek::SigningKey;
+use crate::note::{Note, NoteSigner};
 use nofly_model::Event;
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -45,13 +46,39 @@ pub struct LogEntry {
     pub line: usize,
 }
 
+/// An RFC 3161 time-stamp token over a checkpoint, as kept in the log and in bundles.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TimestampToken {
+    /// The time-stamping authority's URL it came from.
+    pub tsa: String,
+    /// The token (a CMS `ContentInfo`, DER), base64.
+    pub token: String,
+}
+
+/// A signed checkpoint read back from a log.
+#[derive(Debug, Clone)]
+pub struct LogCheckpoint {
+    /// Line in the file.
+    pub line: usize,
+    /// The note: the log's signature and the witnesses' cosignatures.
+    pub note: Note,
+    /// The origin line (the log key's name).
+    pub origin: String,
+    /// Entries covered.
+    pub size: u64,
+    /// Root hash.
+    pub root: Hash,
+    /// Time-stamp tokens over the log-signed note.
+    pub timestamps: Vec<TimestampToken>,
+}
+
 /// A log read back and checked for structure: consecutive indices, canonical lines, leaf hashes.
 #[derive(Debug, Clone, Default)]
 pub struct LogContents {
     /// Entries in order.
     pub entries: Vec<LogEntry>,
-    /// Checkpoints with their line numbers, in order.
-    pub checkpoints: Vec<(usize, Checkpoint)>,
+    /// Checkpoints in order.
+    pub checkpoints: Vec<LogCheckpoint>,
 }
 
 impl LogContents {
@@ -115,9 +142,8 @@ pub fn read_log(path: &Path) -> Result<LogContents, LogError> {
                 });
             }
             Some("checkpoint") => {
-                let c: Checkpoint = serde_json::from_value(value["checkpoint"].clone())
-                    .map_err(|e| err(Some(n), format!("bad checkpoint: {e}")))?;
-                out.checkpoints.push((n, c));
+                out.checkpoints
+                    .push(read_checkpoint(&value).map_err(|e| err(Some(n), e))?.at(n));
             }
             _ => {
                 return Err(err(
@@ -130,12 +156,74 @@ pub fn read_log(path: &Path) -> Result<LogContents, LogError> {
     Ok(out)
 }
 
-/// The wall clock as RFC 3339 UTC, seconds precision (checkpoint times).
-pub fn wall_clock() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    nofly_model::EventTime::from_millis(now.as_secs() as i64 * 1000).to_rfc3339()
+/// A checkpoint line's content.
+fn read_checkpoint(value: &Value) -> Result<LogCheckpoint, String> {
+    let text =
+        match &value["checkpoint"] {
+            Value::String(text) => text,
+            Value::Object(_) => return Err(
+                "a checkpoint of the nofly v1 log format: convert the log with `nofly migrate-log`"
+                    .into(),
+            ),
+            _ => return Err("a checkpoint line holds its signed note as a string".into()),
+        };
+    let note = Note::parse(text).map_err(|e| format!("bad checkpoint note: {e}"))?;
+    let c = Checkpoint::parse(&note.body).map_err(|e| format!("bad checkpoint: {e}"))?;
+    let timestamps = match value.get("timestamps") {
+        None => Vec::new(),
+        Some(t) => serde_json::from_value(t.clone()).map_err(|e| format!("bad timestamps: {e}"))?,
+    };
+    Ok(LogCheckpoint {
+        line: 0,
+        origin: c.origin.to_string(),
+        size: c.size,
+        root: c.root,
+        note,
+        timestamps,
+    })
+}
+
+impl LogCheckpoint {
+    fn at(mut self, line: usize) -> Self {
+        self.line = line;
+        self
+    }
+
+    /// The note as the log signed it, before any cosignature: what time-stamps cover.
+    pub fn log_signed_note(&self) -> String {
+        let own = self.note.signatures.iter().find(|s| s.name == self.origin);
+        format!(
+            "{}\n{}",
+            self.note.body,
+            own.map_or("", |s| s.line.as_str())
+        )
+    }
+}
+
+/// The line a checkpoint is written as.
+pub fn checkpoint_line(note: &Note, timestamps: &[TimestampToken]) -> String {
+    let mut value = json!({"kind": "checkpoint", "checkpoint": note.text()});
+    if !timestamps.is_empty() {
+        value["timestamps"] = json!(timestamps);
+    }
+    canonical(&value)
+}
+
+/// What witnesses and time-stamping authorities add to a checkpoint once the log has signed it.
+#[derive(Debug, Clone, Default)]
+pub struct Attestation {
+    /// Cosignature lines, each `\n`-terminated.
+    pub cosignatures: String,
+    /// RFC 3161 tokens over the log-signed note.
+    pub timestamps: Vec<TimestampToken>,
+}
+
+/// Takes a freshly signed checkpoint to witnesses and time-stamping authorities.
+pub trait Attestor: Send {
+    /// `note` is the log-signed checkpoint of the first `leaves.len()` entries (the leaves give the
+    /// consistency proofs witnesses ask for). Failures are reported by the attestor and leave
+    /// their part out: the checkpoint is written with what was obtained.
+    fn attest(&mut self, note: &str, leaves: &[Hash]) -> Attestation;
 }
 
 /// An open log, appending entries and signing checkpoints.
@@ -145,20 +233,20 @@ pub struct EvidenceLog {
     leaves: Vec<Hash>,
     event_ids: HashSet<String>,
     zones: HashSet<(String, String)>,
-    key: SigningKey,
+    signer: NoteSigner,
     every: u64,
     since_checkpoint: u64,
-    clock: fn() -> String,
+    attestor: Option<Box<dyn Attestor>>,
 }
 
 impl EvidenceLog {
     /// Opens (or creates) the log at `path`, checking what is already in it; signs a checkpoint
-    /// every `every` entries and when closed. `clock` gives checkpoint times.
+    /// every `every` entries and when closed, and hands each to `attestor` when there is one.
     pub fn open(
         path: &Path,
-        key: SigningKey,
+        signer: NoteSigner,
         every: u64,
-        clock: fn() -> String,
+        attestor: Option<Box<dyn Attestor>>,
     ) -> Result<Self, LogError> {
         let existing = if path.exists() {
             read_log(path)?
@@ -170,6 +258,20 @@ impl EvidenceLog {
             line: None,
             reason,
         };
+        if let Some(c) = existing
+            .checkpoints
+            .iter()
+            .find(|c| c.origin != signer.name)
+        {
+            return Err(LogError {
+                file: path.display().to_string(),
+                line: Some(c.line),
+                reason: format!(
+                    "the log is signed as {:?}, the key given is {:?}",
+                    c.origin, signer.name
+                ),
+            });
+        }
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -181,10 +283,10 @@ impl EvidenceLog {
             leaves: existing.leaves(),
             event_ids: HashSet::new(),
             zones: HashSet::new(),
-            key,
+            signer,
             every: every.max(1),
             since_checkpoint: 0,
-            clock,
+            attestor,
         };
         for e in &existing.entries {
             match e.record["type"].as_str() {
@@ -199,7 +301,7 @@ impl EvidenceLog {
                 _ => {}
             }
         }
-        let last_signed = existing.checkpoints.last().map_or(0, |(_, c)| c.tree_size);
+        let last_signed = existing.checkpoints.last().map_or(0, |c| c.size);
         log.since_checkpoint = log.leaves.len() as u64 - last_signed.min(log.leaves.len() as u64);
         Ok(log)
     }
@@ -277,22 +379,34 @@ impl EvidenceLog {
             .map(Some)
     }
 
-    /// Signs and writes a checkpoint of the whole log as it is now.
-    pub fn checkpoint(&mut self) -> Result<Checkpoint, LogError> {
-        let c = Checkpoint::sign(
-            &self.key,
-            self.leaves.len() as u64,
-            &root(&self.leaves),
-            &(self.clock)(),
-        );
-        self.write_line(&canonical(&json!({"kind": "checkpoint", "checkpoint": c})))?;
+    /// Signs a checkpoint of the whole log as it is now, has it cosigned and time-stamped by the
+    /// attestor, and writes it; returns the note.
+    pub fn checkpoint(&mut self) -> Result<Note, LogError> {
+        let body = Checkpoint {
+            origin: &self.signer.name,
+            size: self.leaves.len() as u64,
+            root: root(&self.leaves),
+        }
+        .body();
+        let signed = format!("{body}\n{}", self.signer.sign(&body));
+        let mut note = Note::parse(&signed).expect("a note nofly signed parses");
+        // Entries must be on disk before any witness is told of them.
+        self.flush()?;
+        let attestation = match &mut self.attestor {
+            Some(a) => a.attest(&signed, &self.leaves),
+            None => Attestation::default(),
+        };
+        if let Err(e) = note.add_signature_lines(&attestation.cosignatures) {
+            tracing::warn!("a witness answered with unreadable cosignatures, left out: {e}");
+        }
+        self.write_line(&checkpoint_line(&note, &attestation.timestamps))?;
         self.since_checkpoint = 0;
         self.flush()?;
-        Ok(c)
+        Ok(note)
     }
 
     /// Signs a checkpoint if anything was appended since the last one.
-    pub fn checkpoint_if_new(&mut self) -> Result<Option<Checkpoint>, LogError> {
+    pub fn checkpoint_if_new(&mut self) -> Result<Option<Note>, LogError> {
         if self.since_checkpoint > 0 {
             self.checkpoint().map(Some)
         } else {
@@ -301,7 +415,7 @@ impl EvidenceLog {
     }
 
     /// Signs a final checkpoint if anything was appended since the last one, and flushes.
-    pub fn close(mut self) -> Result<Option<Checkpoint>, LogError> {
+    pub fn close(mut self) -> Result<Option<Note>, LogError> {
         let last = self.checkpoint_if_new()?;
         self.flush()?;
         Ok(last)

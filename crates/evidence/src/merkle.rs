@@ -12,6 +12,12 @@ use sha2::{Digest, Sha256};
 /// A SHA-256 hash.
 pub type Hash = [u8; 32];
 
+/// The root of the empty tree: SHA-256 of nothing.
+pub const EMPTY_ROOT: Hash = [
+    0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
+    0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+];
+
 /// `SHA-256(0x00 || data)`.
 pub fn leaf_hash(data: &[u8]) -> Hash {
     let mut h = Sha256::new();
@@ -41,7 +47,7 @@ fn split(n: usize) -> usize {
 /// The Merkle tree hash of leaves already hashed with [`leaf_hash`]; the empty tree is SHA-256 of "".
 pub fn root(leaves: &[Hash]) -> Hash {
     match leaves.len() {
-        0 => Sha256::digest([]).into(),
+        0 => EMPTY_ROOT,
         1 => leaves[0],
         n => {
             let k = split(n);

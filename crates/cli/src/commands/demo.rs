@@ -118,7 +118,8 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
 fn demo_key(cache: &Path) -> Result<PathBuf> {
     let private = cache.join("nofly.key");
     if !private.exists() {
-        nofly_evidence::keys::write_pair(cache, &nofly_evidence::keys::generate()?)?;
+        let signer = nofly_evidence::keys::generate(Some("nofly.demo/kaliningrad"))?;
+        nofly_evidence::keys::write_pair(cache, "nofly", &signer, false)?;
     }
     Ok(private)
 }
@@ -141,7 +142,8 @@ fn prove_first_violation(
     let key = nofly_evidence::keys::read_verifying_key(
         cache.join("nofly.pub").to_str().unwrap_or_default(),
     )?;
-    let verdict = nofly_evidence::verify_bundle(&bundle, &key);
+    let verdict =
+        nofly_evidence::verify_bundle(&bundle, &nofly_evidence::policy::Policy::log_only(key));
     println!();
     println!(
         "Proof of the first entry into an active zone ({} {} into {} at {}):",

@@ -1,16 +1,19 @@
-//! `nofly keygen`, `evidence`, `verify` and `verify-log`.
+//! `nofly keygen`, `migrate-log`, `evidence`, `verify` and `verify-log`.
 
-use crate::EvidenceArgs;
+use crate::{EvidenceArgs, TrustArgs};
 use anyhow::{Context, Result};
 use nofly_evidence::keys;
+use nofly_evidence::note::{COSIGNATURE_V1, ED25519};
+use nofly_evidence::policy::Policy;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Writes a key pair and prints its fingerprint.
-pub fn keygen(dir: &Path) -> Result<ExitCode> {
+/// Writes a key pair and prints its verifier key.
+pub fn keygen(dir: &Path, name: Option<&str>, witness: bool) -> Result<ExitCode> {
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    let key = keys::generate()?;
-    let (private, public) = keys::write_pair(dir, &key)?;
+    let signer = keys::generate(name)?;
+    let stem = if witness { "witness" } else { "nofly" };
+    let (private, public) = keys::write_pair(dir, stem, &signer, witness)?;
     println!(
         "private key {} (mode 0600: keep it secret)",
         private.display()
@@ -19,8 +22,34 @@ pub fn keygen(dir: &Path) -> Result<ExitCode> {
         "public key  {} (give it to whoever verifies)",
         public.display()
     );
-    println!("key id      {}", keys::key_id(&key.verifying_key()));
+    let kind = if witness { COSIGNATURE_V1 } else { ED25519 };
+    println!("verifier key {}", signer.public(kind).vkey());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Converts a v1 log.
+pub fn migrate(log: &Path, key: &Path, out: &Path) -> Result<ExitCode> {
+    let signer = keys::read_signing_key(key)?;
+    let n = nofly_evidence::migrate_log(log, out, &signer).map_err(anyhow::Error::msg)?;
+    eprintln!(
+        "nofly: {}: {n} checkpoints re-signed as C2SP checkpoints of {}",
+        out.display(),
+        signer.name
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The policy a verification applies.
+fn read_trust(trust: &TrustArgs) -> Result<Policy> {
+    match (&trust.pubkey, &trust.policy) {
+        (Some(key), _) => Ok(Policy::log_only(keys::read_verifying_key(key)?)),
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            Policy::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        }
+        (None, None) => anyhow::bail!("give --pubkey or --policy"),
+    }
 }
 
 /// Writes the bundle of one event.
@@ -32,28 +61,27 @@ pub fn bundle(args: &EvidenceArgs) -> Result<ExitCode> {
     std::fs::write(&args.out, text + "\n")
         .with_context(|| format!("{}: cannot write", args.out.display()))?;
     eprintln!(
-        "nofly: {}: event {} with {} raw records ({}), zone {}, checkpoint of {} entries signed by {}",
+        "nofly: {}: event {} with {} raw records ({}), zone {}, tlog-proofs against a checkpoint signed by {}",
         args.out.display(),
         args.event_id,
         bundle.raw.records.len(),
         bundle.raw.format,
         bundle.zone.record["id"],
-        bundle.checkpoint.tree_size,
-        bundle.checkpoint.key_id
+        key.name
     );
     Ok(ExitCode::SUCCESS)
 }
 
 /// Verifies a bundle and prints the verdict.
-pub fn verify(path: &Path, pubkey: &str) -> Result<ExitCode> {
-    let key = keys::read_verifying_key(pubkey)?;
+pub fn verify(path: &Path, trust: &TrustArgs) -> Result<ExitCode> {
+    let policy = read_trust(trust)?;
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
     let mut trust = None;
     let verdict = match serde_json::from_str::<nofly_evidence::Bundle>(&text) {
         Ok(b) => {
             trust = position_integrity(&b.event.record["event"]);
-            nofly_evidence::verify_bundle(&b, &key)
+            nofly_evidence::verify_bundle(&b, &policy)
         }
         Err(e) => {
             let mut v = nofly_evidence::Verdict::default();
@@ -108,9 +136,8 @@ fn position_integrity(event: &serde_json::Value) -> Option<String> {
 }
 
 /// Verifies a whole log and prints the verdict.
-pub fn verify_log(path: &Path, pubkey: &str) -> Result<ExitCode> {
-    let key = keys::read_verifying_key(pubkey)?;
-    let verdict = nofly_evidence::verify_log(path, &key);
+pub fn verify_log(path: &Path, trust: &TrustArgs) -> Result<ExitCode> {
+    let verdict = nofly_evidence::verify_log(path, &read_trust(trust)?);
     Ok(print_verdict(path, "evidence log", &verdict))
 }
 
