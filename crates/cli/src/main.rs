@@ -1,6 +1,7 @@
 //! `nofly`: replay recorded air-surveillance data or watch a live feed against four-dimensional
 //! no-fly zones, and report every entry and exit as JSON lines and in an SQLite store.
 
+mod attest;
 mod commands;
 mod detector;
 mod http;
@@ -82,6 +83,24 @@ enum Command {
         /// A witness's key: its public key is written as a cosignature key (type 0x04).
         #[arg(long)]
         witness: bool,
+    },
+    /// Run a C2SP tlog-witness: cosign the checkpoints of the given logs over HTTP
+    /// (POST /add-checkpoint), each only if it extends the last one cosigned, so that a log cannot
+    /// show two histories. Listens on 127.0.0.1:7380 unless --listen says otherwise.
+    Witness {
+        /// The witness's private key (`nofly keygen --witness`).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// The verifier key of a log to witness (a nofly.pub file or the key itself); repeatable.
+        #[arg(long = "log", value_name = "KEY", required = true)]
+        logs: Vec<String>,
+        /// Where the witness keeps the latest checkpoint it cosigned of each log (written
+        /// atomically before each answer).
+        #[arg(long, value_name = "FILE", default_value = "nofly-witness-state.json")]
+        state: PathBuf,
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7380")]
+        listen: std::net::SocketAddr,
     },
     /// Convert an evidence log of nofly before December 2026 (v1 checkpoints) to C2SP checkpoints,
     /// after checking every old checkpoint; entries are copied unchanged.
@@ -219,7 +238,8 @@ enum ZonesCommand {
 
 /// Whom a verification trusts.
 #[derive(Args, Debug)]
-#[group(required = true, multiple = false)]
+#[group(skip)]
+#[command(group(clap::ArgGroup::new("trust").required(true).args(["pubkey", "policy"])))]
 struct TrustArgs {
     /// The log's public key alone (no witness required): a nofly.pub file or the verifier key
     /// itself (a v1 key of 64 hex digits is read too).
@@ -228,6 +248,10 @@ struct TrustArgs {
     /// A trust policy file naming the log key, the witnesses and the quorum (docs/evidence.md).
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// The certificate (PEM or DER) of a time-stamping authority to trust; repeatable. Without
+    /// one, time-stamps are checked against the certificate they carry and said to be unpinned.
+    #[arg(long = "tsa-cert", value_name = "FILE")]
+    tsa_certs: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -331,6 +355,14 @@ struct OutputArgs {
     /// Sign a checkpoint every N log entries (and always at the end).
     #[arg(long, default_value_t = 1000, value_name = "N")]
     checkpoint_every: u64,
+    /// Have every checkpoint cosigned by the C2SP tlog-witness at this URL (e.g. one run with
+    /// `nofly witness`); repeatable. A witness that is down or refuses is reported and skipped.
+    #[arg(long = "witness", value_name = "URL", requires = "evidence_log")]
+    witnesses: Vec<String>,
+    /// Have every checkpoint time-stamped by the RFC 3161 time-stamping authority at this URL;
+    /// repeatable. The tokens are kept in the log and in bundles.
+    #[arg(long = "tsa", value_name = "URL", requires = "evidence_log")]
+    tsas: Vec<String>,
     /// Also POST every event, as JSON, to this URL (retried with backoff; spooled on disk first, so
     /// that a receiver that is down loses nothing; each request has the event id as
     /// Idempotency-Key).
@@ -763,6 +795,12 @@ fn main() -> ExitCode {
         Command::Keygen { dir, name, witness } => {
             commands::evidence::keygen(&dir, name.as_deref(), witness)
         }
+        Command::Witness {
+            key,
+            logs,
+            state,
+            listen,
+        } => commands::witness::run(&key, &logs, &state, listen),
         Command::MigrateLog { log, key, out } => commands::evidence::migrate(&log, &key, &out),
         Command::Evidence(a) => commands::evidence::bundle(&a),
         Command::Verify { bundle, trust } => commands::evidence::verify(&bundle, &trust),

@@ -399,7 +399,7 @@ pub fn open_evidence_log(path: &Path, output: &OutputArgs) -> Result<nofly_evide
         path,
         key,
         output.checkpoint_every,
-        None,
+        crate::attest::NetworkAttestor::new(&output.witnesses, &output.tsas),
     )?)
 }
 

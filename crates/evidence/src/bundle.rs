@@ -305,7 +305,7 @@ pub fn verify_bundle(bundle: &Bundle, policy: &Policy) -> Verdict {
             },
         );
     }
-    let _ = checked;
+    check_time(&mut v, bundle, note, checked.as_ref(), policy);
     let event = &bundle.event.record["event"];
     v.check(
         "event id",
@@ -369,6 +369,76 @@ pub fn verify_bundle(bundle: &Bundle, policy: &Policy) -> Verdict {
         },
     );
     v
+}
+
+/// The time-stamps, and the interval the evidence is proven to exist in: from the event's own
+/// time (in the data) to the earliest trusted time the checkpoint was seen (a TSA's genTime, else
+/// a witness's cosignature).
+fn check_time(
+    v: &mut Verdict,
+    bundle: &Bundle,
+    note: &Note,
+    checked: Option<&crate::policy::PolicyCheck>,
+    policy: &Policy,
+) {
+    use crate::policy::seconds_rfc3339;
+    let origin = checked.map_or("", |c| c.checkpoint.origin);
+    let signed = crate::checkpoint::log_signed_note(note, origin);
+    let mut tsa_times = Vec::new();
+    for (i, t) in bundle.timestamps.iter().enumerate() {
+        let token = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &t.token)
+            .map_err(|_| "the token is not base64".to_string());
+        let outcome = token
+            .and_then(|der| crate::timestamp::verify(&der, signed.as_bytes(), &policy.tsa_certs));
+        v.check(
+            format!("time-stamp {} ({})", i + 1, t.tsa),
+            outcome.map(|info| {
+                tsa_times.push(info.seconds);
+                format!(
+                    "RFC 3161 token over the signed checkpoint: genTime {}, signed by {}{}",
+                    seconds_rfc3339(info.seconds),
+                    info.signer,
+                    if info.pinned {
+                        " (a pinned TSA certificate)"
+                    } else {
+                        " (its own certificate: not pinned, give --tsa-cert to pin the TSA)"
+                    }
+                )
+            }),
+        );
+    }
+    let event_time: Option<EventTime> = bundle.event.record["event"]["time"]
+        .as_str()
+        .and_then(|t| t.parse().ok());
+    let witness_first = checked.and_then(|c| c.cosigned.iter().map(|(_, t)| *t).min());
+    let (by, source) = match (tsa_times.iter().min(), witness_first) {
+        (Some(t), _) => (Some(*t), "the earliest time-stamp"),
+        (None, Some(t)) => (
+            Some(t),
+            "the earliest witness cosignature (on the witness's clock)",
+        ),
+        (None, None) => (None, ""),
+    };
+    let outcome = match (event_time, by) {
+        (Some(e), Some(by)) if e.millis() > by as i64 * 1000 => Err(format!(
+            "the event's time {} is after {source} {}: the data's clock is wrong or the data is not what was logged",
+            e.to_rfc3339(),
+            seconds_rfc3339(by)
+        )),
+        (Some(e), Some(by)) => Ok(format!(
+            "the event (at {}, the data's own time) was in the log by {} ({source}): proven to exist in [{}, {}]",
+            e.to_rfc3339(),
+            seconds_rfc3339(by),
+            e.to_rfc3339(),
+            seconds_rfc3339(by)
+        )),
+        (Some(e), None) => Ok(format!(
+            "the event is at {} in the data's own time; no time-stamp or cosignature bounds when it was logged",
+            e.to_rfc3339()
+        )),
+        (None, _) => Err("the event has no readable time".into()),
+    };
+    v.check("proven time interval", outcome);
 }
 
 fn rerun(bundle: &Bundle) -> Result<String, String> {

@@ -26,6 +26,11 @@ pub struct Checkpoint<'a> {
     pub root: Hash,
 }
 
+/// A hash in base64, as checkpoints and proofs write hashes.
+pub fn encode_hash(hash: &Hash) -> String {
+    BASE64.encode(hash)
+}
+
 /// Decodes base64 that must be the canonical encoding of exactly 32 bytes.
 pub fn decode_hash(text: &str) -> Option<Hash> {
     let bytes = BASE64.decode(text).ok()?;
@@ -86,6 +91,13 @@ pub fn open_checkpoint<'a>(note: &'a Note, log: &NoteKey) -> Result<Checkpoint<'
     note.signed_by(log)
         .ok_or_else(|| format!("no valid signature by the log's key {}", log.vkey()))?;
     Ok(c)
+}
+
+/// The note as the log signed it, before any cosignature: body, empty line, and the signature
+/// line of `origin`. This is what RFC 3161 time-stamps cover.
+pub fn log_signed_note(note: &Note, origin: &str) -> String {
+    let own = note.signatures.iter().find(|s| s.name == origin);
+    format!("{}\n{}", note.body, own.map_or("", |s| s.line.as_str()))
 }
 
 /// A parsed tlog-proof.

@@ -12,6 +12,7 @@
 //!   and time-stamps; verification re-runs the detection.
 //! - [`verify_log`]: every checkpoint, every consistency proof and every event id of a log.
 //! - [`migrate_log`]: logs of the v1 format to C2SP checkpoints.
+//! - [`witness`]: the C2SP tlog-witness protocol, for `nofly witness`.
 //!
 //! ```
 //! use nofly_evidence::merkle::{leaf_hash, root, inclusion_proof, verify_inclusion};
@@ -30,8 +31,10 @@ pub mod merkle;
 mod migrate;
 pub mod note;
 pub mod policy;
+pub mod timestamp;
 mod verdict;
 mod verify_log;
+pub mod witness;
 
 pub use bundle::{build_bundle, verify_bundle, Bundle, ProvenEntry, BUNDLE_FORMAT};
 pub use log::{

@@ -188,16 +188,6 @@ impl LogCheckpoint {
         self.line = line;
         self
     }
-
-    /// The note as the log signed it, before any cosignature: what time-stamps cover.
-    pub fn log_signed_note(&self) -> String {
-        let own = self.note.signatures.iter().find(|s| s.name == self.origin);
-        format!(
-            "{}\n{}",
-            self.note.body,
-            own.map_or("", |s| s.line.as_str())
-        )
-    }
 }
 
 /// The line a checkpoint is written as.

@@ -57,6 +57,10 @@ pub struct Policy {
     pub witnesses: Vec<PolicyWitness>,
     /// What must cosign.
     pub quorum: Quorum,
+    /// DER certificates of the time-stamping authorities trusted (not part of the text format:
+    /// given to `nofly verify` with `--tsa-cert`); empty: tokens are checked against the
+    /// certificate they carry, and said to be unpinned.
+    pub tsa_certs: Vec<Vec<u8>>,
 }
 
 /// What a policy found in a checkpoint note.
@@ -75,6 +79,7 @@ impl Policy {
             logs: vec![(key, None)],
             witnesses: Vec::new(),
             quorum: Quorum::None,
+            tsa_certs: Vec::new(),
         }
     }
 
@@ -179,6 +184,7 @@ impl Policy {
             logs,
             witnesses,
             quorum: quorum.ok_or("the policy has no quorum line")?,
+            tsa_certs: Vec::new(),
         })
     }
 

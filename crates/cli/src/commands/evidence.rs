@@ -41,15 +41,38 @@ pub fn migrate(log: &Path, key: &Path, out: &Path) -> Result<ExitCode> {
 
 /// The policy a verification applies.
 fn read_trust(trust: &TrustArgs) -> Result<Policy> {
-    match (&trust.pubkey, &trust.policy) {
-        (Some(key), _) => Ok(Policy::log_only(keys::read_verifying_key(key)?)),
+    let mut policy = match (&trust.pubkey, &trust.policy) {
+        (Some(key), _) => Policy::log_only(keys::read_verifying_key(key)?),
         (None, Some(path)) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("{}: cannot read", path.display()))?;
-            Policy::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+            Policy::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
         }
         (None, None) => anyhow::bail!("give --pubkey or --policy"),
+    };
+    for path in &trust.tsa_certs {
+        policy.tsa_certs.push(read_certificate(path)?);
     }
+    Ok(policy)
+}
+
+/// A certificate file, PEM or DER, as DER.
+fn read_certificate(path: &Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let Some(pem) = std::str::from_utf8(&bytes)
+        .ok()
+        .filter(|t| t.contains("-----BEGIN CERTIFICATE-----"))
+    else {
+        return Ok(bytes);
+    };
+    let b64: String = pem
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN CERTIFICATE-----"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64.trim())
+        .with_context(|| format!("{}: the PEM certificate is not base64", path.display()))
 }
 
 /// Writes the bundle of one event.

@@ -9,4 +9,5 @@ pub mod gnss;
 pub mod replay;
 pub mod serve;
 pub mod watch;
+pub mod witness;
 pub mod zones_check;
