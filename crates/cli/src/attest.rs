@@ -26,7 +26,7 @@ pub struct NetworkAttestor {
 
 impl NetworkAttestor {
     /// An attestor for these witness and TSA URLs, or none when both lists are empty.
-    pub fn new(witnesses: &[String], tsas: &[String]) -> Option<Box<dyn Attestor>> {
+    pub fn for_urls(witnesses: &[String], tsas: &[String]) -> Option<Box<dyn Attestor>> {
         if witnesses.is_empty() && tsas.is_empty() {
             return None;
         }

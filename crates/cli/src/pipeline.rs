@@ -399,7 +399,7 @@ pub fn open_evidence_log(path: &Path, output: &OutputArgs) -> Result<nofly_evide
         path,
         key,
         output.checkpoint_every,
-        crate::attest::NetworkAttestor::new(&output.witnesses, &output.tsas),
+        crate::attest::NetworkAttestor::for_urls(&output.witnesses, &output.tsas),
     )?)
 }
 
