@@ -43,6 +43,31 @@ pub fn evidence(log: Option<&Path>, key: Option<&Path>) -> Result<Option<Arc<Evi
     })))
 }
 
+/// The evidence log's tlog-tiles, computed again whenever the file has changed.
+pub fn log_files(log: Option<&Path>) -> Option<Arc<nofly_server::LogFileFn>> {
+    type Cached = Option<(
+        (u64, std::time::SystemTime),
+        std::collections::BTreeMap<String, Vec<u8>>,
+    )>;
+    let log = log?.to_path_buf();
+    let cache: std::sync::Mutex<Cached> = std::sync::Mutex::new(None);
+    Some(Arc::new(move |path: &str| {
+        let meta = std::fs::metadata(&log).ok()?;
+        let stamp = (meta.len(), meta.modified().ok()?);
+        let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.as_ref().map(|(s, _)| *s) != Some(stamp) {
+            let contents = nofly_evidence::read_log(&log)
+                .map_err(|e| tracing::warn!("cannot serve the log's tiles: {e}"))
+                .ok()?;
+            let files = nofly_evidence::tiles::tiles(&contents)
+                .map_err(|e| tracing::warn!("cannot serve the log's tiles: {e}"))
+                .ok()?;
+            *cache = Some((stamp, files));
+        }
+        cache.as_ref()?.1.get(path).cloned()
+    }))
+}
+
 /// Starts serving on the current runtime and says where.
 pub async fn start(
     addr: SocketAddr,
@@ -113,6 +138,7 @@ pub fn serve_replay(
     let monitor = Monitor::replay(&zones, &outcome.reports, &outcome.events);
     let options = ServerOptions {
         evidence: evidence(evidence_log, key)?,
+        log_files: log_files(evidence_log),
         ..ServerOptions::default()
     };
     serve_until_interrupted(addr, monitor, options)

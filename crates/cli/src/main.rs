@@ -102,6 +102,15 @@ enum Command {
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7380")]
         listen: std::net::SocketAddr,
     },
+    /// Write the evidence log as C2SP tlog-tiles (checkpoint, tile/<L>/<N>, tile/entries/<N>)
+    /// into a folder, for static hosting; `nofly serve` also serves them under /log/.
+    LogTiles {
+        /// The evidence log.
+        log: PathBuf,
+        /// The folder to write into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Convert an evidence log of nofly before December 2026 (v1 checkpoints) to C2SP checkpoints,
     /// after checking every old checkpoint; entries are copied unchanged.
     MigrateLog {
@@ -801,6 +810,7 @@ fn main() -> ExitCode {
             state,
             listen,
         } => commands::witness::run(&key, &logs, &state, listen),
+        Command::LogTiles { log, out } => commands::evidence::log_tiles(&log, &out),
         Command::MigrateLog { log, key, out } => commands::evidence::migrate(&log, &key, &out),
         Command::Evidence(a) => commands::evidence::bundle(&a),
         Command::Verify { bundle, trust } => commands::evidence::verify(&bundle, &trust),

@@ -13,6 +13,8 @@
 //! - [`verify_log`]: every checkpoint, every consistency proof and every event id of a log.
 //! - [`migrate_log`]: logs of the v1 format to C2SP checkpoints.
 //! - [`witness`]: the C2SP tlog-witness protocol, for `nofly witness`.
+//! - [`timestamp`]: RFC 3161 time-stamp requests and tokens.
+//! - [`tiles`]: the log as C2SP tlog-tiles.
 //!
 //! ```
 //! use nofly_evidence::merkle::{leaf_hash, root, inclusion_proof, verify_inclusion};
@@ -31,6 +33,7 @@ pub mod merkle;
 mod migrate;
 pub mod note;
 pub mod policy;
+pub mod tiles;
 pub mod timestamp;
 mod verdict;
 mod verify_log;

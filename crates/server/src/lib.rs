@@ -13,7 +13,8 @@ mod zone_layer;
 
 pub use monitor::{Mode, Monitor, Status, StoredEvent, LIVE_EVENTS_KEPT, STREAM_BUFFER};
 pub use routes::{
-    router, EvidenceFn, ServerOptions, ZoneCommand, ZoneRequest, CLIENT_QUEUE, MAX_UPLOAD_BYTES,
+    router, EvidenceFn, LogFileFn, ServerOptions, ZoneCommand, ZoneRequest, CLIENT_QUEUE,
+    MAX_UPLOAD_BYTES,
 };
 pub use tracks::AircraftView;
 

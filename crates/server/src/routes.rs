@@ -32,6 +32,10 @@ pub const MAX_EVENTS: usize = 10_000;
 /// Builds the evidence bundle (JSON text) of an event the server holds.
 pub type EvidenceFn = dyn Fn(&str) -> Result<String, String> + Send + Sync;
 
+/// A file of the evidence log served as C2SP tlog-tiles (`checkpoint`, `tile/...`), by its path
+/// under `/log/`; `None` when there is no such file.
+pub type LogFileFn = dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync;
+
 /// A change of the zone set asked for through the API, applied by whoever owns the zones (the live
 /// engine in `watch`); the reply says what was done or why not.
 pub struct ZoneRequest {
@@ -61,6 +65,8 @@ pub struct ServerOptions {
     pub zone_control: Option<mpsc::Sender<ZoneRequest>>,
     /// Evidence bundles, when an evidence log and its key were given.
     pub evidence: Option<Arc<EvidenceFn>>,
+    /// The evidence log as tlog-tiles under `/log/`, when an evidence log was given.
+    pub log_files: Option<Arc<LogFileFn>>,
 }
 
 #[derive(Clone)]
@@ -85,6 +91,7 @@ pub fn router(monitor: Arc<Monitor>, options: ServerOptions) -> Router {
         .route("/api/aircraft", get(aircraft))
         .route("/api/events", get(events))
         .route("/api/events/{id}/evidence", get(evidence))
+        .route("/log/{*path}", get(log_file))
         .route("/api/stream", get(stream))
         .route("/api/openapi.json", get(openapi));
     if writable {
@@ -391,6 +398,36 @@ async fn evidence(State(app): State<App>, Path(id): Path<String>) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("evidence of {id}: {e}"),
         ),
+    }
+}
+
+/// A tlog-tiles file of the evidence log. Full tiles never change and are cached for good; the
+/// checkpoint and partial tiles change as the log grows.
+async fn log_file(State(app): State<App>, Path(path): Path<String>) -> Response {
+    let Some(read) = app.options.log_files.clone() else {
+        return problem(StatusCode::NOT_FOUND, "this server has no evidence log");
+    };
+    let lookup = path.clone();
+    match tokio::task::spawn_blocking(move || read(&lookup)).await {
+        Ok(Some(bytes)) => {
+            let kind = if path == "checkpoint" {
+                "text/plain; charset=utf-8"
+            } else {
+                "application/octet-stream"
+            };
+            let cache = if path == "checkpoint" || path.contains(".p/") {
+                "no-cache"
+            } else {
+                "public, max-age=31536000, immutable"
+            };
+            (
+                [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, cache)],
+                bytes,
+            )
+                .into_response()
+        }
+        Ok(None) => problem(StatusCode::NOT_FOUND, format!("no {path} in the log")),
+        Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
 }
 

@@ -39,6 +39,19 @@ pub fn migrate(log: &Path, key: &Path, out: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes the log's tlog-tiles.
+pub fn log_tiles(log: &Path, out: &Path) -> Result<ExitCode> {
+    let contents = nofly_evidence::read_log(log)?;
+    let (files, bytes) =
+        nofly_evidence::tiles::write_tiles(&contents, out).map_err(anyhow::Error::msg)?;
+    eprintln!(
+        "nofly: {}: {files} files, {bytes} bytes of tlog-tiles for the checkpoint of {} entries",
+        out.display(),
+        contents.checkpoints.last().map_or(0, |c| c.size)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The policy a verification applies.
 fn read_trust(trust: &TrustArgs) -> Result<Policy> {
     let mut policy = match (&trust.pubkey, &trust.policy) {

@@ -53,6 +53,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         token,
         zone_control,
         evidence: evidence(args.evidence_log.as_deref(), args.key.as_deref())?,
+        log_files: crate::http::log_files(args.evidence_log.as_deref()),
     };
     let addr = args.http.http.unwrap_or(DEFAULT_ADDR.parse()?);
     serve_until_interrupted(addr, monitor, options)?;

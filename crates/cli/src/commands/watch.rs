@@ -93,6 +93,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
             args.output.evidence_log.as_deref(),
             args.output.key.as_deref(),
         )?,
+        log_files: crate::http::log_files(args.output.evidence_log.as_deref()),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
