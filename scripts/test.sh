@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every test: the Rust workspace (unit, integration, doc tests, the independent Python evidence
-# verifier), the cross-check of nofly against an independent shapely implementation on the real
-# Kaliningrad sample, the real-peer test against Debian's dump1090-mutability, GNSS spoofing found
+# verifier, witnesses and RFC 3161 time-stamps), nofly's checkpoints, proofs and tiles checked by
+# Go's golang.org/x/mod/sumdb/{note,tlog} and the crates signed_note and tlog_tiles, the
+# cross-check of nofly against an independent shapely implementation on the real Kaliningrad sample, the real-peer test against Debian's dump1090-mutability, GNSS spoofing found
 # in the real noisy_spoofing sample and not in the clean recordings, the cluster (NATS JetStream
 # and PostgreSQL) on the Kaliningrad sample giving the events of one replay, the HTTP API against
 # its OpenAPI document (schemathesis), and the web map in Debian's chromium driven by
@@ -23,6 +24,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 cargo test --workspace --locked
 cargo build --release --locked
+python3 tests/evidence/independent_verifiers.py "${CARGO_TARGET_DIR:-target}/release/nofly"
 python3 tests/crosscheck/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NOFLY_CACHE"
 python3 tests/peers/dump1090_peer.py "${CARGO_TARGET_DIR:-target}/release/nofly"
 python3 tests/peers/short_replies_112.py "${CARGO_TARGET_DIR:-target}/release/nofly"

@@ -111,6 +111,19 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Print the RFC 6962 consistency proof from the log's first OLD entries to its first NEW
+    /// entries, one base64 hash per line (the form tlog-witness requests carry), for monitors and
+    /// independent checkers.
+    ConsistencyProof {
+        /// The evidence log.
+        log: PathBuf,
+        /// The smaller tree size.
+        #[arg(long, value_name = "N")]
+        old: u64,
+        /// The larger tree size (the whole log if not given).
+        #[arg(long, value_name = "N")]
+        new: Option<u64>,
+    },
     /// Convert an evidence log of nofly before December 2026 (v1 checkpoints) to C2SP checkpoints,
     /// after checking every old checkpoint; entries are copied unchanged.
     MigrateLog {
@@ -810,6 +823,9 @@ fn main() -> ExitCode {
             state,
             listen,
         } => commands::witness::run(&key, &logs, &state, listen),
+        Command::ConsistencyProof { log, old, new } => {
+            commands::evidence::consistency_proof(&log, old, new)
+        }
         Command::LogTiles { log, out } => commands::evidence::log_tiles(&log, &out),
         Command::MigrateLog { log, key, out } => commands::evidence::migrate(&log, &key, &out),
         Command::Evidence(a) => commands::evidence::bundle(&a),

@@ -39,6 +39,24 @@ pub fn migrate(log: &Path, key: &Path, out: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints a consistency proof between two sizes of the log.
+pub fn consistency_proof(log: &Path, old: u64, new: Option<u64>) -> Result<ExitCode> {
+    let leaves = nofly_evidence::read_log(log)?.leaves();
+    let new = new.unwrap_or(leaves.len() as u64);
+    anyhow::ensure!(
+        old <= new && new <= leaves.len() as u64,
+        "{}: sizes {old} to {new} in a log of {} entries",
+        log.display(),
+        leaves.len()
+    );
+    if old > 0 {
+        for h in nofly_evidence::merkle::consistency_proof(old as usize, &leaves[..new as usize]) {
+            println!("{}", nofly_evidence::checkpoint::encode_hash(&h));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Writes the log's tlog-tiles.
 pub fn log_tiles(log: &Path, out: &Path) -> Result<ExitCode> {
     let contents = nofly_evidence::read_log(log)?;
