@@ -760,6 +760,13 @@ struct DemoArgs {
     /// Evidence bundle written for the first violation found, then verified.
     #[arg(long, value_name = "FILE", default_value = "nofly-demo-bundle.json")]
     bundle: PathBuf,
+    /// Trust policy written for the bundle's verification: the demo's log key and its two
+    /// witnesses (started in this process, keys in the cache directory), both required.
+    #[arg(long, value_name = "FILE", default_value = "nofly-demo-policy.txt")]
+    policy: PathBuf,
+    /// Also time-stamp every checkpoint with this RFC 3161 time-stamping authority; repeatable.
+    #[arg(long = "tsa", value_name = "URL")]
+    tsas: Vec<String>,
     /// Serve the web map and HTTP API on ADDR after the run (`--http` alone: 127.0.0.1:8080),
     /// until Ctrl-C.
     #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = http::DEFAULT_ADDR)]

@@ -69,12 +69,15 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         &Detection::default(),
     )?;
     let key = demo_key(&cache)?;
+    let witnesses = demo_witnesses(&cache, &key, &args)?;
     let output = OutputArgs {
         events: Some(args.events.clone()),
         db: Some(args.db.clone()),
         evidence_log: Some(args.evidence_log.clone()),
         key: Some(key),
         checkpoint_every: 1000,
+        witnesses,
+        tsas: args.tsas.clone(),
         ..OutputArgs::default()
     };
     write_outputs(
@@ -124,6 +127,48 @@ fn demo_key(cache: &Path) -> Result<PathBuf> {
     Ok(private)
 }
 
+/// Starts the demo's two witnesses in this process and writes the policy that requires both;
+/// returns their URLs. Their state lives beside the evidence log and starts afresh with it.
+fn demo_witnesses(cache: &Path, log_key: &Path, args: &DemoArgs) -> Result<Vec<String>> {
+    use nofly_evidence::keys;
+    let log = keys::read_signing_key(log_key)?.public(nofly_evidence::note::ED25519);
+    let mut policy = format!(
+        "# nofly demo: the log and its two local witnesses, both required\nlog {}\n",
+        log.vkey()
+    );
+    let mut urls = Vec::new();
+    for name in ["a", "b"] {
+        let stem = format!("demo-witness-{name}");
+        if !cache.join(format!("{stem}.key")).exists() {
+            let signer = keys::generate(Some(&format!("nofly.demo/witness-{name}")))?;
+            keys::write_pair(cache, &stem, &signer, true)?;
+        }
+        let signer = keys::read_signing_key(&cache.join(format!("{stem}.key")))?;
+        let state = PathBuf::from(format!(
+            "{}.witness-{name}.json",
+            args.evidence_log.display()
+        ));
+        if !args.evidence_log.exists() && state.exists() {
+            std::fs::remove_file(&state)
+                .with_context(|| format!("{}: cannot remove", state.display()))?;
+        }
+        let witness = nofly_evidence::witness::Witness::open(signer, vec![log.clone()], &state)
+            .map_err(anyhow::Error::msg)?;
+        policy.push_str(&format!(
+            "witness {} {}",
+            name.to_uppercase(),
+            witness.vkey()
+        ));
+        let url = crate::commands::witness::spawn_local(witness)?;
+        policy.push_str(&format!(" {url}\n"));
+        urls.push(url);
+    }
+    policy.push_str("group both all A B\nquorum both\n");
+    std::fs::write(&args.policy, policy)
+        .with_context(|| format!("{}: cannot write", args.policy.display()))?;
+    Ok(urls)
+}
+
 /// Builds the evidence bundle of the first ENTER while a zone was active, verifies it as a third
 /// party would, and shows the commands to do the same.
 fn prove_first_violation(
@@ -139,11 +184,11 @@ fn prove_first_violation(
         .map_err(anyhow::Error::msg)?;
     std::fs::write(&args.bundle, serde_json::to_string_pretty(&bundle)? + "\n")
         .with_context(|| format!("{}: cannot write", args.bundle.display()))?;
-    let key = nofly_evidence::keys::read_verifying_key(
-        cache.join("nofly.pub").to_str().unwrap_or_default(),
-    )?;
-    let verdict =
-        nofly_evidence::verify_bundle(&bundle, &nofly_evidence::policy::Policy::log_only(key));
+    let policy_text = std::fs::read_to_string(&args.policy)
+        .with_context(|| format!("{}: cannot read", args.policy.display()))?;
+    let policy = nofly_evidence::policy::Policy::parse(&policy_text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.policy.display()))?;
+    let verdict = nofly_evidence::verify_bundle(&bundle, &policy);
     println!();
     println!(
         "Proof of the first entry into an active zone ({} {} into {} at {}):",
@@ -160,9 +205,9 @@ fn prove_first_violation(
         args.bundle.display()
     );
     println!(
-        "  nofly verify {} --pubkey {}",
+        "  nofly verify {} --policy {}",
         args.bundle.display(),
-        cache.join("nofly.pub").display()
+        args.policy.display()
     );
     println!("{verdict}");
     Ok(())

@@ -25,14 +25,7 @@ pub fn run(key: &Path, logs: &[String], state: &Path, listen: SocketAddr) -> Res
         !logs.is_empty(),
         "give the key of at least one log to witness (--log)"
     );
-    let about = format!(
-        "nofly witness (C2SP tlog-witness): POST /add-checkpoint\ncosignature key {}\n{}",
-        signer.public(nofly_evidence::note::COSIGNATURE_V1).vkey(),
-        logs.iter()
-            .map(|l| format!("log {}\n", l.vkey()))
-            .collect::<String>()
-    );
-    let witness = Arc::new(Witness::open(signer, logs, state).map_err(anyhow::Error::msg)?);
+    let witness = Witness::open(signer, logs, state).map_err(anyhow::Error::msg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -41,16 +34,12 @@ pub fn run(key: &Path, logs: &[String], state: &Path, listen: SocketAddr) -> Res
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
+        let (app, about) = router(witness);
         eprintln!(
             "nofly witness: listening on http://{}/ ; state in {}\n{about}",
             listener.local_addr()?,
             state.display()
         );
-        let app = axum::Router::new()
-            .route("/", get(move || async move { about }))
-            .route("/add-checkpoint", post(add_checkpoint))
-            .layer(DefaultBodyLimit::max(64 * 1024))
-            .with_state(witness);
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
@@ -58,6 +47,39 @@ pub fn run(key: &Path, logs: &[String], state: &Path, listen: SocketAddr) -> Res
             .await?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Starts a witness on a free port of 127.0.0.1 in a thread of its own, for as long as the
+/// process lives (the demo's witnesses); returns its URL.
+pub fn spawn_local(witness: Witness) -> Result<String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            axum::serve(listener, router(witness).0).await
+        })
+    });
+    Ok(url)
+}
+
+/// The witness's routes, and what `GET /` says about it.
+fn router(witness: Witness) -> (axum::Router, String) {
+    let about = format!(
+        "nofly witness (C2SP tlog-witness): POST /add-checkpoint\ncosignature key {}\n",
+        witness.vkey()
+    );
+    let page = about.clone();
+    let app = axum::Router::new()
+        .route("/", get(move || async move { page }))
+        .route("/add-checkpoint", post(add_checkpoint))
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .with_state(Arc::new(witness));
+    (app, about)
 }
 
 async fn add_checkpoint(State(witness): State<Arc<Witness>>, body: String) -> Response {
