@@ -384,29 +384,7 @@ fn check_time(
     use crate::policy::seconds_rfc3339;
     let origin = checked.map_or("", |c| c.checkpoint.origin);
     let signed = crate::checkpoint::log_signed_note(note, origin);
-    let mut tsa_times = Vec::new();
-    for (i, t) in bundle.timestamps.iter().enumerate() {
-        let token = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &t.token)
-            .map_err(|_| "the token is not base64".to_string());
-        let outcome = token
-            .and_then(|der| crate::timestamp::verify(&der, signed.as_bytes(), &policy.tsa_certs));
-        v.check(
-            format!("time-stamp {} ({})", i + 1, t.tsa),
-            outcome.map(|info| {
-                tsa_times.push(info.seconds);
-                format!(
-                    "RFC 3161 token over the signed checkpoint: genTime {}, signed by {}{}",
-                    seconds_rfc3339(info.seconds),
-                    info.signer,
-                    if info.pinned {
-                        " (a pinned TSA certificate)"
-                    } else {
-                        " (its own certificate: not pinned, give --tsa-cert to pin the TSA)"
-                    }
-                )
-            }),
-        );
-    }
+    let tsa_times = check_timestamps(v, "", &bundle.timestamps, &signed, policy);
     let event_time: Option<EventTime> = bundle.event.record["event"]["time"]
         .as_str()
         .and_then(|t| t.parse().ok());
@@ -439,6 +417,41 @@ fn check_time(
         (None, _) => Err("the event has no readable time".into()),
     };
     v.check("proven time interval", outcome);
+}
+
+/// Checks each RFC 3161 token over `signed` (a log-signed checkpoint) as a check named
+/// `<label>time-stamp N (url)`; returns the genTimes of those that hold.
+pub(crate) fn check_timestamps(
+    v: &mut Verdict,
+    label: &str,
+    tokens: &[TimestampToken],
+    signed: &str,
+    policy: &Policy,
+) -> Vec<u64> {
+    let mut times = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let token = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &t.token)
+            .map_err(|_| "the token is not base64".to_string());
+        let outcome = token
+            .and_then(|der| crate::timestamp::verify(&der, signed.as_bytes(), &policy.tsa_certs));
+        v.check(
+            format!("{label}time-stamp {} ({})", i + 1, t.tsa),
+            outcome.map(|info| {
+                times.push(info.seconds);
+                format!(
+                    "RFC 3161 token over the signed checkpoint: genTime {}, signed by {}{}",
+                    crate::policy::seconds_rfc3339(info.seconds),
+                    info.signer,
+                    if info.pinned {
+                        " (a pinned TSA certificate)"
+                    } else {
+                        " (its own certificate: not pinned, give --tsa-cert to pin the TSA)"
+                    }
+                )
+            }),
+        );
+    }
+    times
 }
 
 fn rerun(bundle: &Bundle) -> Result<String, String> {

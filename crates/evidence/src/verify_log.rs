@@ -95,6 +95,8 @@ fn check_checkpoints(v: &mut Verdict, log: &LogContents, policy: &Policy) {
     for (n, c) in log.checkpoints.iter().enumerate() {
         let name = format!("checkpoint {} (line {}, {} entries)", n + 1, c.line, c.size);
         policy.check_note(v, &name, &c.note);
+        let signed = crate::checkpoint::log_signed_note(&c.note, &c.origin);
+        crate::bundle::check_timestamps(v, &format!("{name}: "), &c.timestamps, &signed, policy);
         let before = log.entries.iter().filter(|e| e.line < c.line).count() as u64;
         if c.size > before {
             v.check(
