@@ -476,3 +476,88 @@ fn base64_decode(text: &str) -> Vec<u8> {
         .decode(text)
         .unwrap()
 }
+
+#[test]
+fn serve_publishes_the_log_as_the_tiles_log_tiles_writes() {
+    let w = witnessed_log();
+    let d = w.dir.path();
+    let tiles = d.join("tiles");
+    let out = nofly(&[
+        "log-tiles",
+        w.log.to_str().unwrap(),
+        "--out",
+        tiles.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nofly"));
+    cmd.args([
+        "serve",
+        "--zones",
+        fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
+    ])
+    .arg("--evidence-log")
+    .arg(&w.log)
+    .arg("--key")
+    .arg(d.join("nofly.key"))
+    .args(["--http", "127.0.0.1:0"]);
+    let (_server, base) = start(cmd, true, |l| {
+        l.split_once("web map and API on ").map(|(_, r)| {
+            r.split(' ')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches('/')
+                .to_string()
+        })
+    });
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut files = Vec::new();
+    let mut stack = vec![tiles.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p)
+            } else {
+                files.push(p)
+            }
+        }
+    }
+    assert!(files.len() >= 3, "{files:?}");
+    for f in &files {
+        let rel = f.strip_prefix(&tiles).unwrap().to_str().unwrap();
+        let mut r = agent.get(&format!("{base}/log/{rel}")).call().unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{rel}");
+        assert_eq!(
+            r.body_mut().read_to_vec().unwrap(),
+            std::fs::read(f).unwrap(),
+            "{rel}"
+        );
+    }
+    let checkpoint = std::fs::read_to_string(tiles.join("checkpoint")).unwrap();
+    assert_eq!(
+        checkpoint.matches("\n\u{2014} w").count(),
+        2,
+        "two cosignatures: {checkpoint}"
+    );
+    assert_eq!(
+        agent
+            .get(&format!("{base}/log/tile/9/000"))
+            .call()
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        agent
+            .get(&format!("{base}/log/../Cargo.toml"))
+            .call()
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+}

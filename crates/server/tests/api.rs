@@ -319,6 +319,7 @@ fn zone_writes_need_the_token_and_exist_only_with_one() {
         token: Some(token.into()),
         zone_control: Some(tx),
         evidence: None,
+        log_files: None,
     };
     let (_rt2, addr) = start(Monitor::new(Mode::Store, &set), options);
     let url = format!("http://{addr}/api/zones");
