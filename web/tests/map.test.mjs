@@ -123,7 +123,8 @@ test('the demo replay: zones, moving aircraft, alerts, and a click that flies th
   const href = await page.getAttribute('#evidence', 'href');
   const bundle = await (await page.request.get(new URL(href, demo.base).toString())).json();
   assert.equal(bundle.event.record.event.id, event.id, 'the evidence download is the bundle of that event');
-  assert.ok(bundle.checkpoint?.signature, 'the bundle carries the signed checkpoint');
+  assert.match(bundle.event.proof, /^c2sp\.org\/tlog-proof@v1\nindex \d+\n/, 'the bundle carries the tlog-proof of the event');
+  assert.match(bundle.event.proof, /\n\u2014 nofly\.demo\/witness-a /, 'its checkpoint is cosigned by the demo\'s witnesses');
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(artifacts, 'map-alert.png') });
   if (process.env.NOFLY_UPDATE_SCREENSHOT === '1') {

@@ -38,7 +38,7 @@ pub fn evidence(log: Option<&Path>, key: Option<&Path>) -> Result<Option<Arc<Evi
     let key = nofly_evidence::keys::read_signing_key(key)?;
     let log = log.to_path_buf();
     Ok(Some(Arc::new(move |id: &str| {
-        let bundle = nofly_evidence::build_bundle(&log, id, 300, &key)?;
+        let bundle = nofly_evidence::build_bundle(&log, id, 300, &key, Vec::new())?;
         serde_json::to_string_pretty(&bundle).map_err(|e| e.to_string())
     })))
 }

@@ -111,6 +111,29 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Write this receiver's signed excerpt of an aircraft around a time, from its own evidence
+    /// log, for another receiver's bundle (`nofly evidence --corroboration`). Needs the run's
+    /// input files, unchanged.
+    Excerpt {
+        /// This receiver's evidence log.
+        #[arg(long, value_name = "LOG")]
+        log: PathBuf,
+        /// Its private key.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// The aircraft (24-bit address, hex).
+        #[arg(long, value_name = "HEX")]
+        icao24: String,
+        /// The event's time (RFC 3339).
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        /// Seconds of records before and after.
+        #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+        window: u64,
+        /// Where to write the excerpt.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Print the RFC 6962 consistency proof from the log's first OLD entries to its first NEW
     /// entries, one base64 hash per line (the form tlog-witness requests carry), for monitors and
     /// independent checkers.
@@ -292,6 +315,10 @@ struct EvidenceArgs {
     /// Seconds of the aircraft's raw records to include before and after the event.
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     window: u64,
+    /// Another receiver's signed excerpt of the aircraft (`nofly excerpt`), carried in the bundle
+    /// so that `verify` can count the receivers that corroborate the position; repeatable.
+    #[arg(long, value_name = "FILE")]
+    corroboration: Vec<PathBuf>,
 }
 
 /// The web map and HTTP API of a command.
@@ -830,6 +857,14 @@ fn main() -> ExitCode {
             state,
             listen,
         } => commands::witness::run(&key, &logs, &state, listen),
+        Command::Excerpt {
+            log,
+            key,
+            icao24,
+            at,
+            window,
+            out,
+        } => commands::evidence::excerpt(&log, &key, &icao24, &at, window, &out),
         Command::ConsistencyProof { log, old, new } => {
             commands::evidence::consistency_proof(&log, old, new)
         }

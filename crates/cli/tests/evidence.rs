@@ -331,3 +331,210 @@ fn a_bundle_from_a_log_whose_checkpoint_overclaims_is_refused_not_a_crash() {
         stderr(&out)
     );
 }
+
+/// Receiver B's log of `input` (its own key), and its excerpt of the aircraft at `at`.
+fn receiver_excerpt(
+    dir: &Path,
+    name: &str,
+    input: &Path,
+    extra: &[&str],
+    at: &str,
+) -> (PathBuf, PathBuf) {
+    let d = dir.join(name);
+    assert!(nofly(&[
+        "keygen",
+        "--dir",
+        d.to_str().unwrap(),
+        "--name",
+        &format!("{name}.test")
+    ])
+    .status
+    .success());
+    let log = d.join("ev.log");
+    let mut args = vec![
+        "replay".to_string(),
+        "--zones".to_string(),
+        fixture("synthetic-sicily-zones.geojson")
+            .to_str()
+            .unwrap()
+            .to_string(),
+        "--evidence-log".to_string(),
+        log.to_str().unwrap().to_string(),
+        "--key".to_string(),
+        d.join("nofly.key").to_str().unwrap().to_string(),
+        "--events".to_string(),
+        d.join("ev.jsonl").to_str().unwrap().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.push(input.to_str().unwrap().to_string());
+    let out = nofly(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let excerpt = d.join("excerpt.json");
+    let out = nofly(&[
+        "excerpt",
+        "--log",
+        log.to_str().unwrap(),
+        "--key",
+        d.join("nofly.key").to_str().unwrap(),
+        "--icao24",
+        "4d2023",
+        "--at",
+        at,
+        "--out",
+        excerpt.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (excerpt, d.join("nofly.pub"))
+}
+
+#[test]
+fn other_receivers_excerpts_are_counted_when_their_positions_agree() {
+    let s = setup();
+    let event = s.events.iter().find(|e| e["kind"] == "enter").unwrap();
+    let (id, at) = (
+        event["id"].as_str().unwrap(),
+        event["time"].as_str().unwrap(),
+    );
+    // A second copy of the real SBS recording, logged under another key, stands in for a second
+    // receiver: its positions are those of the event's.
+    let copy = s.dir.path().join("copy.sbs");
+    std::fs::copy(s.dir.path().join("modes1.sbs"), &copy).unwrap();
+    let (agreeing, b_pub) = receiver_excerpt(s.dir.path(), "receiver-b", &copy, &[], at);
+    // The same dump1090 session's Beast feed: its frames carry a 12 MHz counter, not the replay's
+    // clock, so at the event's time (starting the counter at the first SBS time) it puts the
+    // aircraft elsewhere.
+    let (skewed, c_pub) = receiver_excerpt(
+        s.dir.path(),
+        "receiver-c",
+        &repo_file("data/modes/modes1_dump1090mut_30005.beast"),
+        &["--untimed-start", "2026-11-25T16:14:24.900Z"],
+        at,
+    );
+    let key = |p: &Path| std::fs::read_to_string(p).unwrap().trim().to_string();
+    let policy = s.dir.path().join("policy.txt");
+    std::fs::write(
+        &policy,
+        format!(
+            "log {}\nlog {}\nlog {}\nquorum none\n",
+            key(&s.public),
+            key(&b_pub),
+            key(&c_pub)
+        ),
+    )
+    .unwrap();
+    let verify = |bundle: &Path| {
+        let out = nofly(&[
+            "verify",
+            bundle.to_str().unwrap(),
+            "--policy",
+            policy.to_str().unwrap(),
+        ]);
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let bundle = s.dir.path().join("corroborated.json");
+    let out = evidence_bundle(
+        id,
+        &s.log,
+        &s.key,
+        &bundle,
+        &["--corroboration", agreeing.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (ok, text) = verify(&bundle);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("0.0 s from the event, is 0 m from the event's position")
+            && text.contains("1 independent receiver(s) besides"),
+        "{text}"
+    );
+
+    let skewed_bundle = s.dir.path().join("skewed.json");
+    let out = evidence_bundle(
+        id,
+        &s.log,
+        &s.key,
+        &skewed_bundle,
+        &[
+            "--corroboration",
+            agreeing.to_str().unwrap(),
+            "--corroboration",
+            skewed.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (ok, text) = verify(&skewed_bundle);
+    assert!(
+        !ok && text.contains("FAILED  receiver 2: receiver-c.test") && text.contains("DISAGREES"),
+        "{text}"
+    );
+
+    // A receiver the policy does not name, and the bundle's own log, are not independent ones.
+    let (ok, text) = verify_with_pubkey(&bundle, &s.public);
+    assert!(
+        !ok && text.contains("not a receiver the policy trusts"),
+        "{text}"
+    );
+    let own = s.dir.path().join("own.json");
+    assert!(nofly(&[
+        "excerpt",
+        "--log",
+        s.log.to_str().unwrap(),
+        "--key",
+        s.key.to_str().unwrap(),
+        "--icao24",
+        "4d2023",
+        "--at",
+        at,
+        "--out",
+        own.to_str().unwrap()
+    ])
+    .status
+    .success());
+    let own_bundle = s.dir.path().join("own-bundle.json");
+    assert!(evidence_bundle(
+        id,
+        &s.log,
+        &s.key,
+        &own_bundle,
+        &["--corroboration", own.to_str().unwrap()]
+    )
+    .status
+    .success());
+    let (ok, text) = verify(&own_bundle);
+    assert!(
+        !ok && text.contains("not an independent receiver"),
+        "{text}"
+    );
+    // An excerpt changed after its receiver signed it.
+    let mut x: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&agreeing).unwrap()).unwrap();
+    x["raw"]["records"].as_array_mut().unwrap().truncate(10);
+    let changed = s.dir.path().join("changed.json");
+    std::fs::write(&changed, x.to_string()).unwrap();
+    let changed_bundle = s.dir.path().join("changed-bundle.json");
+    assert!(evidence_bundle(
+        id,
+        &s.log,
+        &s.key,
+        &changed_bundle,
+        &["--corroboration", changed.to_str().unwrap()]
+    )
+    .status
+    .success());
+    let (ok, text) = verify(&changed_bundle);
+    assert!(
+        !ok && text.contains("the signature does not match the excerpt"),
+        "{text}"
+    );
+}
+
+fn verify_with_pubkey(bundle: &Path, public: &Path) -> (bool, String) {
+    let out = verify_bundle(bundle, public);
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}

@@ -43,6 +43,9 @@ pub struct Bundle {
     /// RFC 3161 time-stamp tokens over the checkpoint the three proofs share.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timestamps: Vec<TimestampToken>,
+    /// Other receivers' signed excerpts of the aircraft around the event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corroboration: Vec<crate::corroboration::Excerpt>,
     /// Seconds of the aircraft's raw records kept before and after the event.
     pub window_s: u64,
     /// The aircraft's raw records from the event's input in that window.
@@ -65,7 +68,13 @@ impl Bundle {
     }
 }
 
-fn proven(index: u64, record: &Value, leaves: &[Hash], checkpoint: &Note) -> ProvenEntry {
+/// An entry with its tlog-proof against `checkpoint`, the checkpoint of the first `leaves.len()` entries.
+pub(crate) fn proven(
+    index: u64,
+    record: &Value,
+    leaves: &[Hash],
+    checkpoint: &Note,
+) -> ProvenEntry {
     let proof = TlogProof {
         extra: None,
         index,
@@ -86,6 +95,7 @@ pub fn build_bundle(
     event_id: &str,
     window_s: u64,
     signer: &NoteSigner,
+    corroboration: Vec<crate::corroboration::Excerpt>,
 ) -> Result<Bundle, String> {
     let log = read_log(log_path).map_err(|e| e.to_string())?;
     let entry = log
@@ -127,27 +137,6 @@ pub fn build_bundle(
     let input_index = event["source"]["input"]
         .as_u64()
         .ok_or("the event has no source input")?;
-    let input = &run.record["inputs"][input_index as usize];
-    let path = Path::new(
-        input["path"]
-            .as_str()
-            .ok_or("the run names no input path")?,
-    );
-    let hash = crate::file_sha256(path).map_err(|e| {
-        format!(
-            "{}: {e}: the raw input is needed to build the bundle",
-            path.display()
-        )
-    })?;
-    if Some(hash.as_str()) != input["sha256"].as_str() {
-        return Err(format!(
-            "{}: its SHA-256 is {hash}, not {} as when the run read it: the input was changed",
-            path.display(),
-            input["sha256"]
-        ));
-    }
-    let format: Format = input["format"].as_str().unwrap_or("").parse()?;
-    let options = decoding_options(&run.record["settings"])?;
     let time: EventTime = event["time"]
         .as_str()
         .unwrap_or("")
@@ -161,16 +150,13 @@ pub fn build_bundle(
     };
     let icao = icao.parse().map_err(|e| format!("{e}"))?;
     let w = window_s as i64 * 1000;
-    let raw = extract_raw(
-        path,
-        format,
-        input_index as u16,
-        &options,
+    let raw = raw_of_run(
+        &run.record,
+        input_index,
         icao,
         EventTime::from_millis(time.millis() - w),
         EventTime::from_millis(time.millis() + w),
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     if checkpoint
         .note
         .signed_by(&signer.public(crate::note::ED25519))
@@ -188,6 +174,7 @@ pub fn build_bundle(
         run: proven(run_index, &run.record, leaves, note),
         zone: proven(zone.index, &zone.record, leaves, note),
         timestamps: checkpoint.timestamps.clone(),
+        corroboration,
         window_s,
         raw,
         signature: String::new(),
@@ -196,8 +183,38 @@ pub fn build_bundle(
     Ok(bundle)
 }
 
+/// The raw records of aircraft `icao` in `[from, to]` from input `input_index` of a run entry,
+/// read again from the input file, whose SHA-256 must still be the one the run logged.
+pub(crate) fn raw_of_run(
+    run: &Value,
+    input_index: u64,
+    icao: nofly_model::Icao24,
+    from: EventTime,
+    to: EventTime,
+) -> Result<RawExtract, String> {
+    let input = &run["inputs"][input_index as usize];
+    let path = Path::new(
+        input["path"]
+            .as_str()
+            .ok_or("the run names no input path")?,
+    );
+    let hash = crate::file_sha256(path)
+        .map_err(|e| format!("{}: {e}: the raw input is needed", path.display()))?;
+    if Some(hash.as_str()) != input["sha256"].as_str() {
+        return Err(format!(
+            "{}: its SHA-256 is {hash}, not {} as when the run read it: the input was changed",
+            path.display(),
+            input["sha256"]
+        ));
+    }
+    let format: Format = input["format"].as_str().unwrap_or("").parse()?;
+    let options = decoding_options(&run["settings"])?;
+    extract_raw(path, format, input_index as u16, &options, icao, from, to)
+        .map_err(|e| e.to_string())
+}
+
 /// The decoding options a run recorded in its settings: untimed start and receiver position.
-fn decoding_options(settings: &Value) -> Result<ModesOptions, String> {
+pub(crate) fn decoding_options(settings: &Value) -> Result<ModesOptions, String> {
     let start: EventTime = settings["untimed_start"]
         .as_str()
         .unwrap_or("1970-01-01T00:00:00Z")
@@ -306,6 +323,9 @@ pub fn verify_bundle(bundle: &Bundle, policy: &Policy) -> Verdict {
         );
     }
     check_time(&mut v, bundle, note, checked.as_ref(), policy);
+    if let Some(c) = &checked {
+        crate::corroboration::check_corroboration(&mut v, bundle, policy, c.checkpoint.origin);
+    }
     let event = &bundle.event.record["event"];
     v.check(
         "event id",

@@ -11,6 +11,7 @@
 //! - [`build_bundle`] / [`verify_bundle`]: one event with its raw records, zone, run, tlog-proofs
 //!   and time-stamps; verification re-runs the detection.
 //! - [`verify_log`]: every checkpoint, every consistency proof and every event id of a log.
+//! - [`corroboration`]: other receivers' signed excerpts in a bundle, and whether they agree.
 //! - [`migrate_log`]: logs of the v1 format to C2SP checkpoints.
 //! - [`witness`]: the C2SP tlog-witness protocol, for `nofly witness`.
 //! - [`timestamp`]: RFC 3161 time-stamp requests and tokens.
@@ -26,6 +27,7 @@
 
 mod bundle;
 pub mod checkpoint;
+pub mod corroboration;
 pub mod keys;
 mod legacy_checkpoint;
 mod log;

@@ -180,8 +180,9 @@ fn prove_first_violation(
         return Ok(());
     };
     let signing = nofly_evidence::keys::read_signing_key(&cache.join("nofly.key"))?;
-    let bundle = nofly_evidence::build_bundle(&args.evidence_log, &first.id, 300, &signing)
-        .map_err(anyhow::Error::msg)?;
+    let bundle =
+        nofly_evidence::build_bundle(&args.evidence_log, &first.id, 300, &signing, Vec::new())
+            .map_err(anyhow::Error::msg)?;
     std::fs::write(&args.bundle, serde_json::to_string_pretty(&bundle)? + "\n")
         .with_context(|| format!("{}: cannot write", args.bundle.display()))?;
     let policy_text = std::fs::read_to_string(&args.policy)

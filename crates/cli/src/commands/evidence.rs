@@ -39,6 +39,32 @@ pub fn migrate(log: &Path, key: &Path, out: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes one receiver's excerpt of an aircraft around a time.
+pub fn excerpt(
+    log: &Path,
+    key: &Path,
+    icao24: &str,
+    at: &str,
+    window: u64,
+    out: &Path,
+) -> Result<ExitCode> {
+    let signer = keys::read_signing_key(key)?;
+    let at = at.parse().map_err(|e| anyhow::anyhow!("--at {at}: {e}"))?;
+    let excerpt = nofly_evidence::corroboration::build_excerpt(log, icao24, at, window, &signer)
+        .map_err(anyhow::Error::msg)?;
+    std::fs::write(out, serde_json::to_string_pretty(&excerpt)? + "\n")
+        .with_context(|| format!("{}: cannot write", out.display()))?;
+    eprintln!(
+        "nofly: {}: {} raw records of {icao24} from {} to {}, signed by {}",
+        out.display(),
+        excerpt.raw.records.len(),
+        excerpt.from,
+        excerpt.to,
+        signer.name
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Prints a consistency proof between two sizes of the log.
 pub fn consistency_proof(log: &Path, old: u64, new: Option<u64>) -> Result<ExitCode> {
     let leaves = nofly_evidence::read_log(log)?.leaves();
@@ -109,8 +135,19 @@ fn read_certificate(path: &Path) -> Result<Vec<u8>> {
 /// Writes the bundle of one event.
 pub fn bundle(args: &EvidenceArgs) -> Result<ExitCode> {
     let key = keys::read_signing_key(&args.key)?;
-    let bundle = nofly_evidence::build_bundle(&args.log, &args.event_id, args.window, &key)
-        .map_err(anyhow::Error::msg)?;
+    let corroboration = args
+        .corroboration
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            serde_json::from_str(&text)
+                .with_context(|| format!("{}: not a receiver excerpt", path.display()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let bundle =
+        nofly_evidence::build_bundle(&args.log, &args.event_id, args.window, &key, corroboration)
+            .map_err(anyhow::Error::msg)?;
     let text = serde_json::to_string_pretty(&bundle)?;
     std::fs::write(&args.out, text + "\n")
         .with_context(|| format!("{}: cannot write", args.out.display()))?;
