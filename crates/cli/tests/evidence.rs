@@ -12,26 +12,8 @@ struct Setup {
     events: Vec<serde_json::Value>,
 }
 
-/// Replays `input` against the Sicily test zones into the evidence log, a checkpoint every 4 entries.
-fn replay_with_log(input: &Path, log: &Path, key: &Path, events: &Path) -> std::process::Output {
-    nofly(&[
-        "replay",
-        "--zones",
-        fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
-        "--evidence-log",
-        log.to_str().unwrap(),
-        "--key",
-        key.to_str().unwrap(),
-        "--checkpoint-every",
-        "4",
-        "--events",
-        events.to_str().unwrap(),
-        input.to_str().unwrap(),
-    ])
-}
-
 fn replay_into_log(dir: &Path, log: &Path, key: &Path, events: &Path) -> std::process::Output {
-    replay_with_log(&dir.join("modes1.sbs"), log, key, events)
+    replay_sicily(&dir.join("modes1.sbs"), log, key, events, &[])
 }
 
 fn setup() -> Setup {
@@ -264,11 +246,12 @@ fn a_bundle_of_a_beast_recording_re_runs_the_decoder_too() {
         dir.path().join("nofly.pub"),
     );
     let events = dir.path().join("b.jsonl");
-    let out = replay_with_log(
+    let out = replay_sicily(
         &repo_file("data/modes/modes1_dump1090mut_30005.beast"),
         &log,
         &key,
         &events,
+        &[],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let ev = json_lines(&std::fs::read_to_string(&events).unwrap());
@@ -351,23 +334,13 @@ fn receiver_excerpt(
     .status
     .success());
     let log = d.join("ev.log");
-    let mut args = vec![
-        "replay".to_string(),
-        "--zones".to_string(),
-        fixture("synthetic-sicily-zones.geojson")
-            .to_str()
-            .unwrap()
-            .to_string(),
-        "--evidence-log".to_string(),
-        log.to_str().unwrap().to_string(),
-        "--key".to_string(),
-        d.join("nofly.key").to_str().unwrap().to_string(),
-        "--events".to_string(),
-        d.join("ev.jsonl").to_str().unwrap().to_string(),
-    ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    args.push(input.to_str().unwrap().to_string());
-    let out = nofly(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = replay_sicily(
+        input,
+        &log,
+        &d.join("nofly.key"),
+        &d.join("ev.jsonl"),
+        extra,
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let excerpt = d.join("excerpt.json");
     let out = nofly(&[

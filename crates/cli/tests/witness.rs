@@ -96,25 +96,13 @@ fn replay(
     events: &Path,
     extra: &[String],
 ) -> std::process::Output {
-    let mut args: Vec<String> = [
-        "replay",
-        "--zones",
-        fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
-        "--evidence-log",
-        log.to_str().unwrap(),
-        "--key",
-        key.to_str().unwrap(),
-        "--checkpoint-every",
-        "4",
-        "--events",
-        events.to_str().unwrap(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.extend_from_slice(extra);
-    args.push(input.to_str().unwrap().into());
-    nofly(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    replay_sicily(
+        input,
+        log,
+        key,
+        events,
+        &extra.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
 }
 
 fn first_enter(events: &Path) -> String {
@@ -125,6 +113,20 @@ fn first_enter(events: &Path) -> String {
         .as_str()
         .unwrap()
         .to_string()
+}
+
+/// The bundle of the first ENTER of `events`, with a minute of raw records each side.
+fn bundle_of_first_enter(d: &Path, log: &Path, events: &Path) -> PathBuf {
+    let bundle = d.join("bundle.json");
+    let out = evidence_bundle(
+        &first_enter(events),
+        log,
+        &d.join("nofly.key"),
+        &bundle,
+        &["--window", "60"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    bundle
 }
 
 fn verify_with(bundle: &Path, trust: &[&str]) -> (bool, String) {
@@ -216,15 +218,7 @@ fn witnessed_log() -> Witnessed {
         "the witness that is down is reported: {}",
         stderr(&out)
     );
-    let bundle = d.join("bundle.json");
-    let out = evidence_bundle(
-        &first_enter(&events),
-        &log,
-        &d.join("nofly.key"),
-        &bundle,
-        &["--window", "60"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    let bundle = bundle_of_first_enter(d, &log, &events);
     Witnessed {
         dir,
         witnesses,
@@ -367,15 +361,7 @@ fn rfc3161_tokens_verify_with_openssl_and_a_token_over_another_checkpoint_is_ref
     ];
     let out = replay(&input, &log, &d.join("nofly.key"), &events, &flags);
     assert!(out.status.success(), "{}", stderr(&out));
-    let bundle = d.join("bundle.json");
-    let out = evidence_bundle(
-        &first_enter(&events),
-        &log,
-        &d.join("nofly.key"),
-        &bundle,
-        &["--window", "60"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    let bundle = bundle_of_first_enter(d, &log, &events);
     let public = d.join("nofly.pub");
     let rsa_cert = d.join("tsa-rsa/tsa.crt");
     let ec_cert = d.join("tsa-ec/tsa.crt");

@@ -60,11 +60,7 @@ impl Bundle {
     /// The exact bytes signed: a fixed first line, then the RFC 8785 canonical JSON of the bundle
     /// without its `signature` field.
     pub fn signed_text(&self) -> String {
-        let mut value = serde_json::to_value(self).expect("bundles serialise");
-        if let Some(obj) = value.as_object_mut() {
-            obj.remove("signature");
-        }
-        format!("nofly evidence bundle v2\n{}", canonical(&value))
+        crate::log::signed_text_of("nofly evidence bundle v2", self)
     }
 }
 

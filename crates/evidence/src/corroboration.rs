@@ -10,7 +10,7 @@
 
 use crate::bundle::{decoding_options, proven, raw_of_run, Bundle, ProvenEntry};
 use crate::checkpoint::TlogProof;
-use crate::log::{canonical, read_log, record_leaf};
+use crate::log::{read_log, record_leaf};
 use crate::merkle::verify_inclusion;
 use crate::note::{NoteSigner, ED25519};
 use crate::policy::Policy;
@@ -54,11 +54,7 @@ pub struct Excerpt {
 impl Excerpt {
     /// The bytes signed: a fixed first line and the canonical JSON without `signature`.
     pub fn signed_text(&self) -> String {
-        let mut value = serde_json::to_value(self).expect("excerpts serialise");
-        if let Some(obj) = value.as_object_mut() {
-            obj.remove("signature");
-        }
-        format!("nofly receiver excerpt v1\n{}", canonical(&value))
+        crate::log::signed_text_of("nofly receiver excerpt v1", self)
     }
 }
 

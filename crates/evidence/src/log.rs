@@ -28,6 +28,16 @@ pub fn canonical(value: &Value) -> String {
     serde_jcs::to_string(value).expect("JSON values always canonicalise")
 }
 
+/// The text a signature over a document covers: `header`, a newline, and the canonical JSON of
+/// the document without its `signature` field.
+pub(crate) fn signed_text_of<T: serde::Serialize>(header: &str, document: &T) -> String {
+    let mut value = serde_json::to_value(document).expect("documents serialise");
+    if let Some(obj) = value.as_object_mut() {
+        obj.remove("signature");
+    }
+    format!("{header}\n{}", canonical(&value))
+}
+
 /// The leaf hash of an entry's record: SHA-256 of 0x00 and the record's canonical JSON.
 pub fn record_leaf(record: &Value) -> Hash {
     leaf_hash(canonical(record).as_bytes())

@@ -327,15 +327,21 @@ impl Note {
     }
 }
 
+/// A signer with a fixed key, for tests.
+#[cfg(test)]
+pub(crate) fn test_signer(name: &str, seed: u8) -> NoteSigner {
+    NoteSigner {
+        name: name.into(),
+        key: SigningKey::from_bytes(&[seed; 32]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn signer(name: &str, seed: u8) -> NoteSigner {
-        NoteSigner {
-            name: name.into(),
-            key: SigningKey::from_bytes(&[seed; 32]),
-        }
+        test_signer(name, seed)
     }
 
     #[test]

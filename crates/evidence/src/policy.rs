@@ -308,15 +308,7 @@ pub fn seconds_rfc3339(seconds: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::note::NoteSigner;
-    use ed25519_dalek::SigningKey;
-
-    fn signer(name: &str, seed: u8) -> NoteSigner {
-        NoteSigner {
-            name: name.into(),
-            key: SigningKey::from_bytes(&[seed; 32]),
-        }
-    }
+    use crate::note::test_signer as signer;
 
     #[test]
     fn two_of_three_quorum_and_nested_groups() {

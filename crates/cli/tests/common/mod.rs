@@ -145,3 +145,31 @@ pub fn synthetic_jammed_recording() -> String {
 pub const SYNTHETIC_JAMMED_ZONES: &str = r#"{"type": "FeatureCollection", "features": [
   {"type": "Feature", "properties": {"id": "R-SYNTH", "name": "Synthetic restricted area", "kind": "restricted"},
    "geometry": {"type": "Polygon", "coordinates": [[[20.3, 54.6], [20.7, 54.6], [20.7, 54.8], [20.3, 54.8], [20.3, 54.6]]]}}]}"#;
+
+/// `nofly replay` of `input` against the synthetic Sicily test zones into the evidence log `log`
+/// signed with `key`, a checkpoint every 4 entries, events to `events`, with further arguments.
+pub fn replay_sicily(
+    input: &Path,
+    log: &Path,
+    key: &Path,
+    events: &Path,
+    extra: &[&str],
+) -> Output {
+    let zones = fixture("synthetic-sicily-zones.geojson");
+    let mut args = vec![
+        "replay",
+        "--zones",
+        zones.to_str().unwrap(),
+        "--evidence-log",
+        log.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--checkpoint-every",
+        "4",
+        "--events",
+        events.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    args.push(input.to_str().unwrap());
+    nofly(&args)
+}
