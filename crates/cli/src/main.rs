@@ -160,11 +160,14 @@ enum Command {
         out: PathBuf,
     },
     /// Write the evidence bundle of one event: the event, the aircraft's raw input records around it,
-    /// the zone definition, the run's settings and inputs' hashes, inclusion proofs and the signed
-    /// checkpoint. Needs the run's input files, unchanged.
+    /// the zone definition, the run's settings and inputs' hashes, their C2SP tlog-proofs against the
+    /// latest (cosigned) checkpoint, its time-stamps and other receivers' excerpts. Needs the run's
+    /// input files, unchanged.
     Evidence(EvidenceArgs),
-    /// Verify an evidence bundle: the signature, the proofs, every hash, then re-run the detection on
-    /// the bundled raw records and zone. Exit 0 only when every check passes.
+    /// Verify an evidence bundle against a trust policy (log key, witnesses, quorum): the checkpoint,
+    /// its cosignatures and time-stamps, the proofs, every hash, other receivers' excerpts, then
+    /// re-run the detection on the bundled raw records and zone; states the time interval the
+    /// evidence is proven to exist in. Exit 0 only when every check passes.
     Verify {
         /// The bundle (JSON).
         bundle: PathBuf,
