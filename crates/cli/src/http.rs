@@ -59,10 +59,13 @@ pub fn log_files(log: Option<&Path>) -> Option<Arc<nofly_server::LogFileFn>> {
             let contents = nofly_evidence::read_log(&log)
                 .map_err(|e| tracing::warn!("cannot serve the log's tiles: {e}"))
                 .ok()?;
-            let files = nofly_evidence::tiles::tiles(&contents)
+            let tiles = nofly_evidence::tiles::tiles(&contents)
                 .map_err(|e| tracing::warn!("cannot serve the log's tiles: {e}"))
                 .ok()?;
-            *cache = Some((stamp, files));
+            for why in &tiles.left_out {
+                tracing::warn!("the log's tiles leave out {why}");
+            }
+            *cache = Some((stamp, tiles.files));
         }
         cache.as_ref()?.1.get(path).cloned()
     }))

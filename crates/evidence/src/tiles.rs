@@ -10,6 +10,11 @@
 //!
 //! `N` is written in groups of three digits, all but the last prefixed with `x`
 //! (1234067 → `x001/x234/067`). Only what the latest checkpoint covers is written.
+//!
+//! An entry bundle holds entries of at most 65535 bytes. A larger record (a zone with a long
+//! national border can be one) cannot be in one: its bundle is left out and said so, while the
+//! checkpoint and every hash tile are still written, so the tree is still followed and proven;
+//! such entries are read from the log itself.
 
 use crate::log::{canonical, LogContents};
 use crate::merkle::{node_hash, Hash};
@@ -40,11 +45,21 @@ fn tile_path(level: &str, n: usize, width: usize) -> String {
     format!("tile/{level}/{}{partial}", index_path(n as u64))
 }
 
-/// Every file of the tiled log, path → bytes, for the latest checkpoint of `log`.
-pub fn tiles(log: &LogContents) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    let mut files = BTreeMap::new();
+/// The files of a tiled log, and what could not be written.
+#[derive(Debug, Clone, Default)]
+pub struct Tiles {
+    /// Path → bytes.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Entry bundles left out, and why.
+    pub left_out: Vec<String>,
+}
+
+/// Every file of the tiled log for the latest checkpoint of `log`.
+pub fn tiles(log: &LogContents) -> Result<Tiles, String> {
+    let mut out = Tiles::default();
+    let files = &mut out.files;
     let Some(checkpoint) = log.checkpoints.last() else {
-        return Ok(files);
+        return Ok(out);
     };
     let size = checkpoint.size as usize;
     let entries = log
@@ -55,21 +70,23 @@ pub fn tiles(log: &LogContents) -> Result<BTreeMap<String, Vec<u8>>, String> {
         "checkpoint".to_string(),
         checkpoint.note.text().into_bytes(),
     );
-    for (n, chunk) in entries.chunks(WIDTH).enumerate() {
+    'bundles: for (n, chunk) in entries.chunks(WIDTH).enumerate() {
         let mut bundle = Vec::new();
+        let path = tile_path("entries", n, chunk.len());
         for e in chunk {
             let data = canonical(&e.record);
-            let len = u16::try_from(data.len()).map_err(|_| {
-                format!(
-                    "entry {} is {} bytes, more than the 65535 an entry bundle holds",
+            let Ok(len) = u16::try_from(data.len()) else {
+                out.left_out.push(format!(
+                    "{path}: entry {} is {} bytes, more than the 65535 an entry bundle holds (it is in the log itself)",
                     e.index,
                     data.len()
-                )
-            })?;
+                ));
+                continue 'bundles;
+            };
             bundle.extend_from_slice(&len.to_be_bytes());
             bundle.extend_from_slice(data.as_bytes());
         }
-        files.insert(tile_path("entries", n, chunk.len()), bundle);
+        files.insert(path, bundle);
     }
     let mut level: Vec<Hash> = entries.iter().map(|e| e.leaf).collect();
     let mut l = 0;
@@ -86,14 +103,14 @@ pub fn tiles(log: &LogContents) -> Result<BTreeMap<String, Vec<u8>>, String> {
         }
         l += 1;
     }
-    Ok(files)
+    Ok(out)
 }
 
-/// Writes the tiles of `log` under `dir`; returns how many files and bytes.
-pub fn write_tiles(log: &LogContents, dir: &Path) -> Result<(usize, usize), String> {
-    let files = tiles(log)?;
+/// Writes the tiles of `log` under `dir`; returns how many files and bytes, and what was left out.
+pub fn write_tiles(log: &LogContents, dir: &Path) -> Result<(usize, usize, Vec<String>), String> {
+    let tiles = tiles(log)?;
     let mut bytes = 0;
-    for (path, data) in &files {
+    for (path, data) in &tiles.files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
@@ -101,7 +118,7 @@ pub fn write_tiles(log: &LogContents, dir: &Path) -> Result<(usize, usize), Stri
         std::fs::write(&target, data).map_err(|e| format!("{}: {e}", target.display()))?;
         bytes += data.len();
     }
-    Ok((files.len(), bytes))
+    Ok((tiles.files.len(), bytes, tiles.left_out))
 }
 
 #[cfg(test)]
@@ -149,7 +166,7 @@ mod tests {
             note,
             timestamps: Vec::new(),
         });
-        let files = tiles(&log).unwrap();
+        let files = tiles(&log).unwrap().files;
         let names: Vec<&str> = files.keys().map(String::as_str).collect();
         assert_eq!(
             names,

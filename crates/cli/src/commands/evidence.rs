@@ -86,8 +86,11 @@ pub fn consistency_proof(log: &Path, old: u64, new: Option<u64>) -> Result<ExitC
 /// Writes the log's tlog-tiles.
 pub fn log_tiles(log: &Path, out: &Path) -> Result<ExitCode> {
     let contents = nofly_evidence::read_log(log)?;
-    let (files, bytes) =
+    let (files, bytes, left_out) =
         nofly_evidence::tiles::write_tiles(&contents, out).map_err(anyhow::Error::msg)?;
+    for why in &left_out {
+        eprintln!("nofly: {}: left out {why}", out.display());
+    }
     eprintln!(
         "nofly: {}: {files} files, {bytes} bytes of tlog-tiles for the checkpoint of {} entries",
         out.display(),
