@@ -426,7 +426,7 @@ struct OutputArgs {
     /// The webhook's spool directory; events not yet delivered stay there for the next run.
     #[arg(long, value_name = "DIR", default_value = "nofly-webhook-spool")]
     webhook_spool: PathBuf,
-    /// How long a replay waits for the webhook and NATS to take its events before exiting (they
+    /// How long a replay waits for the webhook, NATS and MQTT to take its events before exiting (they
     /// stay spooled), seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     webhook_wait: u64,
@@ -446,6 +446,19 @@ struct OutputArgs {
     /// The NATS sink's spool directory.
     #[arg(long, value_name = "DIR", default_value = "nofly-nats-spool")]
     nats_spool: PathBuf,
+    /// Also publish every event to this MQTT broker (mqtt://host[:port], e.g. Mosquitto or Home
+    /// Assistant's) on `<--mqtt-topic>/<kind>` with QoS 1, spooled on disk first.
+    #[arg(long, value_name = "URL")]
+    mqtt: Option<String>,
+    /// Topic prefix for --mqtt.
+    #[arg(long, value_name = "PREFIX", default_value = "nofly/events")]
+    mqtt_topic: String,
+    /// Which events MQTT gets, as for --webhook-filter.
+    #[arg(long, value_name = "FILTER", default_value = "")]
+    mqtt_filter: nofly_sinks::EventFilter,
+    /// The MQTT sink's spool directory.
+    #[arg(long, value_name = "DIR", default_value = "nofly-mqtt-spool")]
+    mqtt_spool: PathBuf,
 }
 
 impl OutputArgs {
@@ -473,6 +486,22 @@ impl OutputArgs {
                 )
             })?;
             out.push(("nats", self.nats_spool.clone(), sink));
+        }
+        if let Some(url) = &self.mqtt {
+            let sink = nofly_sinks::DeliverySink::mqtt(
+                url,
+                &self.mqtt_topic,
+                &self.mqtt_spool,
+                self.mqtt_filter.clone(),
+                1 << 30,
+            )
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: cannot open the MQTT sink: {e}",
+                    self.mqtt_spool.display()
+                )
+            })?;
+            out.push(("mqtt", self.mqtt_spool.clone(), sink));
         }
         Ok(out)
     }

@@ -7,7 +7,7 @@
 //!   per-aircraft track summaries.
 //! - [`PostgresStore`]: zone versions and events in PostgreSQL (PostGIS position when available),
 //!   idempotent, for workers on several machines.
-//! - [`DeliverySink`]: webhook (HTTP POST) or NATS JetStream delivery of each event through an
+//! - [`DeliverySink`]: webhook (HTTP POST), NATS JetStream or MQTT delivery of each event through an
 //!   on-disk spool, so that a receiver that is down loses nothing; [`EventFilter`] chooses the
 //!   events a sink takes.
 //!
@@ -22,11 +22,13 @@
 mod delivery;
 mod event_filter;
 mod json_lines;
+mod mqtt;
 mod postgres_store;
 mod sqlite_store;
 
 pub use delivery::{DeliverySink, Transport};
 pub use event_filter::EventFilter;
 pub use json_lines::JsonLinesSink;
+pub use mqtt::parse_mqtt_url;
 pub use postgres_store::PostgresStore;
 pub use sqlite_store::{InputRecord, RunRecord, SqliteStore, StoreError, TrackRecord};
