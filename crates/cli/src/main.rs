@@ -420,6 +420,10 @@ struct OutputArgs {
     /// Idempotency-Key).
     #[arg(long, value_name = "URL")]
     webhook: Option<String>,
+    /// What the webhook sends: a template file of headers and body with {{field}} placeholders
+    /// (docs/templates/: ntfy, Discord, Telegram, Slack); the event's JSON when not given.
+    #[arg(long, value_name = "FILE", requires = "webhook")]
+    webhook_template: Option<PathBuf>,
     /// Which events the webhook gets: `kinds=enter,emergency;zones=EE,FI` (either part optional).
     #[arg(long, value_name = "FILTER", default_value = "")]
     webhook_filter: nofly_sinks::EventFilter,
@@ -511,8 +515,21 @@ impl OutputArgs {
         let Some(url) = &self.webhook else {
             return Ok(None);
         };
+        let template = match &self.webhook_template {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                Some(nofly_sinks::Template::parse(
+                    &path.display().to_string(),
+                    &text,
+                    nofly_sinks::EVENT_FIELDS,
+                )?)
+            }
+        };
         let sink = nofly_sinks::DeliverySink::webhook(
             url,
+            template,
             &self.webhook_spool,
             self.webhook_filter.clone(),
             1 << 30,

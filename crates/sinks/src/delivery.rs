@@ -45,9 +45,10 @@ const DELIVERED: &str = "delivered";
 
 impl DeliverySink {
     /// A sink POSTing each event to `url` with its id as `Idempotency-Key`, spooling in `dir`
-    /// (created if missing) up to `max_bytes`.
+    /// (created if missing) up to `max_bytes`: the event's JSON, or what `template` makes of it.
     pub fn webhook(
         url: &str,
+        template: Option<crate::Template>,
         dir: &Path,
         filter: EventFilter,
         max_bytes: u64,
@@ -58,13 +59,20 @@ impl DeliverySink {
             .into();
         let url = url.to_string();
         let post: Transport = Box::new(move |id, json| {
-            agent
-                .post(&url)
-                .header("Idempotency-Key", id)
-                .content_type("application/json")
-                .send(json)
-                .map(|_| ())
-                .map_err(|e| format!("{url}: {e}"))
+            let request = agent.post(&url).header("Idempotency-Key", id);
+            let sent = match &template {
+                None => request.content_type("application/json").send(json),
+                Some(t) => {
+                    let event: serde_json::Value =
+                        serde_json::from_str(json).map_err(|e| format!("spooled event: {e}"))?;
+                    let (headers, body) = t.render(&event);
+                    let request = headers.iter().fold(request, |r, (name, value)| {
+                        r.header(name.as_str(), value.as_str())
+                    });
+                    request.send(body.as_str())
+                }
+            };
+            sent.map(|_| ()).map_err(|e| format!("{url}: {e}"))
         });
         DeliverySink::open(post, dir, filter, max_bytes)
     }

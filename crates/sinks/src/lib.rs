@@ -9,7 +9,8 @@
 //!   idempotent, for workers on several machines.
 //! - [`DeliverySink`]: webhook (HTTP POST), NATS JetStream or MQTT delivery of each event through an
 //!   on-disk spool, so that a receiver that is down loses nothing; [`EventFilter`] chooses the
-//!   events a sink takes.
+//!   events a sink takes; a [`Template`] makes a webhook's headers and body (ntfy, Discord,
+//!   Telegram, any HTTP API).
 //!
 //! ```
 //! use nofly_sinks::JsonLinesSink;
@@ -25,6 +26,7 @@ mod json_lines;
 mod mqtt;
 mod postgres_store;
 mod sqlite_store;
+mod template;
 
 pub use delivery::{DeliverySink, Transport};
 pub use event_filter::EventFilter;
@@ -32,3 +34,4 @@ pub use json_lines::JsonLinesSink;
 pub use mqtt::parse_mqtt_url;
 pub use postgres_store::PostgresStore;
 pub use sqlite_store::{InputRecord, RunRecord, SqliteStore, StoreError, TrackRecord};
+pub use template::{summary, Template, TemplateError, EVENT_FIELDS};
