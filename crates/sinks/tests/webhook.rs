@@ -145,7 +145,7 @@ fn the_shipped_templates_are_sent_exactly_as_rendered() {
         summary
     );
     let expected = [
-        ("ntfy.tmpl", "text/plain; charset=utf-8", format!("{summary}")),
+        ("ntfy.tmpl", "text/plain; charset=utf-8", summary.to_string()),
         ("discord.tmpl", "application/json", format!("{{\"username\": \"nofly\", \"content\": {}}}", serde_json::to_string(summary).unwrap())),
         ("telegram.tmpl", "application/json", format!("{{\"chat_id\": \"YOUR_CHAT_ID\", \"text\": {}, \"disable_web_page_preview\": true}}", serde_json::to_string(summary).unwrap())),
         ("slack.tmpl", "application/json", format!("{{\"text\": {}}}", serde_json::to_string(summary).unwrap())),
