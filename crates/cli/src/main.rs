@@ -463,6 +463,16 @@ struct OutputArgs {
     /// The MQTT sink's spool directory.
     #[arg(long, value_name = "DIR", default_value = "nofly-mqtt-spool")]
     mqtt_spool: PathBuf,
+    /// Also send every event as Cursor-on-Target XML (ATAK, WinTAK, TAK Server) to
+    /// udp://host:port (one datagram each, e.g. udp://239.2.3.1:6969) or tcp://host:port.
+    #[arg(long, value_name = "URL")]
+    cot: Option<String>,
+    /// Which events CoT gets, as for --webhook-filter.
+    #[arg(long, value_name = "FILTER", default_value = "")]
+    cot_filter: nofly_sinks::EventFilter,
+    /// The CoT sink's spool directory.
+    #[arg(long, value_name = "DIR", default_value = "nofly-cot-spool")]
+    cot_spool: PathBuf,
 }
 
 impl OutputArgs {
@@ -506,6 +516,21 @@ impl OutputArgs {
                 )
             })?;
             out.push(("mqtt", self.mqtt_spool.clone(), sink));
+        }
+        if let Some(url) = &self.cot {
+            let sink = nofly_sinks::DeliverySink::cot(
+                url,
+                &self.cot_spool,
+                self.cot_filter.clone(),
+                1 << 30,
+            )
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: cannot open the CoT sink: {e}",
+                    self.cot_spool.display()
+                )
+            })?;
+            out.push(("cot", self.cot_spool.clone(), sink));
         }
         Ok(out)
     }

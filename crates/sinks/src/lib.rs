@@ -7,7 +7,7 @@
 //!   per-aircraft track summaries.
 //! - [`PostgresStore`]: zone versions and events in PostgreSQL (PostGIS position when available),
 //!   idempotent, for workers on several machines.
-//! - [`DeliverySink`]: webhook (HTTP POST), NATS JetStream or MQTT delivery of each event through an
+//! - [`DeliverySink`]: webhook (HTTP POST), NATS JetStream, MQTT or Cursor-on-Target delivery of each event through an
 //!   on-disk spool, so that a receiver that is down loses nothing; [`EventFilter`] chooses the
 //!   events a sink takes; a [`Template`] makes a webhook's headers and body (ntfy, Discord,
 //!   Telegram, any HTTP API).
@@ -20,6 +20,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cot;
 mod delivery;
 mod event_filter;
 mod json_lines;
@@ -28,6 +29,7 @@ mod postgres_store;
 mod sqlite_store;
 mod template;
 
+pub use cot::cot_xml;
 pub use delivery::{DeliverySink, Transport};
 pub use event_filter::EventFilter;
 pub use json_lines::JsonLinesSink;

@@ -250,7 +250,8 @@ fn percent_encode(s: &str) -> String {
         .collect()
 }
 
-/// One line: `ENTER AFL1000 (424396) into Estonia (EE) at 2022-02-28T05:44:37.000Z, 35000 ft, 59.48800 N 24.66700 E`.
+/// One line: `ENTER AFL1000 (424396) into Estonia (EE) at 2022-02-28T05:44:37.000Z, 35000 ft, 59.48800 N 24.66700 E`
+/// (`out of` for an exit, `towards` for a predicted entry or closest approach, `in` otherwise).
 pub fn summary(event: &Value) -> String {
     let kind = text(&event["kind"]).to_uppercase();
     let who = match (text(&event["callsign"]), text(&event["icao24"])) {
@@ -276,8 +277,14 @@ pub fn summary(event: &Value) -> String {
         ),
         _ => String::new(),
     };
+    let preposition = match event["kind"].as_str() {
+        Some("enter") => "into",
+        Some("exit") => "out of",
+        Some("predicted_entry" | "closest_approach") => "towards",
+        _ => "in",
+    };
     format!(
-        "{kind}{who} into {zone} at {}{alt}{position}",
+        "{kind}{who} {preposition} {zone} at {}{alt}{position}",
         text(&event["time"])
     )
 }
