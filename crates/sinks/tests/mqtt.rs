@@ -6,21 +6,8 @@ mod common;
 use nofly_model::EventKind;
 use nofly_sinks::{DeliverySink, EventFilter};
 use rumqttc::{Client, Event, MqttOptions, Packet, QoS};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::time::Duration;
-
-/// Forwards every connection on `listener` to the broker.
-fn proxy(listener: TcpListener) {
-    std::thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            let server = TcpStream::connect("127.0.0.1:1883").unwrap();
-            let (mut c1, mut s1) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-            let (mut c2, mut s2) = (client, server);
-            std::thread::spawn(move || std::io::copy(&mut c1, &mut s1));
-            std::thread::spawn(move || std::io::copy(&mut s2, &mut c2));
-        }
-    });
-}
 
 #[test]
 fn a_broker_that_is_unreachable_for_a_while_gets_every_event_in_order() {
@@ -75,7 +62,10 @@ fn a_broker_that_is_unreachable_for_a_while_gets_every_event_in_order() {
     for i in 8..12 {
         sink.send(&common::event(i, EventKind::Enter)).unwrap();
     }
-    proxy(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    common::proxy(
+        TcpListener::bind(("127.0.0.1", port)).unwrap(),
+        "127.0.0.1:1883",
+    );
     assert_eq!(
         sink.flush(Duration::from_secs(60)),
         0,

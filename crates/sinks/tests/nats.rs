@@ -9,21 +9,8 @@ fn event(i: i64) -> nofly_model::Event {
     common::event(i, EventKind::Enter)
 }
 use nofly_sinks::{DeliverySink, EventFilter};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::time::Duration;
-
-/// Forwards every connection on `listener` to the NATS server.
-fn proxy(listener: TcpListener) {
-    std::thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            let server = TcpStream::connect("127.0.0.1:4222").unwrap();
-            let (mut c1, mut s1) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-            let (mut c2, mut s2) = (client, server);
-            std::thread::spawn(move || std::io::copy(&mut c1, &mut s1));
-            std::thread::spawn(move || std::io::copy(&mut s2, &mut c2));
-        }
-    });
-}
 
 #[test]
 fn a_jetstream_server_that_is_unreachable_for_a_while_gets_every_event_once() {
@@ -71,7 +58,10 @@ fn a_jetstream_server_that_is_unreachable_for_a_while_gets_every_event_once() {
     for i in 8..12 {
         sink.send(&event(i)).unwrap();
     }
-    proxy(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    common::proxy(
+        TcpListener::bind(("127.0.0.1", port)).unwrap(),
+        "127.0.0.1:4222",
+    );
     assert_eq!(
         sink.flush(Duration::from_secs(60)),
         0,

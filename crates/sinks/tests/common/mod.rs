@@ -1,4 +1,7 @@
-//! What the delivery tests share: a synthetic event.
+//! What the delivery tests share: a synthetic event, and a loopback proxy to a real server.
+
+// Each test binary uses part of what is here.
+#![allow(dead_code)]
 
 use nofly_model::{Event, EventKind, EventTime, Icao24, SourceRef};
 
@@ -31,4 +34,18 @@ pub fn event(i: i64, kind: EventKind) -> Event {
         cell: None,
         same_instant: 0,
     }
+}
+
+/// Forwards every connection on `listener` to the server at `target` (a broker that comes up
+/// once the proxy does).
+pub fn proxy(listener: std::net::TcpListener, target: &'static str) {
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let server = std::net::TcpStream::connect(target).unwrap();
+            let (mut c1, mut s1) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let (mut c2, mut s2) = (client, server);
+            std::thread::spawn(move || std::io::copy(&mut c1, &mut s1));
+            std::thread::spawn(move || std::io::copy(&mut s2, &mut c2));
+        }
+    });
 }
