@@ -424,7 +424,9 @@ struct OutputArgs {
     /// (docs/templates/: ntfy, Discord, Telegram, Slack); the event's JSON when not given.
     #[arg(long, value_name = "FILE", requires = "webhook")]
     webhook_template: Option<PathBuf>,
-    /// Which events the webhook gets: `kinds=enter,emergency;zones=EE,FI` (either part optional).
+    /// Which events the webhook gets: conditions that must all hold, e.g.
+    /// `kinds=enter,emergency;zones=EE,FI;icao=4241*;callsign=AFL*;squawk=7700;alt_ft=0..20000;near=59.44,24.75,50`
+    /// (README: Filters).
     #[arg(long, value_name = "FILTER", default_value = "")]
     webhook_filter: nofly_sinks::EventFilter,
     /// The webhook's spool directory; events not yet delivered stay there for the next run.

@@ -1,22 +1,84 @@
-//! Which events a sink takes: by kind and by zone, written `kinds=enter,emergency;zones=EE,FI`
-//! (either part optional; an absent part takes everything).
+//! Which events a sink takes, written as `;`-separated conditions that must all hold (an absent
+//! one takes everything), each a list of `,`-separated values of which one must match:
+//!
+//! | condition | values |
+//! |---|---|
+//! | `kinds=enter,emergency` | event kinds |
+//! | `zones=EE,FI` | zone ids |
+//! | `icao=4241*,3c6586` | ICAO addresses, hex; a trailing `*` matches a prefix |
+//! | `callsign=AFL*,SDM63??` | callsigns; `*` any run of characters, `?` one |
+//! | `squawk=7500,7600,7700` | Mode A codes, four octal digits (only emergencies carry one) |
+//! | `alt_ft=0..20000` | a barometric altitude range in feet; either end may be left open (`30000..`) |
+//! | `near=59.44,24.75,50` | within that many kilometres of LAT,LON (one point per condition) |
+//!
+//! A condition that does not read is refused with what is wrong with it.
 
+use geo::{Distance, Haversine, Point};
 use nofly_model::{Event, EventKind};
 use std::str::FromStr;
 
 /// A sink's filter; the default takes every event.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventFilter {
     kinds: Vec<EventKind>,
     zones: Vec<String>,
+    icao: Vec<String>,
+    callsigns: Vec<String>,
+    squawks: Vec<String>,
+    altitude: Option<(Option<f64>, Option<f64>)>,
+    near: Option<(f64, f64, f64)>,
+}
+
+/// Whether `text` matches `pattern`, where `*` is any run of characters and `?` one.
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    match (pattern.split_first(), text.split_first()) {
+        (None, None) => true,
+        (Some((b'*', rest)), _) => {
+            glob(rest, text) || (!text.is_empty() && glob(pattern, &text[1..]))
+        }
+        (Some((b'?', rest)), Some((_, t))) => glob(rest, t),
+        (Some((p, rest)), Some((c, t))) => p.eq_ignore_ascii_case(c) && glob(rest, t),
+        _ => false,
+    }
 }
 
 impl EventFilter {
     /// Whether the sink takes `event`.
     pub fn passes(&self, event: &Event) -> bool {
+        let any = |list: &[String], value: Option<String>| {
+            list.is_empty()
+                || value.is_some_and(|v| list.iter().any(|p| glob(p.as_bytes(), v.as_bytes())))
+        };
         (self.kinds.is_empty() || self.kinds.contains(&event.kind))
             && (self.zones.is_empty() || self.zones.contains(&event.zone_id))
+            && any(&self.icao, event.icao24.map(|a| a.to_string()))
+            && any(
+                &self.callsigns,
+                event.callsign.map(|c| c.as_str().to_string()),
+            )
+            && (self.squawks.is_empty()
+                || event
+                    .squawk
+                    .as_ref()
+                    .is_some_and(|s| self.squawks.contains(s)))
+            && self.altitude.is_none_or(|(low, high)| {
+                event
+                    .alt_ft
+                    .is_some_and(|a| low.is_none_or(|l| a >= l) && high.is_none_or(|h| a <= h))
+            })
+            && self.near.is_none_or(|(lat, lon, km)| {
+                Haversine.distance(Point::new(lon, lat), Point::new(event.lon, event.lat))
+                    <= km * 1000.0
+            })
     }
+}
+
+fn number(text: &str, what: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| format!("{what}: {text:?} is not a number"))
 }
 
 impl FromStr for EventFilter {
@@ -24,10 +86,10 @@ impl FromStr for EventFilter {
     fn from_str(text: &str) -> Result<Self, String> {
         let mut filter = EventFilter::default();
         for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-            let (key, values) = part
+            let (key, list) = part
                 .split_once('=')
-                .ok_or_else(|| format!("{part:?}: expected kinds=… or zones=…"))?;
-            let values = values.split(',').map(str::trim).filter(|v| !v.is_empty());
+                .ok_or_else(|| format!("{part:?}: a condition is name=values"))?;
+            let values = list.split(',').map(str::trim).filter(|v| !v.is_empty());
             match key.trim() {
                 "kinds" => {
                     for v in values {
@@ -40,7 +102,60 @@ impl FromStr for EventFilter {
                     }
                 }
                 "zones" => filter.zones.extend(values.map(str::to_string)),
-                other => return Err(format!("{other:?}: a filter has kinds=… and/or zones=…")),
+                "icao" => {
+                    for v in values {
+                        let hex = v.strip_suffix('*').unwrap_or(v);
+                        if hex.len() > 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) || (hex.len() < 6 && !v.ends_with('*')) {
+                            return Err(format!("icao: {v:?} is not six hex digits or a hex prefix ending in *"));
+                        }
+                        filter.icao.push(v.to_ascii_lowercase());
+                    }
+                }
+                "callsign" => {
+                    for v in values {
+                        if v.len() > 8 || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'?') {
+                            return Err(format!("callsign: {v:?} is not a callsign pattern (up to 8 letters, digits, * and ?)"));
+                        }
+                        filter.callsigns.push(v.to_ascii_uppercase());
+                    }
+                }
+                "squawk" => {
+                    for v in values {
+                        if v.len() != 4 || !v.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+                            return Err(format!("squawk: {v:?} is not a Mode A code (four octal digits, 0 to 7)"));
+                        }
+                        filter.squawks.push(v.to_string());
+                    }
+                }
+                "alt_ft" => {
+                    let (low, high) = list
+                        .split_once("..")
+                        .ok_or_else(|| format!("alt_ft: {list:?} is a range LOW..HIGH (either end may be left out)"))?;
+                    let end = |t: &str| (!t.trim().is_empty()).then(|| number(t, "alt_ft")).transpose();
+                    let (low, high) = (end(low)?, end(high)?);
+                    if let (Some(l), Some(h)) = (low, high) {
+                        if l > h {
+                            return Err(format!("alt_ft: {l} is above {h}"));
+                        }
+                    }
+                    filter.altitude = Some((low, high));
+                }
+                "near" => {
+                    let parts: Vec<&str> = list.split(',').collect();
+                    let [lat, lon, km] = parts[..] else {
+                        return Err(format!("near: {list:?} is LAT,LON,KILOMETRES"));
+                    };
+                    let (lat, lon, km) = (number(lat, "near")?, number(lon, "near")?, number(km, "near")?);
+                    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) || km < 0.0 {
+                        return Err(format!("near: {list:?}: latitude -90 to 90, longitude -180 to 180, a distance of 0 or more"));
+                    }
+                    filter.near = Some((lat, lon, km));
+                }
+                other => {
+                    return Err(format!(
+                        "{other:?}: the conditions are kinds, zones, icao, callsign, squawk, alt_ft and near"
+                    ))
+                }
             }
         }
         Ok(filter)
@@ -50,6 +165,37 @@ impl FromStr for EventFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nofly_model::{Callsign, EventTime, Icao24, SourceRef};
+
+    fn event() -> Event {
+        let time = EventTime::from_millis(1_700_000_000_000);
+        Event {
+            id: String::new(),
+            kind: EventKind::Emergency,
+            time,
+            icao24: Some(Icao24(0x424396)),
+            callsign: Callsign::new("AFL1000"),
+            zone_id: "EE".into(),
+            zone_name: "Estonia".into(),
+            zone_version: "v".into(),
+            zone_set: "s".into(),
+            lat: 59.44,
+            lon: 24.75,
+            alt_ft: Some(35000.0),
+            alt_unknown: false,
+            on_ground: false,
+            source: SourceRef::default(),
+            predicted: None,
+            exempt: false,
+            distance_m: None,
+            squawk: Some("7700".into()),
+            nic: None,
+            nacp: None,
+            degraded: false,
+            cell: None,
+            same_instant: 0,
+        }
+    }
 
     #[test]
     fn parses_and_filters_by_kind_and_zone() {
@@ -62,5 +208,62 @@ mod tests {
             .contains("unknown event kind"));
         assert!("speed=1".parse::<EventFilter>().is_err());
         assert_eq!("".parse::<EventFilter>().unwrap(), EventFilter::default());
+    }
+
+    #[test]
+    fn every_condition_must_hold_and_one_value_of_each_match() {
+        let e = event();
+        for passing in [
+            "icao=4243*", "icao=424396,3c6586", "callsign=AFL*", "callsign=afl10?0", "squawk=7500,7700",
+            "alt_ft=30000..", "alt_ft=..35000", "alt_ft=0..40000", "near=59.4,24.7,10",
+            "kinds=emergency;zones=EE;icao=42*;callsign=AFL*;squawk=7700;alt_ft=34000..36000;near=59.44,24.75,0.1",
+        ] {
+            assert!(passing.parse::<EventFilter>().unwrap().passes(&e), "{passing}");
+        }
+        for failing in [
+            "icao=3c*",
+            "callsign=SDM*",
+            "callsign=AFL10",
+            "squawk=7600",
+            "alt_ft=..20000",
+            "near=59.4,24.7,1",
+            "kinds=enter;icao=42*",
+        ] {
+            assert!(
+                !failing.parse::<EventFilter>().unwrap().passes(&e),
+                "{failing}"
+            );
+        }
+        let mut unknown = e.clone();
+        (unknown.alt_ft, unknown.squawk, unknown.callsign) = (None, None, None);
+        for needs_a_value in ["alt_ft=0..", "squawk=7700", "callsign=*"] {
+            assert!(
+                !needs_a_value
+                    .parse::<EventFilter>()
+                    .unwrap()
+                    .passes(&unknown),
+                "{needs_a_value}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_conditions_say_what_is_wrong() {
+        for (bad, says) in [
+            ("squawk=7800", "four octal digits"),
+            ("squawk=770", "four octal digits"),
+            ("icao=42439", "six hex digits"),
+            ("icao=xyz*", "six hex digits"),
+            ("callsign=AF-1", "callsign pattern"),
+            ("alt_ft=1000", "a range"),
+            ("alt_ft=5000..1000", "above"),
+            ("alt_ft=a..", "not a number"),
+            ("near=59,24", "LAT,LON,KILOMETRES"),
+            ("near=99,24,5", "latitude -90 to 90"),
+            ("speed=1", "the conditions are"),
+        ] {
+            let e = bad.parse::<EventFilter>().unwrap_err();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
     }
 }
