@@ -31,6 +31,9 @@ struct Spool {
 /// Hands one spooled event (its id and JSON) to the receiver; `Err` says why it was not accepted.
 pub type Transport = Box<dyn FnMut(&str, &str) -> Result<(), String> + Send>;
 
+/// What a cooldown tells apart: the aircraft, the zone and the kind of event.
+type AlertKey = (Option<nofly_model::Icao24>, String, nofly_model::EventKind);
+
 /// A spooled delivery sink (see the module documentation).
 pub struct DeliverySink {
     dir: PathBuf,
@@ -38,6 +41,8 @@ pub struct DeliverySink {
     max_bytes: u64,
     shared: Arc<(Mutex<Spool>, Condvar)>,
     worker: Option<JoinHandle<()>>,
+    /// With the filter's `cooldown`: when each (aircraft, zone, kind) was last sent, event time.
+    last_sent: Mutex<std::collections::HashMap<AlertKey, i64>>,
 }
 
 const SPOOL: &str = "spool.jsonl";
@@ -181,12 +186,13 @@ impl DeliverySink {
             max_bytes,
             shared,
             worker: Some(worker),
+            last_sent: Mutex::default(),
         })
     }
 
     /// Spools an event for delivery when the filter lets it through; returns whether it did.
     pub fn send(&self, event: &Event) -> std::io::Result<bool> {
-        if !self.filter.passes(event) {
+        if !self.filter.passes(event) || self.cooling_down(event) {
             return Ok(false);
         }
         let line = serde_json::to_string(event).map_err(std::io::Error::other)? + "\n";
@@ -211,6 +217,25 @@ impl DeliverySink {
         spool.lines += 1;
         wake.notify_all();
         Ok(true)
+    }
+
+    /// Whether the same aircraft had the same kind of event in the same zone sent less than the
+    /// filter's cooldown before, in event time (one alert per aircraft per pass); remembers this
+    /// one otherwise. Memory: one entry per aircraft, zone and kind alerted.
+    fn cooling_down(&self, event: &Event) -> bool {
+        let Some(cooldown) = self.filter.cooldown_ms() else {
+            return false;
+        };
+        let mut last = self.last_sent.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (event.icao24, event.zone_id.clone(), event.kind);
+        let now = event.time.millis();
+        match last.get(&key) {
+            Some(&then) if now >= then && now - then < cooldown => true,
+            _ => {
+                last.insert(key, now);
+                false
+            }
+        }
     }
 
     /// Waits until every spooled event is delivered or `timeout` passes; returns how many are

@@ -10,6 +10,7 @@
 //! | `squawk=7500,7600,7700` | Mode A codes, four octal digits (only emergencies carry one) |
 //! | `alt_ft=0..20000` | a barometric altitude range in feet; either end may be left open (`30000..`) |
 //! | `near=59.44,24.75,50` | within that many kilometres of LAT,LON (one point per condition) |
+//! | `cooldown=600` | for alert sinks: an aircraft's event of a kind in a zone is sent again only that many seconds (event time) after the last one sent |
 //!
 //! A condition that does not read is refused with what is wrong with it.
 
@@ -27,6 +28,7 @@ pub struct EventFilter {
     squawks: Vec<String>,
     altitude: Option<(Option<f64>, Option<f64>)>,
     near: Option<(f64, f64, f64)>,
+    cooldown_ms: Option<i64>,
 }
 
 /// Whether `text` matches `pattern`, where `*` is any run of characters and `?` one.
@@ -43,7 +45,12 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
 }
 
 impl EventFilter {
-    /// Whether the sink takes `event`.
+    /// The `cooldown`, milliseconds, if any (applied by [`crate::DeliverySink`]).
+    pub fn cooldown_ms(&self) -> Option<i64> {
+        self.cooldown_ms
+    }
+
+    /// Whether the sink takes `event` (the cooldown aside).
     pub fn passes(&self, event: &Event) -> bool {
         let any = |list: &[String], value: Option<String>| {
             list.is_empty()
@@ -151,9 +158,16 @@ impl FromStr for EventFilter {
                     }
                     filter.near = Some((lat, lon, km));
                 }
+                "cooldown" => {
+                    let seconds = number(list, "cooldown")?;
+                    if seconds < 0.0 {
+                        return Err(format!("cooldown: {list:?} is not a number of seconds"));
+                    }
+                    filter.cooldown_ms = Some((seconds * 1000.0) as i64);
+                }
                 other => {
                     return Err(format!(
-                        "{other:?}: the conditions are kinds, zones, icao, callsign, squawk, alt_ft and near"
+                        "{other:?}: the conditions are kinds, zones, icao, callsign, squawk, alt_ft, near and cooldown"
                     ))
                 }
             }
