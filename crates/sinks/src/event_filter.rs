@@ -10,6 +10,7 @@
 //! | `squawk=7500,7600,7700` | Mode A codes, four octal digits (only emergencies carry one) |
 //! | `alt_ft=0..20000` | a barometric altitude range in feet; either end may be left open (`30000..`) |
 //! | `near=59.44,24.75,50` | within that many kilometres of LAT,LON (one point per condition) |
+//! | `watchlist=FILE` | aircraft listed in a CSV file (Plane-Alert style): the column headed `icao`, `$ICAO`, `icao24` or `hex`, else the first; `#` lines are comments |
 //! | `cooldown=600` | for alert sinks: an aircraft's event of a kind in a zone is sent again only that many seconds (event time) after the last one sent |
 //!
 //! A condition that does not read is refused with what is wrong with it.
@@ -29,6 +30,53 @@ pub struct EventFilter {
     altitude: Option<(Option<f64>, Option<f64>)>,
     near: Option<(f64, f64, f64)>,
     cooldown_ms: Option<i64>,
+    watchlist: Option<std::collections::BTreeSet<u32>>,
+}
+
+/// The addresses of a watchlist CSV; errors name the file and line.
+fn read_watchlist(path: &str) -> Result<std::collections::BTreeSet<u32>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("watchlist: {path}: {e}"))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    let Some((_, first)) = lines.next() else {
+        return Err(format!("watchlist: {path}: no aircraft in it"));
+    };
+    let header: Vec<String> = first
+        .split(',')
+        .map(|c| c.trim().trim_start_matches('$').to_ascii_lowercase())
+        .collect();
+    let column = header
+        .iter()
+        .position(|c| ["icao", "icao24", "hex"].contains(&c.as_str()));
+    let parse = |n: usize, line: &str, col: usize| -> Result<u32, String> {
+        let cell = line
+            .split(',')
+            .nth(col)
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
+        let cell = cell.trim_start_matches('~');
+        (cell.len() == 6)
+            .then(|| u32::from_str_radix(cell, 16).ok())
+            .flatten()
+            .ok_or_else(|| {
+                format!(
+                    "watchlist: {path}:{}: {cell:?} is not an ICAO address (six hex digits)",
+                    n + 1
+                )
+            })
+    };
+    let mut out = std::collections::BTreeSet::new();
+    if column.is_none() {
+        // No header: the first line is an aircraft too.
+        out.insert(parse(0, first, 0)?);
+    }
+    for (n, line) in lines {
+        out.insert(parse(n, line, column.unwrap_or(0))?);
+    }
+    Ok(out)
 }
 
 /// Whether `text` matches `pattern`, where `*` is any run of characters and `?` one.
@@ -73,6 +121,10 @@ impl EventFilter {
                     .alt_ft
                     .is_some_and(|a| low.is_none_or(|l| a >= l) && high.is_none_or(|h| a <= h))
             })
+            && self
+                .watchlist
+                .as_ref()
+                .is_none_or(|w| event.icao24.is_some_and(|a| w.contains(&a.0)))
             && self.near.is_none_or(|(lat, lon, km)| {
                 Haversine.distance(Point::new(lon, lat), Point::new(event.lon, event.lat))
                     <= km * 1000.0
@@ -158,6 +210,7 @@ impl FromStr for EventFilter {
                     }
                     filter.near = Some((lat, lon, km));
                 }
+                "watchlist" => filter.watchlist = Some(read_watchlist(list.trim())?),
                 "cooldown" => {
                     let seconds = number(list, "cooldown")?;
                     if seconds < 0.0 {
@@ -167,7 +220,7 @@ impl FromStr for EventFilter {
                 }
                 other => {
                     return Err(format!(
-                        "{other:?}: the conditions are kinds, zones, icao, callsign, squawk, alt_ft, near and cooldown"
+                        "{other:?}: the conditions are kinds, zones, icao, callsign, squawk, alt_ft, near, watchlist and cooldown"
                     ))
                 }
             }
@@ -259,6 +312,33 @@ mod tests {
                 "{needs_a_value}"
             );
         }
+    }
+
+    #[test]
+    fn watchlists_read_plane_alert_style_csv_and_name_bad_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("list.csv");
+        std::fs::write(&list, "# synthetic test list\n$Registration,$ICAO,$Operator\nRA-73191,424396,Aeroflot\nX,3C6586,Y\n").unwrap();
+        let f: EventFilter = format!("watchlist={}", list.display()).parse().unwrap();
+        assert!(f.passes(&event()));
+        std::fs::write(&list, "3c6586\n4b1234\n").unwrap();
+        let f: EventFilter = format!("watchlist={}", list.display()).parse().unwrap();
+        assert!(
+            !f.passes(&event()),
+            "no header: every line an address, 424396 not among them"
+        );
+        std::fs::write(&list, "icao24,name\n424396,a\n42439,b\n").unwrap();
+        let e = format!("watchlist={}", list.display())
+            .parse::<EventFilter>()
+            .unwrap_err();
+        assert!(
+            e.ends_with("list.csv:3: \"42439\" is not an ICAO address (six hex digits)"),
+            "{e}"
+        );
+        assert!("watchlist=/no/such/file.csv"
+            .parse::<EventFilter>()
+            .unwrap_err()
+            .contains("/no/such/file.csv"));
     }
 
     #[test]
