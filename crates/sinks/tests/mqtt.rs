@@ -43,35 +43,23 @@ fn a_broker_that_is_unreachable_for_a_while_gets_every_event_in_order() {
     let url = format!("mqtt://127.0.0.1:{port}");
     let open =
         || DeliverySink::mqtt(&url, &prefix, dir.path(), EventFilter::default(), 1 << 20).unwrap();
-    let sink = open();
-    for i in 0..8 {
-        let kind = if i % 2 == 0 {
-            EventKind::Enter
-        } else {
-            EventKind::Exit
-        };
-        sink.send(&common::event(i, kind)).unwrap();
-    }
-    assert_eq!(
-        sink.flush(Duration::from_millis(500)),
-        8,
-        "nothing delivered while unreachable"
-    );
-    drop(sink);
-    let sink = open();
-    for i in 8..12 {
-        sink.send(&common::event(i, EventKind::Enter)).unwrap();
-    }
-    common::proxy(
-        TcpListener::bind(("127.0.0.1", port)).unwrap(),
+    common::deliver_across_an_outage(
+        open,
+        port,
         "127.0.0.1:1883",
+        &(0..12)
+            .map(|i| {
+                common::event(
+                    i,
+                    if i < 8 && i % 2 == 1 {
+                        EventKind::Exit
+                    } else {
+                        EventKind::Enter
+                    },
+                )
+            })
+            .collect::<Vec<_>>(),
     );
-    assert_eq!(
-        sink.flush(Duration::from_secs(60)),
-        0,
-        "everything delivered"
-    );
-    drop(sink);
 
     let mut got = Vec::new();
     while got.len() < 12 {

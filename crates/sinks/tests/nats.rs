@@ -10,7 +10,6 @@ fn event(i: i64) -> nofly_model::Event {
 }
 use nofly_sinks::{DeliverySink, EventFilter};
 use std::net::TcpListener;
-use std::time::Duration;
 
 #[test]
 fn a_jetstream_server_that_is_unreachable_for_a_while_gets_every_event_once() {
@@ -44,30 +43,12 @@ fn a_jetstream_server_that_is_unreachable_for_a_while_gets_every_event_once() {
         )
         .unwrap()
     };
-    let sink = open();
-    for i in 0..8 {
-        sink.send(&event(i)).unwrap();
-    }
-    assert_eq!(
-        sink.flush(Duration::from_millis(500)),
-        8,
-        "nothing delivered while unreachable"
-    );
-    drop(sink);
-    let sink = open();
-    for i in 8..12 {
-        sink.send(&event(i)).unwrap();
-    }
-    common::proxy(
-        TcpListener::bind(("127.0.0.1", port)).unwrap(),
+    common::deliver_across_an_outage(
+        open,
+        port,
         "127.0.0.1:4222",
+        &(0..12).map(event).collect::<Vec<_>>(),
     );
-    assert_eq!(
-        sink.flush(Duration::from_secs(60)),
-        0,
-        "everything delivered"
-    );
-    drop(sink);
 
     // Read the stream back directly from the server.
     let runtime = tokio::runtime::Builder::new_current_thread()

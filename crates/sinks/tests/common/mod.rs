@@ -49,3 +49,38 @@ pub fn proxy(listener: std::net::TcpListener, target: &'static str) {
         }
     });
 }
+
+/// Sends `events` (12) through sinks made by `open`, whose server is reached through loopback
+/// `port`: first down (8 events spooled, the sink dropped with them, a new one opened on the same
+/// spool, 4 more), then up (a proxy to `target`). Nothing is delivered while down, everything after.
+pub fn deliver_across_an_outage(
+    open: impl Fn() -> nofly_sinks::DeliverySink,
+    port: u16,
+    target: &'static str,
+    events: &[Event],
+) {
+    use std::time::Duration;
+    let sink = open();
+    for e in &events[..8] {
+        sink.send(e).unwrap();
+    }
+    assert_eq!(
+        sink.flush(Duration::from_millis(500)),
+        8,
+        "nothing delivered while unreachable"
+    );
+    drop(sink);
+    let sink = open();
+    for e in &events[8..] {
+        sink.send(e).unwrap();
+    }
+    proxy(
+        std::net::TcpListener::bind(("127.0.0.1", port)).unwrap(),
+        target,
+    );
+    assert_eq!(
+        sink.flush(Duration::from_secs(60)),
+        0,
+        "everything delivered"
+    );
+}
