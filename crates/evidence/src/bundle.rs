@@ -318,10 +318,11 @@ pub fn verify_bundle(bundle: &Bundle, policy: &Policy) -> Verdict {
             },
         );
     }
-    check_time(&mut v, bundle, note, checked.as_ref(), policy);
-    if let Some(c) = &checked {
-        crate::corroboration::check_corroboration(&mut v, bundle, policy, c.checkpoint.origin);
-    }
+    // The origin is the checkpoint's own: time-stamps and excerpts are checked even when the
+    // witnesses' quorum was not met (that failure is already in the verdict).
+    let origin = tree.map_or("", |c| c.origin);
+    check_time(&mut v, bundle, note, origin, checked.as_ref(), policy);
+    crate::corroboration::check_corroboration(&mut v, bundle, policy, origin);
     let event = &bundle.event.record["event"];
     v.check(
         "event id",
@@ -394,11 +395,11 @@ fn check_time(
     v: &mut Verdict,
     bundle: &Bundle,
     note: &Note,
+    origin: &str,
     checked: Option<&crate::policy::PolicyCheck>,
     policy: &Policy,
 ) {
     use crate::policy::seconds_rfc3339;
-    let origin = checked.map_or("", |c| c.checkpoint.origin);
     let signed = crate::checkpoint::log_signed_note(note, origin);
     let tsa_times = check_timestamps(v, "", &bundle.timestamps, &signed, policy);
     let event_time: Option<EventTime> = bundle.event.record["event"]["time"]
