@@ -389,7 +389,14 @@ impl EvidenceLog {
         }
         .body();
         let signed = format!("{body}\n{}", self.signer.sign(&body));
-        let mut note = Note::parse(&signed).expect("a note nofly signed parses");
+        let mut note = Note::parse(&signed).map_err(|e| LogError {
+            file: self.path.display().to_string(),
+            line: None,
+            reason: format!(
+                "the checkpoint signed as {:?} is not a note: {e}",
+                self.signer.name
+            ),
+        })?;
         // Entries must be on disk before any witness is told of them.
         self.flush()?;
         let attestation = match &mut self.attestor {
