@@ -176,7 +176,7 @@ impl TlogProof {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::note::{NoteSigner, ED25519};
+    use crate::note::ED25519;
 
     #[test]
     fn body_and_proof_round_trip_and_strict_numbers() {
@@ -199,10 +199,7 @@ mod tests {
         ] {
             assert!(Checkpoint::parse(bad).is_err(), "{bad:?}");
         }
-        let signer = NoteSigner {
-            name: "log.example/a".into(),
-            key: ed25519_dalek::SigningKey::from_bytes(&[1; 32]),
-        };
+        let signer = crate::note::test_signer("log.example/a", 1);
         let note = Note::parse(&format!("{body}\n{}", signer.sign(&body))).unwrap();
         assert!(open_checkpoint(&note, &signer.public(ED25519)).is_ok());
         let proof = TlogProof {

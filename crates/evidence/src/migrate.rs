@@ -151,10 +151,7 @@ mod tests {
             std::fs::read_to_string(&path).unwrap().lines().last()
         );
         // Another key cannot take the log over, and a v1 checkpoint with a wrong root is refused.
-        let other = NoteSigner {
-            name: "other".into(),
-            key: SigningKey::from_bytes(&[5; 32]),
-        };
+        let other = crate::note::test_signer("other", 5);
         assert!(migrate_log(&old, &dir.path().join("x.log"), &other)
             .unwrap_err()
             .contains("v1 checkpoint"));

@@ -146,10 +146,7 @@ mod tests {
                 line: i as usize + 1,
             });
         }
-        let signer = crate::note::NoteSigner {
-            name: "t".into(),
-            key: ed25519_dalek::SigningKey::from_bytes(&[1; 32]),
-        };
+        let signer = crate::note::test_signer("t", 1);
         let leaves = log.leaves();
         let body = crate::checkpoint::Checkpoint {
             origin: "t",

@@ -192,7 +192,6 @@ fn persist(path: &Path, state: &BTreeMap<String, Known>) -> std::io::Result<()> 
 mod tests {
     use super::*;
     use crate::merkle::{consistency_proof, leaf_hash, root};
-    use ed25519_dalek::SigningKey;
 
     fn note(log: &NoteSigner, leaves: &[Hash]) -> String {
         let body = Checkpoint {
@@ -216,14 +215,8 @@ mod tests {
     fn the_protocol_s_answers_and_a_restart_keeps_the_state() {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().join("w.json");
-        let log = NoteSigner {
-            name: "log.example".into(),
-            key: SigningKey::from_bytes(&[1; 32]),
-        };
-        let wkey = NoteSigner {
-            name: "w.example".into(),
-            key: SigningKey::from_bytes(&[2; 32]),
-        };
+        let log = crate::note::test_signer("log.example", 1);
+        let wkey = crate::note::test_signer("w.example", 2);
         let logs = vec![log.public(crate::note::ED25519)];
         let w = Witness::open(wkey.clone(), logs.clone(), &state).unwrap();
         let leaves: Vec<Hash> = (0..10u8).map(|i| leaf_hash(&[i])).collect();
@@ -265,20 +258,14 @@ mod tests {
             422
         );
         // Unknown log, bad signature, old > size, garbage.
-        let stranger = NoteSigner {
-            name: "other.example".into(),
-            key: SigningKey::from_bytes(&[3; 32]),
-        };
+        let stranger = crate::note::test_signer("other.example", 3);
         assert_eq!(
             w.add_checkpoint(&request(0, &[], &note(&stranger, &leaves)), 1)
                 .unwrap_err()
                 .status,
             404
         );
-        let impostor = NoteSigner {
-            name: "log.example".into(),
-            key: SigningKey::from_bytes(&[3; 32]),
-        };
+        let impostor = crate::note::test_signer("log.example", 3);
         assert_eq!(
             w.add_checkpoint(&request(4, &[], &note(&impostor, &leaves)), 1)
                 .unwrap_err()
