@@ -477,6 +477,18 @@ struct OutputArgs {
     cot_spool: PathBuf,
 }
 
+/// A delivery sink with its name and spool, or why it did not open (`what` names it in the error).
+fn opened(
+    name: &'static str,
+    what: &str,
+    spool: &std::path::Path,
+    sink: std::io::Result<nofly_sinks::DeliverySink>,
+) -> anyhow::Result<(&'static str, PathBuf, nofly_sinks::DeliverySink)> {
+    let sink =
+        sink.map_err(|e| anyhow::anyhow!("{}: cannot open the {what}: {e}", spool.display()))?;
+    Ok((name, spool.to_path_buf(), sink))
+}
+
 impl OutputArgs {
     /// The delivery sinks asked for (webhook, NATS), each with its name and spool directory.
     fn delivery_sinks(
@@ -494,14 +506,8 @@ impl OutputArgs {
                 &self.nats_spool,
                 self.nats_filter.clone(),
                 1 << 30,
-            )
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "{}: cannot open the NATS spool: {e}",
-                    self.nats_spool.display()
-                )
-            })?;
-            out.push(("nats", self.nats_spool.clone(), sink));
+            );
+            out.push(opened("nats", "NATS spool", &self.nats_spool, sink)?);
         }
         if let Some(url) = &self.mqtt {
             let sink = nofly_sinks::DeliverySink::mqtt(
@@ -510,14 +516,8 @@ impl OutputArgs {
                 &self.mqtt_spool,
                 self.mqtt_filter.clone(),
                 1 << 30,
-            )
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "{}: cannot open the MQTT sink: {e}",
-                    self.mqtt_spool.display()
-                )
-            })?;
-            out.push(("mqtt", self.mqtt_spool.clone(), sink));
+            );
+            out.push(opened("mqtt", "MQTT sink", &self.mqtt_spool, sink)?);
         }
         if let Some(url) = &self.cot {
             let sink = nofly_sinks::DeliverySink::cot(
@@ -525,14 +525,8 @@ impl OutputArgs {
                 &self.cot_spool,
                 self.cot_filter.clone(),
                 1 << 30,
-            )
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "{}: cannot open the CoT sink: {e}",
-                    self.cot_spool.display()
-                )
-            })?;
-            out.push(("cot", self.cot_spool.clone(), sink));
+            );
+            out.push(opened("cot", "CoT sink", &self.cot_spool, sink)?);
         }
         Ok(out)
     }
