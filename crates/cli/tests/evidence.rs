@@ -407,6 +407,19 @@ fn other_receivers_excerpts_are_counted_when_their_positions_agree() {
             String::from_utf8_lossy(&out.stdout).into_owned(),
         )
     };
+    // The event's bundle with one excerpt, verified against the policy.
+    let corroborated_by = |excerpt: &Path, name: &str| {
+        let bundle = s.dir.path().join(name);
+        let out = evidence_bundle(
+            id,
+            &s.log,
+            &s.key,
+            &bundle,
+            &["--corroboration", excerpt.to_str().unwrap()],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        verify(&bundle)
+    };
     let bundle = s.dir.path().join("corroborated.json");
     let out = evidence_bundle(
         id,
@@ -466,17 +479,7 @@ fn other_receivers_excerpts_are_counted_when_their_positions_agree() {
     ])
     .status
     .success());
-    let own_bundle = s.dir.path().join("own-bundle.json");
-    assert!(evidence_bundle(
-        id,
-        &s.log,
-        &s.key,
-        &own_bundle,
-        &["--corroboration", own.to_str().unwrap()]
-    )
-    .status
-    .success());
-    let (ok, text) = verify(&own_bundle);
+    let (ok, text) = corroborated_by(&own, "own-bundle.json");
     assert!(
         !ok && text.contains("not an independent receiver"),
         "{text}"
@@ -487,17 +490,7 @@ fn other_receivers_excerpts_are_counted_when_their_positions_agree() {
     x["raw"]["records"].as_array_mut().unwrap().truncate(10);
     let changed = s.dir.path().join("changed.json");
     std::fs::write(&changed, x.to_string()).unwrap();
-    let changed_bundle = s.dir.path().join("changed-bundle.json");
-    assert!(evidence_bundle(
-        id,
-        &s.log,
-        &s.key,
-        &changed_bundle,
-        &["--corroboration", changed.to_str().unwrap()]
-    )
-    .status
-    .success());
-    let (ok, text) = verify(&changed_bundle);
+    let (ok, text) = corroborated_by(&changed, "changed-bundle.json");
     assert!(
         !ok && text.contains("the signature does not match the excerpt"),
         "{text}"
