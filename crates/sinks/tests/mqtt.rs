@@ -11,14 +11,7 @@ use std::time::Duration;
 
 #[test]
 fn a_broker_that_is_unreachable_for_a_while_gets_every_event_in_order() {
-    let prefix = format!(
-        "nofly_test_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
+    let prefix = format!("nofly_test_{}", common::unique());
     // The subscriber, on the broker itself, before anything is published.
     let (subscriber, mut incoming) = Client::new(
         MqttOptions::new(format!("{prefix}-sub"), "127.0.0.1", 1883),

@@ -13,14 +13,7 @@ use std::net::TcpListener;
 
 #[test]
 fn a_jetstream_server_that_is_unreachable_for_a_while_gets_every_event_once() {
-    let unique = format!(
-        "{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
+    let unique = common::unique();
     let (stream, prefix) = (
         format!("NOFLY_TEST_{unique}"),
         format!("nofly_test_{unique}"),

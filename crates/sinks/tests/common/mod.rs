@@ -84,3 +84,12 @@ pub fn deliver_across_an_outage(
         "everything delivered"
     );
 }
+
+/// A name no other test run uses: the process id and the time in nanoseconds.
+pub fn unique() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{}_{nanos}", std::process::id())
+}
