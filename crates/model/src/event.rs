@@ -1,6 +1,6 @@
 //! Events the engine emits, with identifiers derived from their content.
 
-use crate::{Callsign, EventTime, Icao24, SourceRef};
+use crate::{AircraftIdentity, Callsign, EventTime, Icao24, SourceRef};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -141,6 +141,13 @@ pub struct Event {
     /// written only when not zero.
     #[serde(skip_serializing_if = "is_zero")]
     pub same_instant: u32,
+    /// Who the aircraft is (an annotation added after detection, not proven by the raw
+    /// records); written when anything is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aircraft: Option<AircraftIdentity>,
+    /// The aircraft's latest ground speed, knots (an annotation like `aircraft`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gs_kt: Option<f64>,
 }
 
 /// When and where a predicted entry would happen; written as `predicted_time`, `predicted_lat`,

@@ -6,7 +6,7 @@
 //! - [`Limit`] and [`VerticalBand`]: aviation altitude limits (`SFC`, `FL95`, `2500 ft MSL`, `UNL`, …).
 //! - [`Zone`], [`ZoneKind`], [`Shape`], [`ActiveInterval`], [`WeeklyWindow`]: a four-dimensional
 //!   no-fly zone.
-//! - [`Event`] and [`EventKind`]: what the engine emits.
+//! - [`Event`] and [`EventKind`]: what the engine emits; [`AircraftIdentity`]: who the aircraft is.
 //! - [`integrity`]: whether a position's NIC and NACp make it trustworthy.
 //!
 //! ```
@@ -18,6 +18,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod aircraft;
 mod event;
 mod identity;
 pub mod integrity;
@@ -27,6 +28,7 @@ mod schedule;
 mod time;
 mod zone;
 
+pub use aircraft::{AircraftIdentity, MilitarySource};
 pub use event::{CellFigures, Event, EventKind, PredictedPoint};
 pub use identity::{Callsign, Icao24, ParseIcaoError};
 pub use limit::{Altitude, AltitudeMode, Limit, ParseLimitError, VerticalBand, FEET_PER_METRE};
