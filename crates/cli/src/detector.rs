@@ -1,10 +1,16 @@
 //! The engine over the user's zones and, with `--gnss`, the live interference zones beside them:
-//! what `replay`, `watch` and `demo` run on every report.
+//! what `replay`, `watch` and `demo` run on every report. Each event it passes on carries who the
+//! aircraft is ([`nofly_aircraft::identify`]: the address's country and military block, and the
+//! `--aircraft-db` record) and its latest ground speed: annotations the alert rules read, added
+//! after the engine decided, which an evidence bundle keeps as logged.
 
 use nofly_engine::{Engine, Settings};
 use nofly_gnss::{CellState, GnssSettings, InterferenceZones};
+use nofly_aircraft::AircraftDb;
 use nofly_model::{Event, Report, SourceRef, Zone};
 use nofly_zones::ZoneSet;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The settings that decide what a run finds: the engine's, and the interference areas.
 #[derive(Debug, Clone, Default)]
@@ -13,6 +19,22 @@ pub struct Detection {
     pub engine: Settings,
     /// `--gnss`: live interference zones.
     pub gnss: Option<GnssDetection>,
+    /// `--aircraft-db`: who the aircraft are.
+    pub aircraft_db: Option<Arc<AircraftDb>>,
+}
+
+impl Detection {
+    /// The aircraft database as a run records it: its format, hash and size.
+    pub fn aircraft_db_json(&self) -> serde_json::Value {
+        match &self.aircraft_db {
+            Some(db) => serde_json::json!({
+                "format": db.format.as_str(),
+                "sha256": db.sha256,
+                "aircraft": db.len(),
+            }),
+            None => serde_json::Value::Null,
+        }
+    }
 }
 
 /// `--gnss`: which cells become zones, at which resolution, over which window.
@@ -43,6 +65,34 @@ pub struct Detector {
     user_zones: Vec<Zone>,
     areas: Option<InterferenceZones>,
     last_source: SourceRef,
+    annotator: Annotator,
+}
+
+/// What the detector adds to each event: who the aircraft is and how fast it last flew.
+struct Annotator {
+    db: Option<Arc<AircraftDb>>,
+    ground_speed_kt: HashMap<u32, f32>,
+}
+
+impl Annotator {
+    fn observe(&mut self, r: &Report) {
+        if let Some(gs) = r.ground_speed_kt {
+            self.ground_speed_kt.insert(r.icao.0, gs);
+        }
+    }
+
+    fn annotate(&self, mut event: Event) -> Event {
+        if let Some(icao) = event.icao24 {
+            let identity = nofly_aircraft::identify(icao.0, self.db.as_deref());
+            event.aircraft = (!identity.is_empty()).then_some(identity);
+            // Speeds are decoded in tenths of a knot at best: one decimal is all there is.
+            event.gs_kt = self
+                .ground_speed_kt
+                .get(&icao.0)
+                .map(|&gs| (f64::from(gs) * 10.0).round() / 10.0);
+        }
+        event
+    }
 }
 
 impl Detector {
@@ -62,6 +112,10 @@ impl Detector {
                 )
             }),
             last_source: SourceRef::default(),
+            annotator: Annotator {
+                db: detection.aircraft_db.clone(),
+                ground_speed_kt: HashMap::new(),
+            },
         }
     }
 
@@ -69,6 +123,7 @@ impl Detector {
     /// before it was judged (their events come first, at the end of the window that decided them).
     pub fn process(&mut self, r: &Report, emit: &mut dyn FnMut(Event)) -> bool {
         self.last_source = r.source;
+        self.annotator.observe(r);
         let changed = match self.areas.as_mut() {
             Some(areas) => areas.observe(r),
             None => false,
@@ -76,7 +131,9 @@ impl Detector {
         if changed {
             self.install_areas(emit);
         }
-        self.engine.process(r, emit);
+        let annotator = &self.annotator;
+        self.engine
+            .process(r, &mut |e: Event| emit(annotator.annotate(e)));
         changed
     }
 
@@ -86,7 +143,8 @@ impl Detector {
         if self.areas.as_mut().is_some_and(|a| a.finish(last)) {
             self.install_areas(emit);
         }
-        self.engine.finish(emit);
+        let annotator = &self.annotator;
+        self.engine.finish(&mut |e: Event| emit(annotator.annotate(e)));
     }
 
     /// Replaces the user's zones (a reload); the interference zones stay.

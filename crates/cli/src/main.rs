@@ -35,6 +35,15 @@ enum Command {
     /// Reports are put in event-time order before detection (ties keep input order). Malformed
     /// records are skipped, counted, and the first ten reported with file, line/row and field.
     Replay(ReplayArgs),
+    /// A self-contained HTML report to hand a finding on: map of the track and zones, altitude
+    /// profile against the zones' vertical bands, timeline, who the aircraft is, the evidence
+    /// bundle with how to verify it, and the run's inputs with their SHA-256 (docs/alerts.md).
+    ///
+    /// The recording is replayed with the zones and settings given, so the report shows what a
+    /// replay finds. One event (--event ID, with its flight), one aircraft (--icao HEX), or every
+    /// event in a time range (--from, --to); --period day|week writes one summary per day or week
+    /// into the folder --out. --pdf prints it with Chromium.
+    Report(ReportArgs),
     /// Watch a live feed and write events as they happen; Ctrl-C stops and flushes everything.
     ///
     /// Reconnects by itself with backoff (0.5 s doubling to 30 s) when the feed is down or drops.
@@ -64,6 +73,12 @@ enum Command {
         /// Do not repair single-bit errors.
         #[arg(long)]
         no_repair: bool,
+    },
+    /// The aircraft database events are annotated with (`--aircraft-db` without a path): fetch
+    /// it, install one from a file, look aircraft up (docs/alerts.md).
+    AircraftDb {
+        #[command(subcommand)]
+        command: AircraftDbCommand,
     },
     /// Validate zone files and summarise them.
     Zones {
@@ -246,6 +261,33 @@ enum BenchCommand {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AircraftDbCommand {
+    /// Download a database (default: tar1090-db's aircraft.csv.gz, the one readsb and tar1090
+    /// use), check that it reads, and install it; the old one stays until the new one has read.
+    Update {
+        /// Where to download from (tar1090, OpenSky CSV; gzip or not).
+        #[arg(long, default_value = commands::aircraft_db::DEFAULT_URL, value_name = "URL")]
+        url: String,
+    },
+    /// Install a database from a file or folder: tar1090-db aircraft.csv[.gz], OpenSky
+    /// aircraftDatabase.csv, or a dump1090 db/ folder. Bad records are listed and skipped.
+    Load {
+        /// The database file or folder.
+        path: PathBuf,
+    },
+    /// Print who aircraft are, one JSON object per address, as events carry it: country and
+    /// military block from the address, and the database's record.
+    Show {
+        /// ICAO addresses (six hex digits).
+        #[arg(required = true)]
+        icao: Vec<String>,
+        /// The database to read (default: the installed one, if any).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
     },
 }
 
@@ -475,6 +517,19 @@ struct OutputArgs {
     /// The CoT sink's spool directory.
     #[arg(long, value_name = "DIR", default_value = "nofly-cot-spool")]
     cot_spool: PathBuf,
+    /// Alert rules (docs/alerts.md): named rules of conditions, each with its cooldown and the
+    /// alert sinks it sends to; the webhook, NATS, MQTT and CoT then take only the events a rule
+    /// matches, with the rules' names in the payload. `watch` reloads the file when it changes
+    /// and on SIGHUP (a file with an error is refused and the rules in use kept).
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+}
+
+/// Reads an alert rule file.
+fn read_rules(path: &std::path::Path) -> Result<nofly_sinks::AlertRules, String> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+    nofly_sinks::AlertRules::parse(&shown, &text)
 }
 
 /// A delivery sink with its name and spool, or why it did not open (`what` names it in the error).
@@ -490,8 +545,35 @@ fn opened(
 }
 
 impl OutputArgs {
-    /// The delivery sinks asked for (webhook, NATS), each with its name and spool directory.
+    /// The alert rules of --rules, shared with the sinks so that `watch` can reload them.
+    fn alert_rules(&self) -> anyhow::Result<Option<nofly_sinks::SharedRules>> {
+        let Some(path) = &self.rules else {
+            return Ok(None);
+        };
+        let rules = read_rules(path).map_err(anyhow::Error::msg)?;
+        if rules.rules.is_empty() {
+            tracing::warn!("{}: no rules in it: the alert sinks get no events", path.display());
+        }
+        Ok(Some(std::sync::Arc::new(std::sync::RwLock::new(rules))))
+    }
+
+    /// The delivery sinks asked for (webhook, NATS, MQTT, CoT), each with its name and spool
+    /// directory, sending what `rules` match when there are rules.
     fn delivery_sinks(
+        &self,
+        rules: Option<&nofly_sinks::SharedRules>,
+    ) -> anyhow::Result<Vec<(&'static str, PathBuf, nofly_sinks::DeliverySink)>> {
+        let mut out = self.unruled_sinks()?;
+        if let Some(rules) = rules {
+            out = out
+                .into_iter()
+                .map(|(name, spool, sink)| (name, spool, sink.with_rules(name, rules.clone())))
+                .collect();
+        }
+        Ok(out)
+    }
+
+    fn unruled_sinks(
         &self,
     ) -> anyhow::Result<Vec<(&'static str, PathBuf, nofly_sinks::DeliverySink)>> {
         let mut out = Vec::new();
@@ -634,6 +716,12 @@ struct ZoneArgs {
     /// Window of event time over which --gnss judges each area, seconds.
     #[arg(long, default_value_t = 600, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(1..))]
     gnss_window: u32,
+    /// Annotate events with who the aircraft is from this database (tar1090-db aircraft.csv[.gz],
+    /// OpenSky aircraftDatabase.csv or a dump1090 db/ folder); without a path, the one
+    /// `nofly aircraft-db update|load` installed. Country and military address blocks are
+    /// annotated with or without it. The run records the database's hash.
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "installed")]
+    aircraft_db: Option<PathBuf>,
 }
 
 /// Parses `LAT,LON` (`--receiver`).
@@ -662,8 +750,8 @@ fn parse_squawk(text: &str) -> Result<u16, String> {
 
 impl ZoneArgs {
     /// The detection settings these options ask for.
-    fn detection(&self) -> detector::Detection {
-        detector::Detection {
+    fn detection(&self) -> anyhow::Result<detector::Detection> {
+        Ok(detector::Detection {
             engine: nofly_engine::Settings {
                 altitude: self.altitude,
                 prediction: self.predict.then(|| nofly_engine::PredictionSettings {
@@ -691,7 +779,13 @@ impl ZoneArgs {
                     .unwrap_or(h3o::Resolution::Four),
                 window_ms: i64::from(self.gnss_window) * 1000,
             }),
-        }
+            aircraft_db: self
+                .aircraft_db
+                .as_deref()
+                .map(commands::aircraft_db::open)
+                .transpose()?
+                .map(std::sync::Arc::new),
+        })
     }
 }
 
@@ -740,6 +834,48 @@ struct ReplayArgs {
     /// lines; `-` is standard input (read whole, then sniffed like a file).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ReportArgs {
+    #[command(flatten)]
+    zones: ZoneArgs,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Recorded input files, as for `replay`.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Report this event (its id) and the rest of its aircraft's flight.
+    #[arg(long, value_name = "ID", conflicts_with = "icao")]
+    event: Option<String>,
+    /// Report this aircraft (ICAO address, six hex digits): its track and every event.
+    #[arg(long, value_name = "HEX")]
+    icao: Option<String>,
+    /// Only from this time on (RFC 3339, e.g. 2022-02-28T00:00:00Z).
+    #[arg(long, value_name = "TIME")]
+    from: Option<nofly_model::EventTime>,
+    /// Only before this time (RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    to: Option<nofly_model::EventTime>,
+    /// One summary per UTC day or ISO week with events (day or week); --out is then a folder.
+    #[arg(long, value_name = "PERIOD", value_parser = ["day", "week"])]
+    period: Option<String>,
+    /// Attach this evidence bundle (from `nofly evidence`) of the --event: embedded as a download,
+    /// with the command that verifies it.
+    #[arg(long, value_name = "FILE", requires = "event")]
+    bundle: Option<PathBuf>,
+    /// The trust policy the shown verify command names.
+    #[arg(long, value_name = "FILE", requires = "bundle")]
+    policy: Option<PathBuf>,
+    /// The log's public key the shown verify command names (when no --policy).
+    #[arg(long, value_name = "FILE", requires = "bundle")]
+    pubkey: Option<PathBuf>,
+    /// Where the report goes (a folder with --period).
+    #[arg(long, value_name = "PATH", default_value = "nofly-report.html")]
+    out: PathBuf,
+    /// Also print the report to this PDF with Chromium (headless).
+    #[arg(long, value_name = "FILE", conflicts_with = "period")]
+    pdf: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -878,8 +1014,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Replay(a) => commands::replay::run(a),
+        Command::Report(a) => commands::report::run(a),
         Command::Watch(a) if a.source.starts_with("nats://") => commands::cluster::worker(a),
         Command::Watch(a) => commands::watch::run(a),
+        Command::AircraftDb { command } => match command {
+            AircraftDbCommand::Update { url } => commands::aircraft_db::update(&url),
+            AircraftDbCommand::Load { path } => commands::aircraft_db::load(&path),
+            AircraftDbCommand::Show { icao, db } => commands::aircraft_db::show(&icao, db.as_deref()),
+        },
         Command::Zones {
             command: ZonesCommand::Check { files },
         } => commands::zones_check::run(&files),

@@ -74,6 +74,7 @@ pub fn settings_json(
             "gnss",
             serde_json::json!(detection.gnss.map(|g| g.settings_json())),
         ),
+        ("aircraft_db", detection.aircraft_db_json()),
     ] {
         recorded.insert(key.to_string(), value);
     }
@@ -304,7 +305,7 @@ pub fn write_outputs(
         )
         .context("cannot write events to standard output")?,
     }
-    for (name, spool, sink) in output.delivery_sinks()? {
+    for (name, spool, sink) in output.delivery_sinks(output.alert_rules()?.as_ref())? {
         let mut queued = 0;
         for e in &outcome.events {
             queued += u64::from(sink.send(e)?);

@@ -513,14 +513,26 @@ fn rerun(bundle: &Bundle) -> Result<String, String> {
     let mut again = serde_json::to_value(&found).map_err(|e| e.to_string())?;
     // The bundle holds the one zone the event names, not the whole set, so the re-run cannot
     // recompute the set's hash: the logged one is taken (it is covered by the log's signature).
-    if let (Some(m), Some(logged)) = (again.as_object_mut(), event.get("zone_set")) {
-        m.insert("zone_set".into(), logged.clone());
+    // Who the aircraft is and its speed are annotations added after detection (from the
+    // address, the run's aircraft database and its latest velocity): taken as logged too.
+    if let Some(m) = again.as_object_mut() {
+        for key in ["zone_set", "aircraft", "gs_kt"] {
+            match event.get(key) {
+                Some(logged) => m.insert(key.into(), logged.clone()),
+                None => m.remove(key),
+            };
+        }
     }
     if canonical(&again) == canonical(event) {
         Ok(format!(
-            "{} raw records ({}) decoded and run through the engine give the same event",
+            "{} raw records ({}) decoded and run through the engine give the same event{}",
             reports.len(),
-            bundle.raw.format
+            bundle.raw.format,
+            if event.get("aircraft").is_some() {
+                " (who the aircraft is and its speed are annotations, not proven by the records: taken as logged)"
+            } else {
+                ""
+            }
         ))
     } else {
         Err(format!(

@@ -144,6 +144,8 @@ impl InterferenceZones {
                         confidence: t.lower_bound,
                     }),
                     same_instant: 0,
+                    aircraft: None,
+                    gs_kt: None,
                 }
             })
             .collect()

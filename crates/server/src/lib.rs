@@ -43,3 +43,8 @@ pub fn embedded_file(path: &str) -> Option<&'static [u8]> {
         .find(|(name, _, _)| *name == path)
         .map(|(_, _, bytes)| *bytes)
 }
+
+/// The web map's country outlines (Natural Earth, GeoJSON), when the map was built in.
+pub fn basemap_countries() -> Option<&'static [u8]> {
+    assets::get("basemap-countries.json").map(|(_, bytes)| bytes)
+}

@@ -299,6 +299,11 @@ impl Monitor {
         }
     }
 
+    /// The altitude profile of `icao`: `(time ms, feet)` of every position held.
+    pub fn profile(&self, icao: nofly_model::Icao24) -> Option<Vec<(i64, Option<f32>)>> {
+        self.read().tracks.profile(icao)
+    }
+
     /// Aircraft: live runs where they were last reported, replays where they were at `at`
     /// (default: the end of the data).
     pub fn aircraft(&self, at: Option<EventTime>, trail_ms: i64) -> Vec<AircraftView> {

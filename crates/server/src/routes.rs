@@ -89,6 +89,7 @@ pub fn router(monitor: Arc<Monitor>, options: ServerOptions) -> Router {
         .route("/api/info", get(info))
         .route("/api/zones", zone_routes)
         .route("/api/aircraft", get(aircraft))
+        .route("/api/aircraft/{icao24}/profile", get(profile))
         .route("/api/events", get(events))
         .route("/api/events/{id}/evidence", get(evidence))
         .route("/log/{*path}", get(log_file))
@@ -295,6 +296,16 @@ async fn aircraft(
     let at = parse_time("at", &q.at)?;
     let trail_ms = i64::from(q.trail.unwrap_or(300).min(3600)) * 1000;
     Ok(Json(json!({ "aircraft": app.monitor.aircraft(at, trail_ms) })).into_response())
+}
+
+async fn profile(State(app): State<App>, Path(icao24): Path<String>) -> Response {
+    let Ok(icao) = icao24.parse::<nofly_model::Icao24>() else {
+        return problem(StatusCode::BAD_REQUEST, "icao24: not an ICAO address (six hex digits)");
+    };
+    match app.monitor.profile(icao) {
+        Some(points) => Json(json!({ "icao24": icao.to_string(), "points": points })).into_response(),
+        None => problem(StatusCode::NOT_FOUND, format!("no position of {icao} is held")),
+    }
 }
 
 #[derive(Deserialize)]

@@ -106,6 +106,18 @@ impl Tracks {
         true
     }
 
+    /// The altitude profile of `icao`: `(time ms, feet)` of every point held, `None` when the
+    /// aircraft has no position.
+    pub fn profile(&self, icao: Icao24) -> Option<Vec<(i64, Option<f32>)>> {
+        let track = self.tracks.get(&icao)?;
+        let mut points: Vec<(i64, Option<f32>)> =
+            track.points.iter().map(|p| (p.t, p.alt_ft)).collect();
+        if track.points.back().is_none_or(|p| p.t != track.head.t) {
+            points.push((track.head.t, track.head.alt_ft));
+        }
+        Some(points)
+    }
+
     /// First and last position time.
     pub fn span(&self) -> Option<(EventTime, EventTime)> {
         Some((

@@ -31,8 +31,12 @@ struct Spool {
 /// Hands one spooled event (its id and JSON) to the receiver; `Err` says why it was not accepted.
 pub type Transport = Box<dyn FnMut(&str, &str) -> Result<(), String> + Send>;
 
-/// What a cooldown tells apart: the aircraft, the zone and the kind of event.
-type AlertKey = (Option<nofly_model::Icao24>, String, nofly_model::EventKind);
+/// What a cooldown tells apart: the rule (empty for the sink's own filter), the aircraft, the
+/// zone and the kind of event.
+type AlertKey = (String, Option<nofly_model::Icao24>, String, nofly_model::EventKind);
+
+/// Alert rules shared with whoever reloads them.
+pub type SharedRules = Arc<std::sync::RwLock<crate::AlertRules>>;
 
 /// A spooled delivery sink (see the module documentation).
 pub struct DeliverySink {
@@ -41,8 +45,10 @@ pub struct DeliverySink {
     max_bytes: u64,
     shared: Arc<(Mutex<Spool>, Condvar)>,
     worker: Option<JoinHandle<()>>,
-    /// With the filter's `cooldown`: when each (aircraft, zone, kind) was last sent, event time.
+    /// With a `cooldown`: when each (rule, aircraft, zone, kind) was last sent, event time.
     last_sent: Mutex<std::collections::HashMap<AlertKey, i64>>,
+    /// With alert rules: this sink's name in their `send` lists, and the rules.
+    rules: Option<(&'static str, SharedRules)>,
 }
 
 const SPOOL: &str = "spool.jsonl";
@@ -187,15 +193,49 @@ impl DeliverySink {
             shared,
             worker: Some(worker),
             last_sent: Mutex::default(),
+            rules: None,
         })
     }
 
-    /// Spools an event for delivery when the filter lets it through; returns whether it did.
+    /// Makes this sink (named `name` in the rules' `send` lists) take only the events a rule
+    /// sending to it matches; the payload then lists the rules under `rules`.
+    pub fn with_rules(mut self, name: &'static str, rules: SharedRules) -> Self {
+        self.rules = Some((name, rules));
+        self
+    }
+
+    /// Spools an event for delivery when the filter (and, with rules, a rule sending to this
+    /// sink) lets it through and no cooldown holds it back; returns whether it did.
     pub fn send(&self, event: &Event) -> std::io::Result<bool> {
-        if !self.filter.passes(event) || self.cooling_down(event) {
+        if !self.filter.passes(event) {
             return Ok(false);
         }
-        let line = serde_json::to_string(event).map_err(std::io::Error::other)? + "\n";
+        let matched: Option<Vec<(String, Option<i64>)>> = self.rules.as_ref().map(|(sink, rules)| {
+            let rules = rules.read().unwrap_or_else(|e| e.into_inner());
+            rules
+                .matching(sink, event)
+                .filter(|r| !self.cooling_down(&r.name, r.filter.cooldown_ms(), event, false))
+                .map(|r| (r.name.clone(), r.filter.cooldown_ms()))
+                .collect()
+        });
+        if matched.as_ref().is_some_and(Vec::is_empty)
+            || self.cooling_down("", self.filter.cooldown_ms(), event, true)
+        {
+            return Ok(false);
+        }
+        let mut line = serde_json::to_string(event).map_err(std::io::Error::other)?;
+        if let Some(matched) = &matched {
+            for (name, cooldown) in matched {
+                self.cooling_down(name, *cooldown, event, true);
+            }
+            // The event's own fields in their order, then the rules that matched.
+            let names: Vec<&str> = matched.iter().map(|(n, _)| n.as_str()).collect();
+            line.pop();
+            line.push_str(",\"rules\":");
+            line.push_str(&serde_json::to_string(&names).map_err(std::io::Error::other)?);
+            line.push('}');
+        }
+        line.push('\n');
         let (lock, wake) = &*self.shared;
         let mut spool = lock.lock().unwrap_or_else(|e| e.into_inner());
         let mut file = OpenOptions::new()
@@ -219,20 +259,23 @@ impl DeliverySink {
         Ok(true)
     }
 
-    /// Whether the same aircraft had the same kind of event in the same zone sent less than the
-    /// filter's cooldown before, in event time (one alert per aircraft per pass); remembers this
-    /// one otherwise. Memory: one entry per aircraft, zone and kind alerted.
-    fn cooling_down(&self, event: &Event) -> bool {
-        let Some(cooldown) = self.filter.cooldown_ms() else {
+    /// Whether the same aircraft had the same kind of event in the same zone sent, for `rule`
+    /// (empty: the sink's own filter), less than `cooldown` before in event time (one alert per
+    /// aircraft per pass); with `record`, remembers this one when it is not held back. Memory:
+    /// one entry per rule, aircraft, zone and kind alerted.
+    fn cooling_down(&self, rule: &str, cooldown: Option<i64>, event: &Event, record: bool) -> bool {
+        let Some(cooldown) = cooldown else {
             return false;
         };
         let mut last = self.last_sent.lock().unwrap_or_else(|e| e.into_inner());
-        let key = (event.icao24, event.zone_id.clone(), event.kind);
+        let key = (rule.to_string(), event.icao24, event.zone_id.clone(), event.kind);
         let now = event.time.millis();
         match last.get(&key) {
             Some(&then) if now >= then && now - then < cooldown => true,
             _ => {
-                last.insert(key, now);
+                if record {
+                    last.insert(key, now);
+                }
                 false
             }
         }

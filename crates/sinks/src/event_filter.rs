@@ -9,8 +9,15 @@
 //! | `callsign=AFL*,SDM63??` | callsigns; `*` any run of characters, `?` one |
 //! | `squawk=7500,7600,7700` | Mode A codes, four octal digits (only emergencies carry one) |
 //! | `alt_ft=0..20000` | a barometric altitude range in feet; either end may be left open (`30000..`) |
+//! | `gs_kt=..250` | a ground-speed range in knots, as for `alt_ft` (the aircraft's latest speed) |
 //! | `near=59.44,24.75,50` | within that many kilometres of LAT,LON (one point per condition) |
 //! | `watchlist=FILE` | aircraft listed in a CSV file (Plane-Alert style): the column headed `icao`, `$ICAO`, `icao24` or `hex`, else the first; `#` lines are comments |
+//! | `registration=N1*,G-*` | registrations (from `--aircraft-db`); `*` and `?` as for callsigns |
+//! | `type=C30J,H60,B7*` | ICAO type designators (from `--aircraft-db`) |
+//! | `operator=*Air Force*` | owner or operator (from `--aircraft-db`), any case |
+//! | `country=RU,BY` | the state the address is allocated to, ISO 3166-1 alpha-2 |
+//! | `military=yes` | military (`yes` or `no`): the database's flag, else the address blocks |
+//! | `interesting=yes` | the database marks the aircraft interesting |
 //! | `cooldown=600` | for alert sinks: an aircraft's event of a kind in a zone is sent again only that many seconds (event time) after the last one sent |
 //!
 //! A condition that does not read is refused with what is wrong with it.
@@ -31,6 +38,13 @@ pub struct EventFilter {
     near: Option<(f64, f64, f64)>,
     cooldown_ms: Option<i64>,
     watchlist: Option<std::collections::BTreeSet<u32>>,
+    registrations: Vec<String>,
+    types: Vec<String>,
+    operators: Vec<String>,
+    countries: Vec<String>,
+    military: Option<bool>,
+    interesting: Option<bool>,
+    speed: Option<(Option<f64>, Option<f64>)>,
 }
 
 /// The addresses of a watchlist CSV; errors name the file and line.
@@ -116,11 +130,7 @@ impl EventFilter {
                     .squawk
                     .as_ref()
                     .is_some_and(|s| self.squawks.contains(s)))
-            && self.altitude.is_none_or(|(low, high)| {
-                event
-                    .alt_ft
-                    .is_some_and(|a| low.is_none_or(|l| a >= l) && high.is_none_or(|h| a <= h))
-            })
+            && self.altitude.is_none_or(|range| within(range, event.alt_ft))
             && self
                 .watchlist
                 .as_ref()
@@ -129,8 +139,73 @@ impl EventFilter {
                 Haversine.distance(Point::new(lon, lat), Point::new(event.lon, event.lat))
                     <= km * 1000.0
             })
+            && self.passes_identity(event)
+            && self.speed.is_none_or(|range| within(range, event.gs_kt))
+    }
+
+    /// The conditions on who the aircraft is (the event's `aircraft` annotation).
+    fn passes_identity(&self, event: &Event) -> bool {
+        let who = event.aircraft.as_ref();
+        let any = |list: &[String], value: Option<&String>| {
+            list.is_empty() || value.is_some_and(|v| list.iter().any(|p| glob(p.as_bytes(), v.as_bytes())))
+        };
+        any(&self.registrations, who.and_then(|a| a.registration.as_ref()))
+            && any(&self.types, who.and_then(|a| a.type_code.as_ref()))
+            && any(&self.operators, who.and_then(|a| a.operator.as_ref()))
+            && any(&self.countries, who.and_then(|a| a.country_code.as_ref()))
+            && self
+                .military
+                .is_none_or(|m| who.is_some_and(|a| a.military.is_some()) == m)
+            && self
+                .interesting
+                .is_none_or(|i| who.is_some_and(|a| a.interesting) == i)
     }
 }
+
+/// Whether `value` lies in the inclusive range (an open end takes everything that side).
+fn within((low, high): (Option<f64>, Option<f64>), value: Option<f64>) -> bool {
+    value.is_some_and(|v| low.is_none_or(|l| v >= l) && high.is_none_or(|h| v <= h))
+}
+
+/// `LOW..HIGH`, either end left out for open.
+fn range(list: &str, what: &str) -> Result<(Option<f64>, Option<f64>), String> {
+    let (low, high) = list.split_once("..").ok_or_else(|| {
+        format!("{what}: {list:?} is a range LOW..HIGH (either end may be left out)")
+    })?;
+    let end = |t: &str| (!t.trim().is_empty()).then(|| number(t, what)).transpose();
+    let (low, high) = (end(low)?, end(high)?);
+    if let (Some(l), Some(h)) = (low, high) {
+        if l > h {
+            return Err(format!("{what}: {l} is above {h}"));
+        }
+    }
+    Ok((low, high))
+}
+
+fn yes_no(list: &str, what: &str) -> Result<bool, String> {
+    match list.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" => Ok(true),
+        "no" | "false" => Ok(false),
+        other => Err(format!("{what}: {other:?} is yes or no")),
+    }
+}
+
+/// Glob patterns of free text (registrations, types, operators): anything but a comma.
+fn patterns(values: impl Iterator<Item = impl AsRef<str>>, what: &str) -> Result<Vec<String>, String> {
+    values
+        .map(|v| {
+            let v = v.as_ref();
+            if v.chars().any(char::is_control) {
+                Err(format!("{what}: {v:?} holds a control character"))
+            } else {
+                Ok(v.to_string())
+            }
+        })
+        .collect()
+}
+
+/// The conditions a filter knows, as errors list them.
+const CONDITIONS: &str = "kinds, zones, icao, callsign, squawk, alt_ft, gs_kt, near, watchlist, registration, type, operator, country, military, interesting and cooldown";
 
 fn number(text: &str, what: &str) -> Result<f64, String> {
     text.trim()
@@ -148,8 +223,20 @@ impl FromStr for EventFilter {
             let (key, list) = part
                 .split_once('=')
                 .ok_or_else(|| format!("{part:?}: a condition is name=values"))?;
-            let values = list.split(',').map(str::trim).filter(|v| !v.is_empty());
-            match key.trim() {
+            filter.add_condition(key.trim(), list)?;
+        }
+        Ok(filter)
+    }
+}
+
+impl EventFilter {
+    /// Adds the condition `key` with its `,`-separated `list` of values (what `key=list` in a
+    /// filter, or `key = list` in a rule file, says); `Err` says what is wrong with it.
+    pub fn add_condition(&mut self, key: &str, list: &str) -> Result<(), String> {
+        let filter = self;
+        let values = list.split(',').map(str::trim).filter(|v| !v.is_empty());
+        {
+            match key {
                 "kinds" => {
                     for v in values {
                         let kind = EventKind::from_name(v).ok_or_else(|| {
@@ -186,19 +273,21 @@ impl FromStr for EventFilter {
                         filter.squawks.push(v.to_string());
                     }
                 }
-                "alt_ft" => {
-                    let (low, high) = list
-                        .split_once("..")
-                        .ok_or_else(|| format!("alt_ft: {list:?} is a range LOW..HIGH (either end may be left out)"))?;
-                    let end = |t: &str| (!t.trim().is_empty()).then(|| number(t, "alt_ft")).transpose();
-                    let (low, high) = (end(low)?, end(high)?);
-                    if let (Some(l), Some(h)) = (low, high) {
-                        if l > h {
-                            return Err(format!("alt_ft: {l} is above {h}"));
+                "alt_ft" => filter.altitude = Some(range(list, "alt_ft")?),
+                "gs_kt" => filter.speed = Some(range(list, "gs_kt")?),
+                "registration" => filter.registrations = patterns(values, "registration")?,
+                "type" => filter.types = patterns(values, "type")?,
+                "operator" => filter.operators = patterns(values, "operator")?,
+                "country" => {
+                    for v in values {
+                        if v.len() != 2 || !v.bytes().all(|b| b.is_ascii_alphabetic()) {
+                            return Err(format!("country: {v:?} is not an ISO 3166-1 alpha-2 code (two letters, e.g. RU)"));
                         }
+                        filter.countries.push(v.to_ascii_uppercase());
                     }
-                    filter.altitude = Some((low, high));
                 }
+                "military" => filter.military = Some(yes_no(list, "military")?),
+                "interesting" => filter.interesting = Some(yes_no(list, "interesting")?),
                 "near" => {
                     let parts: Vec<&str> = list.split(',').collect();
                     let [lat, lon, km] = parts[..] else {
@@ -218,14 +307,10 @@ impl FromStr for EventFilter {
                     }
                     filter.cooldown_ms = Some((seconds * 1000.0) as i64);
                 }
-                other => {
-                    return Err(format!(
-                        "{other:?}: the conditions are kinds, zones, icao, callsign, squawk, alt_ft, near, watchlist and cooldown"
-                    ))
-                }
+                other => return Err(format!("{other:?}: the conditions are {CONDITIONS}")),
             }
         }
-        Ok(filter)
+        Ok(())
     }
 }
 
@@ -261,6 +346,8 @@ mod tests {
             degraded: false,
             cell: None,
             same_instant: 0,
+            aircraft: None,
+            gs_kt: None,
         }
     }
 

@@ -69,6 +69,8 @@ mod tests {
             degraded: true,
             cell: None,
             same_instant: 0,
+            aircraft: None,
+            gs_kt: None,
         };
         let mut buf = Vec::new();
         JsonLinesSink::new(&mut buf).write(&e).unwrap();

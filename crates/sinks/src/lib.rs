@@ -10,7 +10,8 @@
 //! - [`DeliverySink`]: webhook (HTTP POST), NATS JetStream, MQTT or Cursor-on-Target delivery of each event through an
 //!   on-disk spool, so that a receiver that is down loses nothing; [`EventFilter`] chooses the
 //!   events a sink takes; a [`Template`] makes a webhook's headers and body (ntfy, Discord,
-//!   Telegram, any HTTP API).
+//!   Telegram, any HTTP API); [`AlertRules`], read from a rule file, send each event to the alert
+//!   sinks whose named rules match it.
 //!
 //! ```
 //! use nofly_sinks::JsonLinesSink;
@@ -20,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod alert_rules;
 mod cot;
 mod delivery;
 mod event_filter;
@@ -29,8 +31,9 @@ mod postgres_store;
 mod sqlite_store;
 mod template;
 
+pub use alert_rules::{AlertRule, AlertRules, ALERT_SINKS};
 pub use cot::cot_xml;
-pub use delivery::{DeliverySink, Transport};
+pub use delivery::{DeliverySink, SharedRules, Transport};
 pub use event_filter::EventFilter;
 pub use json_lines::JsonLinesSink;
 pub use mqtt::parse_mqtt_url;

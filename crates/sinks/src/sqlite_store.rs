@@ -290,6 +290,8 @@ mod tests {
             degraded: false,
             cell: None,
             same_instant: 0,
+            aircraft: None,
+            gs_kt: None,
         }
     }
 

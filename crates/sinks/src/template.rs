@@ -14,13 +14,31 @@
 //! `{{field}}` is replaced by the event's field as text (a string as is, a number as JSON writes
 //! it, null as nothing); `{{field|json}}` by its JSON value (a quoted, escaped string, or `null`),
 //! for JSON bodies; `{{field|url}}` by its text percent-encoded, for URLs and form bodies. The
-//! fields are those of the event's JSON (docs/semantics.md), plus `summary`: one line saying what
-//! happened. An unknown field or filter is refused with its line and column.
+//! fields are those of the event's JSON (docs/semantics.md), `aircraft.registration` and the other
+//! fields of who the aircraft is, `summary`: one line saying what happened, and `rules`: the alert
+//! rules that matched. An unknown field or filter is refused with its line and column.
 
 use serde_json::Value;
 
 /// The fields a template may name besides the event's own.
-const DERIVED: &[&str] = &["summary"];
+/// Fields a payload has besides the event's own: `summary` (made from the event) and `rules`
+/// (the alert rules that matched, added by a sink with rules; empty otherwise).
+const DERIVED: &[&str] = &["summary", "rules"];
+
+/// The fields of an event's `aircraft` object a template may name as `aircraft.<field>`.
+pub const AIRCRAFT_FIELDS: &[&str] = &[
+    "registration",
+    "type",
+    "description",
+    "operator",
+    "year",
+    "country",
+    "country_code",
+    "military",
+    "interesting",
+    "pia",
+    "ladd",
+];
 
 /// The fields of an event's JSON (docs/semantics.md), in the order it writes them.
 pub const EVENT_FIELDS: &[&str] = &[
@@ -48,6 +66,8 @@ pub const EVENT_FIELDS: &[&str] = &[
     "degraded",
     "cell",
     "same_instant",
+    "aircraft",
+    "gs_kt",
 ];
 
 /// A template that does not read.
@@ -135,12 +155,17 @@ fn pieces(
                 },
             ),
         };
-        if !fields.iter().any(|f| f == name) {
+        let known = match name.split_once('.') {
+            Some(("aircraft", sub)) => AIRCRAFT_FIELDS.contains(&sub),
+            _ => fields.iter().any(|f| f == name),
+        };
+        if !known {
             return Err(err(
                 consumed + open,
                 format!(
-                    "unknown field {name:?}; the fields are {}",
-                    fields.join(", ")
+                    "unknown field {name:?}; the fields are {}, and aircraft.{}",
+                    fields.join(", "),
+                    AIRCRAFT_FIELDS.join(", aircraft.")
                 ),
             ));
         }
@@ -214,10 +239,10 @@ fn fill(pieces: &[Piece], event: &Value) -> String {
         match p {
             Piece::Literal(s) => out.push_str(s),
             Piece::Field(name, filter) => {
-                let value = if name == "summary" {
-                    Value::String(summary(event))
-                } else {
-                    event[name].clone()
+                let value = match name.split_once('.') {
+                    _ if name == "summary" => Value::String(summary(event)),
+                    Some((object, field)) => event[object][field].clone(),
+                    None => event[name].clone(),
                 };
                 match filter {
                     Filter::Json => out.push_str(&value.to_string()),
@@ -258,6 +283,18 @@ pub fn summary(event: &Value) -> String {
         (c, i) if !c.is_empty() => format!(" {c} ({i})"),
         (_, i) if !i.is_empty() => format!(" {i}"),
         _ => String::new(),
+    };
+    // Who the aircraft is, when the aircraft database or its address says anything telling.
+    let aircraft = &event["aircraft"];
+    let identity: Vec<String> = [text(&aircraft["registration"]), text(&aircraft["type"])]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .chain(aircraft["military"].is_string().then(|| "military".to_string()))
+        .collect();
+    let who = if identity.is_empty() {
+        who
+    } else {
+        format!("{who} [{}]", identity.join(" "))
     };
     let zone = match (text(&event["zone_name"]), text(&event["zone_id"])) {
         (n, i) if !n.is_empty() && n != i => format!("{n} ({i})"),
@@ -348,5 +385,23 @@ mod tests {
         assert!(Template::parse("f", "Bad Name: x\n\nx", FIELDS).is_err());
         let e = Template::parse("f", "X: y\n\nbody {{kind", FIELDS).unwrap_err();
         assert_eq!((e.line, e.column), (3, 6), "{e}");
+    }
+
+    #[test]
+    fn who_the_aircraft_is_and_the_rules_that_matched() {
+        let t = Template::parse(
+            "t",
+            "Title: {{aircraft.registration}} {{aircraft.type}} {{rules|json}}\n\n{{summary}}",
+            FIELDS,
+        )
+        .unwrap();
+        let mut event = event();
+        event["aircraft"] = serde_json::json!({"registration": "RA-73191", "type": "A320", "military": "address_range"});
+        event["rules"] = serde_json::json!(["aeroflot"]);
+        let (headers, body) = t.render(&event);
+        assert_eq!(headers[0].1, r#"RA-73191 A320 ["aeroflot"]"#);
+        assert!(body.starts_with("ENTER AFL1000 (424396) [RA-73191 A320 military] into Estonia"), "{body}");
+        let e = Template::parse("t", "X: {{aircraft.colour}}\n\nx", FIELDS).unwrap_err();
+        assert!(e.to_string().contains("aircraft.registration"), "{e}");
     }
 }

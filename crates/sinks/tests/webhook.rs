@@ -192,9 +192,11 @@ fn the_template_fields_are_exactly_those_of_an_event() {
         .map(String::as_str)
         .collect();
     let optional = [
+        "aircraft",
         "cell",
         "degraded",
         "distance_m",
+        "gs_kt",
         "exempt",
         "nacp",
         "nic",

@@ -249,7 +249,7 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
     {
         bail!("a worker stores its events in PostgreSQL (--pg) and writes them with --events; --db, --evidence-log, --webhook, --nats and --http belong to a `nofly watch` of a feed");
     }
-    let detection = args.zones.detection();
+    let detection = args.zones.detection()?;
     if detection.gnss.is_some() {
         bail!("--gnss needs every aircraft of an area, and a worker sees only its partitions: run the interference monitor on one `nofly watch` of a feed");
     }

@@ -215,7 +215,7 @@ fn prove_first_violation(
 }
 
 /// The cache directory: the option, else $NOFLY_CACHE, else $XDG_CACHE_HOME/nofly, else ~/.cache/nofly.
-fn cache_dir(option: Option<PathBuf>) -> PathBuf {
+pub fn cache_dir(option: Option<PathBuf>) -> PathBuf {
     option
         .or_else(|| std::env::var_os("NOFLY_CACHE").map(PathBuf::from))
         .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("nofly")))

@@ -14,7 +14,7 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
         untimed_start,
         receiver,
     } = args.input.options()?;
-    let detection = args.zones.detection();
+    let detection = args.zones.detection()?;
     let outcome = replay_files(
         &zones.zones,
         &args.inputs,

@@ -48,6 +48,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         .as_deref()
         .map(SqliteStore::open)
         .transpose()?;
+    let detection = args.zones.detection()?;
     let run = RunRecord {
         program_version: env!("CARGO_PKG_VERSION").to_string(),
         zone_set_hash: zones.content_hash(),
@@ -55,7 +56,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
             None,
             EventTime::default(),
             options.receiver,
-            &args.zones.detection(),
+            &detection,
         ),
         inputs: vec![InputRecord {
             path: args.source.clone(),
@@ -65,7 +66,9 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         summary: "{}".into(),
     };
     let mut zone_rows = zone_rows(&zones);
-    let deliveries = args.output.delivery_sinks()?;
+    let rules = args.output.alert_rules()?;
+    let mut rule_watch = ZoneFileWatch::new(args.output.rules.as_slice());
+    let deliveries = args.output.delivery_sinks(rules.as_ref())?;
     let mut evidence = match &args.output.evidence_log {
         Some(path) => {
             let mut log = crate::pipeline::open_evidence_log(path, &args.output)?;
@@ -105,7 +108,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         };
         let (tx, mut rx) = mpsc::channel(8192);
         let feed = tokio::spawn(live_feed(args.source.clone(), 0, options, tx, wall_clock));
-        let mut detector = Detector::new(&args.zones.detection(), &zones.zones);
+        let mut detector = Detector::new(&detection, &zones.zones);
         let mut pending: Vec<Event> = Vec::new();
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let mut malformed = 0u64;
@@ -144,7 +147,10 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         loop {
             tokio::select! {
                 _ = &mut ctrl_c => { tracing::info!("interrupted: flushing and stopping"); break; }
-                _ = hangup.recv() => { let _logged = apply("SIGHUP", from_files(), &mut detector, &mut zones, &mut zone_rows, &mut evidence)?; }
+                _ = hangup.recv() => {
+                    let _logged = apply("SIGHUP", from_files(), &mut detector, &mut zones, &mut zone_rows, &mut evidence)?;
+                    reload_rules("SIGHUP", args.output.rules.as_deref(), rules.as_ref());
+                }
                 Some(request) = zone_rx.recv() => {
                     let candidate = requested_zone_set(&request.command, &args.zones.files, args.zones.skip_bad_zones);
                     let answer = apply("HTTP API", candidate, &mut detector, &mut zones, &mut zone_rows, &mut evidence)?;
@@ -204,6 +210,9 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
                     pending.clear();
                     logged = 0;
                     ticks += 1;
+                    if rule_watch.poll() {
+                        reload_rules("rule file changed", args.output.rules.as_deref(), rules.as_ref());
+                    }
                     if zone_watch.poll() {
                         let _logged = apply("zone file changed", from_files(), &mut detector, &mut zones, &mut zone_rows, &mut evidence)?;
                     }
@@ -239,4 +248,20 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         eprintln!("nofly: stopped: {} reports, {} aircraft, {} events, {} malformed, {} late", s.reports, engine.aircraft(), s.events, malformed, s.late);
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Reads the rule file again and puts its rules in place of those in use; a file with an error
+/// is refused and said so, the rules in use kept.
+fn reload_rules(why: &str, path: Option<&std::path::Path>, rules: Option<&nofly_sinks::SharedRules>) {
+    let (Some(path), Some(rules)) = (path, rules) else {
+        return;
+    };
+    match crate::read_rules(path) {
+        Err(e) => tracing::error!("rules not reloaded ({why}): {e}; the rules in use are kept"),
+        Ok(new) => {
+            let names: Vec<&str> = new.rules.iter().map(|r| r.name.as_str()).collect();
+            tracing::info!("rules reloaded ({why}): {} rule(s): {}", names.len(), names.join(", "));
+            *rules.write().unwrap_or_else(|e| e.into_inner()) = new;
+        }
+    }
 }

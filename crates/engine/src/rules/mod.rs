@@ -259,6 +259,8 @@ impl Context<'_> {
             ) == Some(true),
             cell: None,
             same_instant,
+            aircraft: None,
+            gs_kt: None,
         }
     }
 

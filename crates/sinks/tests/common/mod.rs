@@ -33,6 +33,8 @@ pub fn event(i: i64, kind: EventKind) -> Event {
         degraded: false,
         cell: None,
         same_instant: 0,
+        aircraft: None,
+        gs_kt: None,
     }
 }
 
