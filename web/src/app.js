@@ -34,6 +34,62 @@ async function getJson(url) {
 }
 
 const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const utc = (text) => `${text.slice(0, 10)} ${text.slice(11, 19)} UTC`;
+const thousands = (v) => Math.round(v).toLocaleString('en-US');
+
+const KIND_WORDS = {
+  enter: 'Entered', exit: 'Left', predicted_entry: 'Predicted to enter', prediction_cleared: 'Prediction cleared for',
+  signal_lost: 'Signal lost inside', signal_regained: 'Signal regained in', emergency: 'Emergency squawk in',
+  closest_approach: 'Closest approach to', interference_start: 'GNSS interference began in',
+  interference_end: 'GNSS interference ended in',
+};
+
+/** 59.7376° N, 24.3575° E: four decimals, about 10 m. */
+function position(lat, lon) {
+  return `${Math.abs(lat).toFixed(4)}° ${lat >= 0 ? 'N' : 'S'}, ${Math.abs(lon).toFixed(4)}° ${lon >= 0 ? 'E' : 'W'}`;
+}
+
+function altitude(e) {
+  if (e.on_ground) return 'on the ground';
+  if (e.alt_ft == null) return 'unknown';
+  return `${thousands(e.alt_ft)} ft (FL${String(Math.max(0, Math.round(e.alt_ft / 100))).padStart(3, '0')})`;
+}
+
+/** Who the aircraft of an event is, in words: registration, type, operator, country, military. */
+function identityRows(a) {
+  if (!a) return [];
+  const rows = [];
+  if (a.registration) rows.push(['Registration', a.registration]);
+  if (a.type || a.description) rows.push(['Type', [a.description, a.type && `(${a.type})`].filter(Boolean).join(' ')]);
+  if (a.operator) rows.push(['Operator', a.operator]);
+  if (a.year) rows.push(['Built', String(a.year)]);
+  if (a.country) rows.push(['Address block of', a.country]);
+  if (a.military) rows.push(['Military', a.military === 'database' ? 'yes (aircraft database)' : 'probably (military address block)', 'mil']);
+  const flags = [a.interesting && 'interesting', a.pia && 'privacy address (PIA)', a.ladd && 'LADD'].filter(Boolean);
+  if (flags.length) rows.push(['Flags', flags.join(', ')]);
+  return rows;
+}
+
+/** An event as label/value rows a person reads: units, rounded coordinates, names. */
+function describe(e) {
+  const rows = [['What', `${KIND_WORDS[e.kind] ?? e.kind} ${e.zone_name}`], ['Time', utc(e.time)]];
+  if (e.icao24) rows.push(['Aircraft', [e.callsign, `(${e.icao24})`].filter(Boolean).join(' ')]);
+  rows.push(...identityRows(e.aircraft));
+  rows.push(['Position', position(e.lat, e.lon)]);
+  if (e.icao24) rows.push(['Altitude', `${altitude(e)}${e.alt_unknown ? ' — taken as inside' : ''}`]);
+  if (e.gs_kt != null) rows.push(['Ground speed', `${Math.round(e.gs_kt)} kt`]);
+  if (e.predicted_time) rows.push(['Predicted entry', `${utc(e.predicted_time)} at ${position(e.predicted_lat, e.predicted_lon)}`]);
+  if (e.distance_m != null) rows.push(['Distance', `${(e.distance_m / 1000).toFixed(1)} km`]);
+  if (e.squawk) rows.push(['Squawk', e.squawk]);
+  if (e.exempt) rows.push(['Exempt', 'yes: the zone exempts this aircraft']);
+  if (e.nic != null || e.nacp != null) {
+    rows.push(['Position integrity', `NIC ${e.nic ?? '–'}, NACp ${e.nacp ?? '–'}${e.degraded ? ' — degraded (below the ADS-B Out floors)' : ''}`]);
+  }
+  if (e.cell) rows.push(['Interference cell', `${e.cell}: ${e.cell_affected} of ${e.cell_aircraft} aircraft affected (confidence ${(e.cell_confidence * 100).toFixed(0)} %)`]);
+  rows.push(['Zone', `${e.zone_name} (${e.zone_id}), version ${e.zone_version.slice(0, 12)}`]);
+  rows.push(['Event id', e.id]);
+  return rows;
+}
 
 // ---- the map -------------------------------------------------------------------------------
 
@@ -131,8 +187,10 @@ function addLayers() {
     const p = e.features[0].properties;
     new maplibregl.Popup().setLngLat(e.lngLat).setHTML(
       `<strong>${escape(p.label)}</strong> ${escape(p.icao24)}<br>` +
-      `${p.alt === '' ? 'altitude unknown' : `${escape(p.alt)} ft`} · ${p.speed === '' ? '' : `${escape(p.speed)} kt · `}track ${escape(p.track)}°<br>` +
-      `squawk ${escape(p.squawk || '–')} · ${escape(p.time)}`,
+      `${p.alt === '' ? 'altitude unknown' : `${escape(thousands(Number(p.alt)))} ft`} · ${p.speed === '' ? '' : `${escape(p.speed)} kt · `}track ${escape(p.track)}°<br>` +
+      `squawk ${escape(p.squawk || '–')} · ${escape(utc(String(p.time)))}` +
+      identityRows(state.events.find((ev) => ev.icao24 === p.icao24 && ev.aircraft)?.aircraft)
+        .map(([label, value]) => `<br>${escape(label)}: ${escape(value)}`).join(''),
     ).addTo(map);
   });
 }
@@ -146,6 +204,8 @@ function escape(value) {
 async function loadZones() {
   const zones = await getJson('api/zones');
   map.getSource('zones').setData(zones);
+  window.nofly.zoneProperties = new Map(zones.features.map((f) => [f.properties.id, f.properties]));
+  fillFilter('filter-zone', zones.features.map((f) => [f.properties.id, `${f.properties.name} (${f.properties.id})`]));
   applyZoneState(zones);
   fitTo(zones);
   window.nofly.zones = zones.features.length;
@@ -204,16 +264,44 @@ async function loadAircraft(at) {
 
 // ---- alerts --------------------------------------------------------------------------------
 
+/** Replaces a filter's options (the first, "every …", stays), keeping the choice. */
+function fillFilter(id, entries) {
+  const select = $(id);
+  const chosen = select.value;
+  const first = select.options[0];
+  select.replaceChildren(first, ...entries.map(([value, label]) => new Option(label, value)));
+  select.value = entries.some(([value]) => value === chosen) ? chosen : '';
+}
+
+/** Whether an event passes the panel's zone, kind and aircraft filters. */
+function passesFilters(e) {
+  const zone = $('filter-zone').value;
+  const kind = $('filter-kind').value;
+  const text = $('filter-aircraft').value.trim().toLowerCase();
+  if (zone && e.zone_id !== zone) return false;
+  if (kind && e.kind !== kind) return false;
+  if (!text) return true;
+  const a = e.aircraft ?? {};
+  return [e.callsign, e.icao24, a.registration, a.type, a.operator].some((v) => v && v.toLowerCase().includes(text));
+}
+
+for (const id of ['filter-zone', 'filter-kind', 'filter-aircraft']) $(id).addEventListener('input', () => renderAlerts());
+
 function renderAlerts() {
-  const visible = state.info.mode === 'replay' ? state.events.filter((e) => Date.parse(e.time) <= state.time) : state.events;
+  const known = [...new Set(state.events.map((e) => e.kind))].sort();
+  if (known.length !== $('filter-kind').options.length - 1) fillFilter('filter-kind', known.map((k) => [k, k.replaceAll('_', ' ')]));
+  const shown = state.info.mode === 'replay' ? state.events.filter((e) => Date.parse(e.time) <= state.time) : state.events;
+  const visible = shown.filter(passesFilters);
   const list = $('alerts');
   list.replaceChildren();
   for (const e of visible.slice(-500).reverse()) {
     const item = document.createElement('li');
     item.dataset.id = e.id;
     if (state.selected === e.id) item.classList.add('selected');
-    item.innerHTML = `<span class="kind ${escape(e.kind)}">${escape(e.kind.replace('_', ' '))}</span> ` +
-      `${escape(e.callsign || e.icao24 || 'area')} · ${escape(e.zone_name)}<br><span class="when">${escape(e.time)}</span>`;
+    const who = [e.aircraft?.registration, e.aircraft?.type, e.aircraft?.military && 'military'].filter(Boolean).join(' · ');
+    item.innerHTML = `<span class="kind ${escape(e.kind)}">${escape(e.kind.replaceAll('_', ' '))}</span> ` +
+      `${escape(e.callsign || e.icao24 || 'area')} · ${escape(e.zone_name)}` +
+      `${who ? ` <span class="who">${escape(who)}</span>` : ''}<br><span class="when">${escape(utc(e.time))}</span>`;
     item.addEventListener('click', () => selectAlert(e));
     list.append(item);
   }
@@ -226,15 +314,13 @@ function selectAlert(e) {
   map.getSource('selected').setData({ type: 'Feature', geometry: { type: 'Point', coordinates: [e.lon, e.lat] }, properties: {} });
   const fields = $('details-fields');
   fields.replaceChildren();
-  const shown = ['kind', 'time', 'icao24', 'callsign', 'zone_id', 'zone_name', 'zone_version', 'lat', 'lon', 'alt_ft',
-    'predicted_time', 'distance_m', 'squawk', 'exempt', 'nic', 'nacp', 'degraded', 'cell', 'cell_aircraft',
-    'cell_affected', 'cell_confidence', 'id'];
-  for (const key of shown) {
-    if (e[key] == null) continue;
-    const dt = document.createElement('dt'); dt.textContent = key;
-    const dd = document.createElement('dd'); dd.textContent = String(e[key]);
+  for (const [label, value, style] of describe(e)) {
+    const dt = document.createElement('dt'); dt.textContent = label;
+    const dd = document.createElement('dd'); dd.textContent = value;
+    if (style) dd.className = style;
     fields.append(dt, dd);
   }
+  drawProfile(e).catch((err) => showError(err.message));
   const link = $('evidence');
   link.hidden = !state.info.evidence;
   $('evidence-note').hidden = !state.info.evidence;
@@ -243,6 +329,65 @@ function selectAlert(e) {
   $('details').hidden = false;
   if (state.info.mode === 'replay') setTime(Date.parse(e.time));
   else renderAlerts();
+}
+
+/** A zone limit as the API states it ("SFC", "FL95", "2500 ft MSL", "300 m AGL", "UNL") in feet. */
+function limitFeet(text) {
+  const t = String(text ?? '').trim().toUpperCase();
+  if (t === 'SFC' || t === 'GND' || t === '') return 0;
+  if (t === 'UNL') return Infinity;
+  const fl = /^FL\s*(\d+)/.exec(t);
+  if (fl) return Number(fl[1]) * 100;
+  const v = /^(-?[\d.]+)\s*(FT|M)?/.exec(t);
+  if (!v) return null;
+  return Number(v[1]) * (v[2] === 'M' ? 1 / 0.3048 : 1);
+}
+
+/** The selected aircraft's altitude over time, the zone's band behind it, the alert's time marked. */
+async function drawProfile(e) {
+  const box = $('profile-box');
+  box.hidden = true;
+  if (!e.icao24) return;
+  const response = await fetch(`api/aircraft/${encodeURIComponent(e.icao24)}/profile`);
+  if (response.status === 404) return;
+  if (!response.ok) throw new Error(`profile of ${e.icao24}: HTTP ${response.status}`);
+  const { points } = await response.json();
+  const known = points.filter(([, ft]) => ft != null);
+  if (known.length < 2 || state.selected !== e.id) return;
+  const canvas = $('profile');
+  const c = canvas.getContext('2d');
+  const [w, h, left, bottom] = [canvas.width, canvas.height, 46, 18];
+  c.clearRect(0, 0, w, h);
+  const t0 = known[0][0];
+  const t1 = Math.max(known[known.length - 1][0], t0 + 1);
+  const zone = window.nofly.zoneProperties?.get(e.zone_id);
+  const [low, high] = zone ? [limitFeet(zone.lower), limitFeet(zone.upper)] : [null, null];
+  const highest = Math.max(...known.map(([, ft]) => ft), Number.isFinite(high) ? high : 0, 1000);
+  const top = Math.ceil((highest * 1.1) / 1000) * 1000;
+  const x = (t) => left + ((t - t0) / (t1 - t0)) * (w - left - 6);
+  const y = (ft) => 6 + (1 - Math.min(Math.max(ft, 0), top) / top) * (h - 6 - bottom);
+  if (low != null && high != null) {
+    c.fillStyle = `${KIND_COLOURS[zone.kind] ?? '#546e7a'}40`;
+    c.fillRect(left, y(Math.min(high, top)), w - left - 6, y(low) - y(Math.min(high, top)));
+  }
+  c.font = '10px system-ui, sans-serif';
+  c.fillStyle = '#556'; c.strokeStyle = '#e3e5ea';
+  for (let i = 0; i <= 4; i += 1) {
+    const ft = (top * i) / 4;
+    c.beginPath(); c.moveTo(left, y(ft)); c.lineTo(w - 6, y(ft)); c.stroke();
+    c.fillText(`${thousands(ft)}`, 2, y(ft) + 3);
+  }
+  c.fillText(iso(t0).slice(11, 16), left, h - 4);
+  c.fillText(iso(t1).slice(11, 16), w - 34, h - 4);
+  c.strokeStyle = '#10223d'; c.lineWidth = 1.5;
+  c.beginPath();
+  known.forEach(([t, ft], i) => (i ? c.lineTo(x(t), y(ft)) : c.moveTo(x(t), y(ft))));
+  c.stroke();
+  const at = Date.parse(e.time);
+  c.strokeStyle = '#b3261e'; c.lineWidth = 2;
+  c.beginPath(); c.moveTo(x(at), 6); c.lineTo(x(at), h - bottom); c.stroke();
+  c.lineWidth = 1;
+  box.hidden = false;
 }
 
 $('close-details').addEventListener('click', () => {

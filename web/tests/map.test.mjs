@@ -87,8 +87,9 @@ after(async () => {
   await browser?.close();
 });
 
-test('the demo replay: zones, moving aircraft, alerts, and a click that flies there', async () => {
+test('the demo replay: zones, moving aircraft, alerts, and a click that flies there', async (t) => {
   const demo = await startNofly(['demo'], { timeoutMs: 600_000 });
+  t.after(() => demo.proc.kill('SIGINT'));
   const { page, problems } = await openPage(demo.base);
 
   assert.equal(await page.textContent('#mode'), 'replay');
@@ -125,13 +126,29 @@ test('the demo replay: zones, moving aircraft, alerts, and a click that flies th
   assert.equal(bundle.event.record.event.id, event.id, 'the evidence download is the bundle of that event');
   assert.match(bundle.event.proof, /^c2sp\.org\/tlog-proof@v1\nindex \d+\n/, 'the bundle carries the tlog-proof of the event');
   assert.match(bundle.event.proof, /\n\u2014 nofly\.demo\/witness-a /, 'its checkpoint is cosigned by the demo\'s witnesses');
+  // The details read as a person writes them, with who the aircraft is and its altitude profile.
+  const details = await page.textContent('#details-fields');
+  assert.match(details, /Position\d{1,2}\.\d{4}° [NS], \d{1,3}\.\d{4}° [EW]/, details);
+  assert.match(details, /Altitude([\d,]+ ft \(FL\d{3}\)|on the ground|unknown)/, details);
+  assert.match(details, /Address block of[A-Z]/, details);
+  assert.doesNotMatch(details, /zone_id|alt_ft|icao24/, 'no raw keys');
+  await page.waitForFunction(() => !document.getElementById('profile-box').hidden, null, { timeout: 10_000 });
+  // The panel's filters: by zone, by aircraft.
+  await page.selectOption('#filter-zone', event.zone_id);
+  const zonesShown = await page.$$eval('#alerts li', (items) => items.map((li) => li.textContent));
+  assert.ok(zonesShown.length > 0 && zonesShown.every((text) => text.includes(event.zone_name)), 'the zone filter keeps that zone');
+  await page.fill('#filter-aircraft', 'no such aircraft');
+  assert.equal(await page.locator('#alerts li').count(), 0, 'the aircraft filter keeps no other');
+  await page.fill('#filter-aircraft', event.callsign ?? event.icao24);
+  assert.ok(await page.locator('#alerts li').count() > 0, 'the aircraft filter finds it');
+  await page.fill('#filter-aircraft', '');
+  await page.selectOption('#filter-zone', '');
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(artifacts, 'map-alert.png') });
   if (process.env.NOFLY_UPDATE_SCREENSHOT === '1') {
     copyFileSync(join(artifacts, 'map-alert.png'), join(root, 'docs', 'images', 'web-map.png'));
   }
   assert.deepEqual(problems, [], 'no error in the page');
-  demo.proc.kill('SIGINT');
 });
 
 /** SBS lines with their generated and logged date and time set to the wall clock (UTC). */
@@ -145,7 +162,7 @@ function stampedNow(line) {
   return f.join(',');
 }
 
-test('a live feed: lag badge, aircraft and alerts arrive through the stream', async () => {
+test('a live feed: lag badge, aircraft and alerts arrive through the stream', async (t) => {
   const lines = readFileSync(join(root, 'data/samples/modes1_dump1090mut_30003.sbs'), 'utf8').trim().split('\n');
   lines.sort((a, b) => a.split(',')[7].localeCompare(b.split(',')[7]));
   // nofly connects as soon as it starts; the lines are sent once the page is open.
@@ -154,6 +171,7 @@ test('a live feed: lag badge, aircraft and alerts arrive through the stream', as
   await new Promise((r) => feed.listen(0, '127.0.0.1', r));
   const zones = join(root, 'crates/cli/tests/fixtures/synthetic-sicily-zones.geojson');
   const watch = await startNofly(['watch', '--zones', zones, '--source', `sbs://127.0.0.1:${feed.address().port}`], { offset: 500 });
+  t.after(() => { watch.proc.kill('SIGINT'); feed.close(); });
   const { page, problems } = await openPage(watch.base);
   assert.equal(await page.textContent('#mode'), 'live');
   const socket = await connected;
@@ -177,7 +195,5 @@ test('a live feed: lag badge, aircraft and alerts arrive through the stream', as
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(artifacts, 'map-live.png') });
   socket.destroy();
-  feed.close();
-  watch.proc.kill('SIGINT');
   assert.deepEqual(problems, [], 'no error in the page');
 });

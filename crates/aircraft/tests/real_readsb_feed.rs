@@ -24,15 +24,15 @@ fn feed() -> BTreeMap<u32, (Option<String>, u64)> {
         "json_3.json",
     ] {
         let text = std::fs::read_to_string(dir.join(name)).unwrap();
-        let objects: Vec<serde_json::Value> =
-            match serde_json::from_str::<serde_json::Value>(&text) {
-                Ok(snapshot) => snapshot["aircraft"].as_array().cloned().unwrap_or_default(),
-                // JSON per line, each line ending with a comma: damaged lines are skipped here.
-                Err(_) => text
-                    .lines()
-                    .filter_map(|l| serde_json::from_str(l.trim().trim_end_matches(',')).ok())
-                    .collect(),
-            };
+        let objects: Vec<serde_json::Value> = match serde_json::from_str::<serde_json::Value>(&text)
+        {
+            Ok(snapshot) => snapshot["aircraft"].as_array().cloned().unwrap_or_default(),
+            // JSON per line, each line ending with a comma: damaged lines are skipped here.
+            Err(_) => text
+                .lines()
+                .filter_map(|l| serde_json::from_str(l.trim().trim_end_matches(',')).ok())
+                .collect(),
+        };
         for a in objects {
             let Some(hex) = a["hex"].as_str().filter(|h| !h.starts_with('~')) else {
                 continue;
@@ -88,7 +88,11 @@ fn state_of_mark(registration: &str) -> &'static str {
         ("B-", "CN"),
         ("HI", "DO"),
     ];
-    if registration.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+    if registration
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_digit)
+    {
         return "US";
     }
     MARKS

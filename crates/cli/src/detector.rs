@@ -4,9 +4,9 @@
 //! `--aircraft-db` record) and its latest ground speed: annotations the alert rules read, added
 //! after the engine decided, which an evidence bundle keeps as logged.
 
+use nofly_aircraft::AircraftDb;
 use nofly_engine::{Engine, Settings};
 use nofly_gnss::{CellState, GnssSettings, InterferenceZones};
-use nofly_aircraft::AircraftDb;
 use nofly_model::{Event, Report, SourceRef, Zone};
 use nofly_zones::ZoneSet;
 use std::collections::HashMap;
@@ -144,7 +144,8 @@ impl Detector {
             self.install_areas(emit);
         }
         let annotator = &self.annotator;
-        self.engine.finish(&mut |e: Event| emit(annotator.annotate(e)));
+        self.engine
+            .finish(&mut |e: Event| emit(annotator.annotate(e)));
     }
 
     /// Replaces the user's zones (a reload); the interference zones stay.

@@ -552,7 +552,10 @@ impl OutputArgs {
         };
         let rules = read_rules(path).map_err(anyhow::Error::msg)?;
         if rules.rules.is_empty() {
-            tracing::warn!("{}: no rules in it: the alert sinks get no events", path.display());
+            tracing::warn!(
+                "{}: no rules in it: the alert sinks get no events",
+                path.display()
+            );
         }
         Ok(Some(std::sync::Arc::new(std::sync::RwLock::new(rules))))
     }
@@ -1020,7 +1023,9 @@ fn main() -> ExitCode {
         Command::AircraftDb { command } => match command {
             AircraftDbCommand::Update { url } => commands::aircraft_db::update(&url),
             AircraftDbCommand::Load { path } => commands::aircraft_db::load(&path),
-            AircraftDbCommand::Show { icao, db } => commands::aircraft_db::show(&icao, db.as_deref()),
+            AircraftDbCommand::Show { icao, db } => {
+                commands::aircraft_db::show(&icao, db.as_deref())
+            }
         },
         Command::Zones {
             command: ZonesCommand::Check { files },

@@ -43,7 +43,11 @@ fn receive(incoming: &mut Connection, n: usize) -> Vec<(String, serde_json::Valu
 
 /// `nofly replay` of the dump1090 SBS sample against the synthetic Sicily zones, publishing to
 /// MQTT under `prefix`; the events it wrote.
-fn replay_to_mqtt(prefix: &str, dir: &std::path::Path, extra: &[&str]) -> (Vec<serde_json::Value>, String) {
+fn replay_to_mqtt(
+    prefix: &str,
+    dir: &std::path::Path,
+    extra: &[&str],
+) -> (Vec<serde_json::Value>, String) {
     let events = dir.join("events.jsonl");
     let (zones, spool, input) = (
         fixture("synthetic-sicily-zones.geojson"),
@@ -67,7 +71,10 @@ fn replay_to_mqtt(prefix: &str, dir: &std::path::Path, extra: &[&str]) -> (Vec<s
     args.push(input.to_str().unwrap());
     let out = nofly(&args);
     assert!(out.status.success(), "{}", stderr(&out));
-    (json_lines(&std::fs::read_to_string(&events).unwrap()), stderr(&out))
+    (
+        json_lines(&std::fs::read_to_string(&events).unwrap()),
+        stderr(&out),
+    )
 }
 
 #[test]
@@ -83,11 +90,16 @@ fn a_replay_publishes_its_filtered_events_to_the_broker() {
         .collect();
     assert!(enters.len() >= 2 && enters.len() < written.len());
     assert!(
-        log.contains(&format!("mqtt: {n} of {n} events delivered", n = enters.len())),
+        log.contains(&format!(
+            "mqtt: {n} of {n} events delivered",
+            n = enters.len()
+        )),
         "{log}"
     );
     let got = receive(&mut incoming, enters.len());
-    assert!(got.iter().all(|(topic, _)| *topic == format!("{prefix}/enter")));
+    assert!(got
+        .iter()
+        .all(|(topic, _)| *topic == format!("{prefix}/enter")));
     let ids: Vec<&str> = got.iter().map(|(_, e)| e["id"].as_str().unwrap()).collect();
     assert_eq!(ids, enters);
 }
@@ -119,7 +131,10 @@ fn rules_choose_the_events_and_name_themselves_in_the_payload() {
             "enter" => expected.push((id, "entries")),
             "exit" => {
                 let zone = e["zone_id"].as_str().unwrap().to_string();
-                if last_exit.get(&zone).is_none_or(|&t| millis - t >= 3_600_000) {
+                if last_exit
+                    .get(&zone)
+                    .is_none_or(|&t| millis - t >= 3_600_000)
+                {
                     last_exit.insert(zone, millis);
                     expected.push((id, "maltese-exits"));
                 }
@@ -129,16 +144,25 @@ fn rules_choose_the_events_and_name_themselves_in_the_payload() {
     }
     assert_eq!(written[0]["aircraft"]["country_code"], "MT");
     assert!(expected.iter().any(|(_, r)| *r == "maltese-exits"));
-    assert!(expected.len() < written.len(), "the rules hold some events back");
     assert!(
-        log.contains(&format!("mqtt: {n} of {n} events delivered", n = expected.len())),
+        expected.len() < written.len(),
+        "the rules hold some events back"
+    );
+    assert!(
+        log.contains(&format!(
+            "mqtt: {n} of {n} events delivered",
+            n = expected.len()
+        )),
         "{log}"
     );
     let got = receive(&mut incoming, expected.len());
     for ((topic, payload), (id, rule)) in got.iter().zip(&expected) {
         assert_eq!(payload["id"].as_str(), Some(id.as_str()));
         assert_eq!(payload["rules"], serde_json::json!([rule]));
-        assert_eq!(*topic, format!("{prefix}/{}", payload["kind"].as_str().unwrap()));
+        assert_eq!(
+            *topic,
+            format!("{prefix}/{}", payload["kind"].as_str().unwrap())
+        );
     }
 }
 
@@ -163,7 +187,9 @@ fn a_rule_file_with_an_error_is_refused_with_its_line_and_field() {
         dir.path().join("spool").to_str().unwrap(),
         "--rules",
         rules.to_str().unwrap(),
-        repo_file("data/samples/modes1_dump1090mut_30003.sbs").to_str().unwrap(),
+        repo_file("data/samples/modes1_dump1090mut_30003.sbs")
+            .to_str()
+            .unwrap(),
     ]);
     assert!(!out.status.success());
     assert!(

@@ -17,7 +17,11 @@ struct Setup {
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("modes1.sbs");
-    std::fs::copy(repo_file("data/samples/modes1_dump1090mut_30003.sbs"), &input).unwrap();
+    std::fs::copy(
+        repo_file("data/samples/modes1_dump1090mut_30003.sbs"),
+        &input,
+    )
+    .unwrap();
     let keys = nofly(&["keygen", "--dir", dir.path().to_str().unwrap()]);
     assert!(keys.status.success(), "{}", stderr(&keys));
     let out = replay_sicily(
@@ -64,16 +68,34 @@ fn an_event_report_shows_its_flight_and_carries_its_bundle() {
     let out = report(
         &s,
         &html_path,
-        &["--event", id, "--bundle", bundle.to_str().unwrap(), "--pubkey", "nofly.pub"],
+        &[
+            "--event",
+            id,
+            "--bundle",
+            bundle.to_str().unwrap(),
+            "--pubkey",
+            "nofly.pub",
+        ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let html = std::fs::read_to_string(&html_path).unwrap();
     // Every event of the aircraft's flight is in the timeline (the sample is one short flight).
     let rows = html.matches("<tr><td><span class=\"n\"").count();
-    assert_eq!(rows, s.events.len(), "one timeline row per event of the flight");
-    assert_eq!(html.matches("<g class=\"event\">").count(), rows, "one map marker per row");
+    assert_eq!(
+        rows,
+        s.events.len(),
+        "one timeline row per event of the flight"
+    );
+    assert_eq!(
+        html.matches("<g class=\"event\">").count(),
+        rows,
+        "one map marker per row"
+    );
     assert!(html.contains("class=\"map\"") && html.contains("class=\"profile\""));
-    assert!(html.contains("Malta (from the ICAO address block)"), "who the aircraft is");
+    assert!(
+        html.contains("<td>Malta (the state ICAO allocated"),
+        "who the aircraft is"
+    );
     assert!(html.contains("AMC421"));
     // The zones its events name, with their bands.
     for zone in s.events.iter().map(|e| e["zone_id"].as_str().unwrap()) {
@@ -102,7 +124,14 @@ fn an_event_report_shows_its_flight_and_carries_its_bundle() {
     let out = report(
         &s,
         &again,
-        &["--event", id, "--bundle", bundle.to_str().unwrap(), "--pubkey", "nofly.pub"],
+        &[
+            "--event",
+            id,
+            "--bundle",
+            bundle.to_str().unwrap(),
+            "--pubkey",
+            "nofly.pub",
+        ],
     );
     assert!(out.status.success());
     assert_eq!(std::fs::read(&again).unwrap(), html.as_bytes());
@@ -115,20 +144,32 @@ fn aircraft_reports_summaries_and_refusals() {
     let out = report(&s, &by_aircraft, &["--icao", "4d2023"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = std::fs::read_to_string(&by_aircraft).unwrap();
-    assert_eq!(html.matches("<tr><td><span class=\"n\"").count(), s.events.len());
+    assert_eq!(
+        html.matches("<tr><td><span class=\"n\"").count(),
+        s.events.len()
+    );
 
     let folder = s.dir.path().join("daily");
     let out = report(&s, &folder, &["--period", "day"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let days: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let days: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     let day = s.events[0]["time"].as_str().unwrap()[..10].to_string();
     assert_eq!(days, [format!("nofly-summary-{day}.html")]);
 
     let refusals = [
         (vec!["--event", "0123"], "event 0123: not found"),
         (vec!["--icao", "4d20"], "--icao 4d20: not an ICAO address"),
-        (vec!["--icao", "abcdef"], "abcdef: the recording has no position of this aircraft"),
-        (vec!["--event", "x", "--icao", "4d2023"], "cannot be used with"),
+        (
+            vec!["--icao", "abcdef"],
+            "abcdef: the recording has no position of this aircraft",
+        ),
+        (
+            vec!["--event", "x", "--icao", "4d2023"],
+            "cannot be used with",
+        ),
     ];
     for (args, message) in refusals {
         let out = report(&s, &s.dir.path().join("x.html"), &args);

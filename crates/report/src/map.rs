@@ -22,7 +22,9 @@ pub fn kind_colour(kind: &str) -> &'static str {
 }
 
 /// Colours of tracks, one per aircraft in turn.
-pub const TRACK_COLOURS: &[&str] = &["#10223d", "#2e7d32", "#6d4c41", "#283593", "#00695c", "#4e342e"];
+pub const TRACK_COLOURS: &[&str] = &[
+    "#10223d", "#2e7d32", "#6d4c41", "#283593", "#00695c", "#4e342e",
+];
 
 /// Colours of event markers by kind.
 pub fn event_colour(kind: &str) -> &'static str {
@@ -69,7 +71,10 @@ pub fn svg(finding: &Finding, width: f64) -> String {
     for (i, track) in finding.tracks.iter().enumerate() {
         let colour = TRACK_COLOURS[i % TRACK_COLOURS.len()];
         let ring: Vec<(f64, f64)> = track.points.iter().map(|p| (p.lat, p.lon)).collect();
-        let _ = write!(out, r#"<path fill="none" stroke="{colour}" stroke-width="1.8" stroke-linejoin="round" d=""#);
+        let _ = write!(
+            out,
+            r#"<path fill="none" stroke="{colour}" stroke-width="1.8" stroke-linejoin="round" d=""#
+        );
         path_line(&mut out, &view, &ring);
         let _ = write!(out, r#""><title>{}</title></path>"#, escape(track.label()));
         if let Some(last) = track.points.last() {
@@ -121,7 +126,12 @@ fn scale_bar(out: &mut String, view: &View) {
 
 /// Whether any of the ring's bounding box is in the picture (outlines elsewhere are left out).
 fn in_view(view: &View, ring: &[(f64, f64)]) -> bool {
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let (mut x0, mut y0, mut x1, mut y1) = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
     for &(lat, lon) in ring {
         let (x, y) = view.xy(lat, lon);
         (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
@@ -145,7 +155,11 @@ fn path_line(out: &mut String, view: &View, line: &[(f64, f64)]) -> bool {
         if last.is_some_and(|(lx, ly)| (lx - x).abs() < 0.5 && (ly - y).abs() < 0.5) {
             continue;
         }
-        let _ = write!(out, "{}{x:.1} {y:.1}", if last.is_none() { 'M' } else { 'L' });
+        let _ = write!(
+            out,
+            "{}{x:.1} {y:.1}",
+            if last.is_none() { 'M' } else { 'L' }
+        );
         last = Some((x, y));
         drawn += 1;
     }
@@ -169,7 +183,8 @@ fn zone_rings(zone: &Zone) -> Vec<Vec<(f64, f64)>> {
                     let bearing = f64::from(i) * 3.0f64.to_radians();
                     let phi2 = (phi.sin() * d.cos() + phi.cos() * d.sin() * bearing.cos()).asin();
                     let lambda2 = lambda
-                        + (bearing.sin() * d.sin() * phi.cos()).atan2(d.cos() - phi.sin() * phi2.sin());
+                        + (bearing.sin() * d.sin() * phi.cos())
+                            .atan2(d.cos() - phi.sin() * phi2.sin());
                     (phi2.to_degrees(), lambda2.to_degrees())
                 })
                 .collect()]
@@ -191,7 +206,11 @@ fn basemap_rings(geojson: &serde_json::Value) -> Vec<Vec<(f64, f64)>> {
         let geometry = &feature["geometry"];
         let polygons: Vec<&serde_json::Value> = match geometry["type"].as_str() {
             Some("Polygon") => vec![&geometry["coordinates"]],
-            Some("MultiPolygon") => geometry["coordinates"].as_array().into_iter().flatten().collect(),
+            Some("MultiPolygon") => geometry["coordinates"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .collect(),
             _ => Vec::new(),
         };
         for polygon in polygons {

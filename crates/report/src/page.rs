@@ -72,7 +72,11 @@ fn position(lat: f64, lon: f64) -> String {
 fn altitude(e: &Event) -> String {
     match e.alt_ft {
         _ if e.on_ground => "on the ground".into(),
-        Some(ft) => format!("{} ft (FL{:03.0})", thousands(ft), (ft / 100.0).round().max(0.0)),
+        Some(ft) => format!(
+            "{} ft (FL{:03.0})",
+            thousands(ft),
+            (ft / 100.0).round().max(0.0)
+        ),
         None => "unknown".into(),
     }
 }
@@ -82,7 +86,7 @@ h1{font-size:22px;margin:0}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px
 .sub{color:#555;margin:4px 0 16px}table{border-collapse:collapse;width:100%;margin:8px 0}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e3e5ea;vertical-align:top}\
 th{background:#f2f4f7;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}.n{display:inline-block;min-width:20px;border-radius:10px;color:#fff;text-align:center;font-weight:600}\
 svg{max-width:100%;height:auto;display:block;border:1px solid #ccd}svg .label{font:600 12px system-ui,sans-serif}svg .marker{font:700 10px system-ui,sans-serif;fill:#fff}svg .axis{font:11px system-ui,sans-serif;fill:#555}\
-code,pre{font:12px ui-monospace,monospace;background:#f2f4f7;padding:1px 4px}pre{padding:8px;white-space:pre-wrap;word-break:break-all}\
+code,pre{font:12px ui-monospace,monospace;background:#f2f4f7;padding:1px 4px;word-break:break-all}pre{padding:8px;white-space:pre-wrap;word-break:break-all}\
 .mil{color:#b3261e;font-weight:600}.note{color:#555;font-size:12px}a.button{display:inline-block;padding:6px 12px;background:#10223d;color:#fff;text-decoration:none;border-radius:4px}\
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}svg,table{break-inside:avoid}a.button{display:none}}";
 
@@ -112,9 +116,17 @@ pub fn html(f: &Finding) -> String {
 }
 
 fn summary(out: &mut String, f: &Finding) {
-    let aircraft: BTreeSet<String> = f.events.iter().filter_map(|e| e.icao24.map(|a| a.to_string())).collect();
+    let aircraft: BTreeSet<String> = f
+        .events
+        .iter()
+        .filter_map(|e| e.icao24.map(|a| a.to_string()))
+        .collect();
     let zones: BTreeSet<&str> = f.events.iter().map(|e| e.zone_name.as_str()).collect();
-    let entries = f.events.iter().filter(|e| e.kind == EventKind::Enter).count();
+    let entries = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Enter)
+        .count();
     let span = match (f.events.first(), f.events.last()) {
         (Some(a), Some(b)) => format!(" between {} and {}", when(a.time), when(b.time)),
         _ => String::new(),
@@ -157,7 +169,11 @@ fn timeline(out: &mut String, f: &Finding) {
                 "NIC {} · NACp {}{}",
                 nic.map_or("–".into(), |v| v.to_string()),
                 nacp.map_or("–".into(), |v| v.to_string()),
-                if e.degraded { " <strong>degraded</strong>" } else { "" }
+                if e.degraded {
+                    " <strong>degraded</strong>"
+                } else {
+                    ""
+                }
             ),
         };
         let _ = writeln!(
@@ -198,18 +214,28 @@ fn identity_rows(who: &AircraftIdentity) -> String {
         row("built", y.to_string());
     }
     if let Some(c) = &who.country {
-        row("country of registration", format!("{} (from the ICAO address block)", escape(c)));
+        row(
+            "address block of",
+            format!(
+                "{} (the state ICAO allocated the 24-bit address to; territories registering under it, such as Bermuda for the United Kingdom, share its block)",
+                escape(c)
+            ),
+        );
     }
     match who.military {
         Some(MilitarySource::Database) => row("military", "<span class=\"mil\">yes</span> (aircraft database)".into()),
         Some(MilitarySource::AddressRange) => row("military", "<span class=\"mil\">probably</span> (address in a military block; no database record says so)".into()),
         None => {}
     }
-    let flags: Vec<&str> = [(who.interesting, "interesting"), (who.pia, "privacy address (PIA)"), (who.ladd, "LADD: owner asked not to be displayed")]
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, name)| *name)
-        .collect();
+    let flags: Vec<&str> = [
+        (who.interesting, "interesting"),
+        (who.pia, "privacy address (PIA)"),
+        (who.ladd, "LADD: owner asked not to be displayed"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, name)| *name)
+    .collect();
     if !flags.is_empty() {
         row("flags", flags.join(", "));
     }
@@ -229,7 +255,12 @@ fn aircraft(out: &mut String, f: &Finding) {
             .filter(|(_, e)| e.icao24.is_some_and(|a| a.to_string() == track.icao24))
             .map(|(i, e)| (i + 1, e))
             .collect();
-        let _ = writeln!(out, "<h3>{} <code>{}</code></h3>", escape(track.label()), escape(&track.icao24));
+        let _ = writeln!(
+            out,
+            "<h3>{} <code>{}</code></h3>",
+            escape(track.label()),
+            escape(&track.icao24)
+        );
         let who = events.iter().find_map(|(_, e)| e.aircraft.as_ref());
         match who.map(identity_rows).filter(|r| !r.is_empty()) {
             Some(rows) => {
@@ -238,7 +269,11 @@ fn aircraft(out: &mut String, f: &Finding) {
             None => out.push_str("<p class=\"note\">Nothing is known of who this aircraft is (no aircraft database record; its address is in no allocated block).</p>\n"),
         }
         let named: BTreeSet<&str> = events.iter().map(|(_, e)| e.zone_id.as_str()).collect();
-        let zones: Vec<&Zone> = f.zones.iter().filter(|z| named.contains(z.id.as_str())).collect();
+        let zones: Vec<&Zone> = f
+            .zones
+            .iter()
+            .filter(|z| named.contains(z.id.as_str()))
+            .collect();
         out.push_str(&profile::svg(track, &events, &zones, 960.0, 260.0));
         let _ = writeln!(
             out,
@@ -247,7 +282,11 @@ fn aircraft(out: &mut String, f: &Finding) {
         );
     }
     if f.tracks.len() > 12 {
-        let _ = writeln!(out, "<p class=\"note\">{} more aircraft are on the map and in the timeline.</p>", f.tracks.len() - 12);
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">{} more aircraft are on the map and in the timeline.</p>",
+            f.tracks.len() - 12
+        );
     }
 }
 
@@ -267,7 +306,11 @@ fn zones(out: &mut String, f: &Finding) {
                         "{} – {}{}",
                         i.from.map_or("…".into(), when),
                         i.to.map_or("…".into(), when),
-                        if i.schedule.is_empty() { "" } else { " (weekly schedule)" }
+                        if i.schedule.is_empty() {
+                            ""
+                        } else {
+                            " (weekly schedule)"
+                        }
                     )
                 })
                 .collect::<Vec<_>>()
@@ -317,9 +360,17 @@ fn evidence(out: &mut String, f: &Finding) {
 
 fn run(out: &mut String, f: &Finding) {
     out.push_str("<h2>How this was found</h2>\n<table>");
-    let _ = write!(out, "<tr><th>program</th><td>nofly {}</td></tr>", escape(&f.run.program_version));
+    let _ = write!(
+        out,
+        "<tr><th>program</th><td>nofly {}</td></tr>",
+        escape(&f.run.program_version)
+    );
     if !f.run.zone_set.is_empty() {
-        let _ = write!(out, "<tr><th>zone set</th><td><code>{}</code></td></tr>", escape(&f.run.zone_set));
+        let _ = write!(
+            out,
+            "<tr><th>zone set</th><td><code>{}</code></td></tr>",
+            escape(&f.run.zone_set)
+        );
     }
     for (path, format, sha) in &f.run.inputs {
         let _ = write!(
@@ -331,10 +382,18 @@ fn run(out: &mut String, f: &Finding) {
         );
     }
     if !f.run.command.is_empty() {
-        let _ = write!(out, "<tr><th>re-run with</th><td><code>{}</code></td></tr>", escape(&f.run.command));
+        let _ = write!(
+            out,
+            "<tr><th>re-run with</th><td><code>{}</code></td></tr>",
+            escape(&f.run.command)
+        );
     }
     if !f.run.settings.is_empty() {
-        let _ = write!(out, "<tr><th>settings</th><td><code>{}</code></td></tr>", escape(&f.run.settings));
+        let _ = write!(
+            out,
+            "<tr><th>settings</th><td><code>{}</code></td></tr>",
+            escape(&f.run.settings)
+        );
     }
     out.push_str("</table>\n");
     for a in &f.run.attribution {
@@ -351,10 +410,19 @@ mod tests {
 
     #[test]
     fn words_read_as_a_person_writes_them() {
-        assert_eq!(position(59.737554000595864, 24.35754184065194), "59.7376° N, 24.3575° E");
+        assert_eq!(
+            position(59.737554000595864, 24.35754184065194),
+            "59.7376° N, 24.3575° E"
+        );
         assert_eq!(position(-33.9, -151.2), "33.9000° S, 151.2000° W");
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
         assert_eq!(hhmm(1_646_027_077_000), "05:44:37");
-        assert_eq!(when(EventTime::from_millis(1_646_027_077_000)), "2022-02-28 05:44:37 UTC");
+        assert_eq!(
+            when(EventTime::from_millis(1_646_027_077_000)),
+            "2022-02-28 05:44:37 UTC"
+        );
     }
 }

@@ -16,11 +16,29 @@ const BOTTOM: f64 = 30.0;
 
 /// The profile of `track`, `width` × `height` pixels. `events` are (number, event) of this
 /// aircraft; `zones` the zones they name.
-pub fn svg(track: &Track, events: &[(usize, &Event)], zones: &[&Zone], width: f64, height: f64) -> String {
-    let times = track.points.iter().map(|p| p.t_ms).chain(events.iter().map(|(_, e)| e.time.millis()));
+pub fn svg(
+    track: &Track,
+    events: &[(usize, &Event)],
+    zones: &[&Zone],
+    width: f64,
+    height: f64,
+) -> String {
+    let times = track
+        .points
+        .iter()
+        .map(|p| p.t_ms)
+        .chain(events.iter().map(|(_, e)| e.time.millis()));
     let (t0, t1) = times.fold((i64::MAX, i64::MIN), |(a, b), t| (a.min(t), b.max(t)));
-    let (t0, t1) = if t0 > t1 { (0, 1) } else { (t0, t1.max(t0 + 1)) };
-    let highest = track.points.iter().filter_map(|p| p.alt_ft).fold(0.0, f64::max);
+    let (t0, t1) = if t0 > t1 {
+        (0, 1)
+    } else {
+        (t0, t1.max(t0 + 1))
+    };
+    let highest = track
+        .points
+        .iter()
+        .filter_map(|p| p.alt_ft)
+        .fold(0.0, f64::max);
     let band_top = zones
         .iter()
         .flat_map(|z| [z.band.lower, z.band.upper])
@@ -37,7 +55,10 @@ pub fn svg(track: &Track, events: &[(usize, &Event)], zones: &[&Zone], width: f6
     );
     for zone in zones {
         let colour = kind_colour(zone.kind.as_str());
-        let (low, high) = (zone.band.lower.feet().max(0.0), zone.band.upper.feet().min(top));
+        let (low, high) = (
+            zone.band.lower.feet().max(0.0),
+            zone.band.upper.feet().min(top),
+        );
         let _ = write!(
             out,
             r#"<rect x="{LEFT}" y="{:.1}" width="{plot_w:.1}" height="{:.1}" fill="{colour}" fill-opacity="0.10"><title>{}: {} to {}</title></rect>"#,
@@ -73,9 +94,14 @@ pub fn svg(track: &Track, events: &[(usize, &Event)], zones: &[&Zone], width: f6
         let t = t0 + (t1 - t0) * i / 4;
         let _ = write!(
             out,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="axis">{}</text>"#,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="{}" class="axis">{}</text>"#,
             x(t),
             height - 10.0,
+            match i {
+                0 => "start",
+                4 => "end",
+                _ => "middle",
+            },
             hhmm(t)
         );
     }
@@ -84,13 +110,22 @@ pub fn svg(track: &Track, events: &[(usize, &Event)], zones: &[&Zone], width: f6
     for p in &track.points {
         match p.alt_ft {
             Some(ft) => {
-                let _ = write!(d, "{}{:.1} {:.1}", if pen_up { 'M' } else { 'L' }, x(p.t_ms), y(ft));
+                let _ = write!(
+                    d,
+                    "{}{:.1} {:.1}",
+                    if pen_up { 'M' } else { 'L' },
+                    x(p.t_ms),
+                    y(ft)
+                );
                 pen_up = false;
             }
             None => pen_up = true,
         }
     }
-    let _ = write!(out, r##"<path d="{d}" fill="none" stroke="#10223d" stroke-width="1.6"/>"##);
+    let _ = write!(
+        out,
+        r##"<path d="{d}" fill="none" stroke="#10223d" stroke-width="1.6"/>"##
+    );
     for (n, e) in events {
         let ex = x(e.time.millis());
         let ey = e.alt_ft.map_or(TOP + plot_h, y);

@@ -20,7 +20,11 @@ impl View {
     /// The view of `points` (lat, lon) in a `width`-pixel-wide picture, with a 12 % margin and at
     /// least `min_span_deg` of latitude shown; the height follows the points' shape (between a
     /// third and the whole of the width).
-    pub fn fit(points: impl IntoIterator<Item = (f64, f64)>, width: f64, min_span_deg: f64) -> View {
+    pub fn fit(
+        points: impl IntoIterator<Item = (f64, f64)>,
+        width: f64,
+        min_span_deg: f64,
+    ) -> View {
         let points: Vec<(f64, f64)> = points
             .into_iter()
             .filter(|(lat, lon)| lat.is_finite() && lon.is_finite())
@@ -30,7 +34,8 @@ impl View {
             let (a, b) = bounds(points.iter().map(|p| wrapped(p.1)));
             b - a < lon_max - lon_min
         };
-        let (mut west, mut east) = bounds(points.iter().map(|p| if wrap { wrapped(p.1) } else { p.1 }));
+        let (mut west, mut east) =
+            bounds(points.iter().map(|p| if wrap { wrapped(p.1) } else { p.1 }));
         let (mut south, mut north) = bounds(points.iter().map(|p| p.0));
         if points.is_empty() {
             (west, east, south, north) = (-10.0, 30.0, 35.0, 65.0);
@@ -39,7 +44,10 @@ impl View {
         let x_scale = mid.to_radians().cos();
         let grow_lat = ((min_span_deg - (north - south)) / 2.0).max(0.0);
         let grow_lon = ((min_span_deg / x_scale - (east - west)) / 2.0).max(0.0);
-        let (lat_pad, lon_pad) = ((north - south) * 0.12 + grow_lat, (east - west) * 0.12 + grow_lon);
+        let (lat_pad, lon_pad) = (
+            (north - south) * 0.12 + grow_lat,
+            (east - west) * 0.12 + grow_lon,
+        );
         (south, north, west, east) = (
             (south - lat_pad).max(-89.9),
             (north + lat_pad).min(89.9),
@@ -52,7 +60,15 @@ impl View {
         // Centre the box in the picture when one side was clamped.
         let west = west - ((width / scale) - w_deg) / 2.0 / x_scale;
         let north = north + ((height / scale) - h_deg) / 2.0;
-        View { west, north, scale, x_scale, wrap, width, height }
+        View {
+            west,
+            north,
+            scale,
+            x_scale,
+            wrap,
+            width,
+            height,
+        }
     }
 
     /// Pixel coordinates of (lat, lon).
@@ -79,7 +95,9 @@ fn wrapped(lon: f64) -> f64 {
 }
 
 fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
+    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    })
 }
 
 #[cfg(test)]
@@ -91,7 +109,10 @@ mod tests {
         let view = View::fit([(59.0, 24.0), (60.0, 28.0)], 800.0, 0.1);
         for (lat, lon) in [(59.0, 24.0), (60.0, 28.0)] {
             let (x, y) = view.xy(lat, lon);
-            assert!(x > 20.0 && x < 780.0 && y > 5.0 && y < view.height - 5.0, "{x} {y}");
+            assert!(
+                x > 20.0 && x < 780.0 && y > 5.0 && y < view.height - 5.0,
+                "{x} {y}"
+            );
         }
         // One degree of latitude is as long as 1/cos(59.5°) degrees of longitude.
         let (x0, y0) = view.xy(59.5, 25.0);

@@ -300,11 +300,19 @@ async fn aircraft(
 
 async fn profile(State(app): State<App>, Path(icao24): Path<String>) -> Response {
     let Ok(icao) = icao24.parse::<nofly_model::Icao24>() else {
-        return problem(StatusCode::BAD_REQUEST, "icao24: not an ICAO address (six hex digits)");
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "icao24: not an ICAO address (six hex digits)",
+        );
     };
     match app.monitor.profile(icao) {
-        Some(points) => Json(json!({ "icao24": icao.to_string(), "points": points })).into_response(),
-        None => problem(StatusCode::NOT_FOUND, format!("no position of {icao} is held")),
+        Some(points) => {
+            Json(json!({ "icao24": icao.to_string(), "points": points })).into_response()
+        }
+        None => problem(
+            StatusCode::NOT_FOUND,
+            format!("no position of {icao} is held"),
+        ),
     }
 }
 

@@ -66,9 +66,9 @@ impl AlertRules {
                 continue;
             }
             if let Some(name) = line.strip_prefix('[') {
-                let name = name.strip_suffix(']').ok_or_else(|| {
-                    format!("{file}:{at}: a rule starts with a line [name]")
-                })?;
+                let name = name
+                    .strip_suffix(']')
+                    .ok_or_else(|| format!("{file}:{at}: a rule starts with a line [name]"))?;
                 let name = name.trim();
                 if name.is_empty()
                     || !name
@@ -162,17 +162,38 @@ callsign = AFL*
     #[test]
     fn every_error_names_file_line_and_field() {
         let cases = [
-            ("[a]\nsquawk = 7800\n", "r:2: squawk: \"7800\" is not a Mode A code"),
-            ("[a]\nmilitary = maybe\n", "r:2: military: \"maybe\" is yes or no"),
-            ("[a]\nsend = email\n", "r:2: send: \"email\" is not an alert sink"),
-            ("kinds = enter\n", "r:1: kinds: the condition comes before any [rule] line"),
-            ("[a]\n[a]\n", "r:2: rule name \"a\" is already used on line 1"),
+            (
+                "[a]\nsquawk = 7800\n",
+                "r:2: squawk: \"7800\" is not a Mode A code",
+            ),
+            (
+                "[a]\nmilitary = maybe\n",
+                "r:2: military: \"maybe\" is yes or no",
+            ),
+            (
+                "[a]\nsend = email\n",
+                "r:2: send: \"email\" is not an alert sink",
+            ),
+            (
+                "kinds = enter\n",
+                "r:1: kinds: the condition comes before any [rule] line",
+            ),
+            (
+                "[a]\n[a]\n",
+                "r:2: rule name \"a\" is already used on line 1",
+            ),
             ("[a b]\n", "r:1: rule name \"a b\": letters"),
             ("[a\n", "r:1: a rule starts with a line [name]"),
             ("[a]\nkinds enter\n", "r:2: a condition is `name = values`"),
-            ("[a]\n\n# x\nspeed = 1\n", "r:4: \"speed\": the conditions are"),
+            (
+                "[a]\n\n# x\nspeed = 1\n",
+                "r:4: \"speed\": the conditions are",
+            ),
             ("[a]\ngs_kt = 300..200\n", "r:2: gs_kt: 300 is above 200"),
-            ("[a]\ncountry = Russia\n", "r:2: country: \"Russia\" is not an ISO 3166-1"),
+            (
+                "[a]\ncountry = Russia\n",
+                "r:2: country: \"Russia\" is not an ISO 3166-1",
+            ),
         ];
         for (text, expected) in cases {
             let error = AlertRules::parse("r", text).unwrap_err();

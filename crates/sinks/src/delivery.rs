@@ -33,7 +33,12 @@ pub type Transport = Box<dyn FnMut(&str, &str) -> Result<(), String> + Send>;
 
 /// What a cooldown tells apart: the rule (empty for the sink's own filter), the aircraft, the
 /// zone and the kind of event.
-type AlertKey = (String, Option<nofly_model::Icao24>, String, nofly_model::EventKind);
+type AlertKey = (
+    String,
+    Option<nofly_model::Icao24>,
+    String,
+    nofly_model::EventKind,
+);
 
 /// Alert rules shared with whoever reloads them.
 pub type SharedRules = Arc<std::sync::RwLock<crate::AlertRules>>;
@@ -210,14 +215,15 @@ impl DeliverySink {
         if !self.filter.passes(event) {
             return Ok(false);
         }
-        let matched: Option<Vec<(String, Option<i64>)>> = self.rules.as_ref().map(|(sink, rules)| {
-            let rules = rules.read().unwrap_or_else(|e| e.into_inner());
-            rules
-                .matching(sink, event)
-                .filter(|r| !self.cooling_down(&r.name, r.filter.cooldown_ms(), event, false))
-                .map(|r| (r.name.clone(), r.filter.cooldown_ms()))
-                .collect()
-        });
+        let matched: Option<Vec<(String, Option<i64>)>> =
+            self.rules.as_ref().map(|(sink, rules)| {
+                let rules = rules.read().unwrap_or_else(|e| e.into_inner());
+                rules
+                    .matching(sink, event)
+                    .filter(|r| !self.cooling_down(&r.name, r.filter.cooldown_ms(), event, false))
+                    .map(|r| (r.name.clone(), r.filter.cooldown_ms()))
+                    .collect()
+            });
         if matched.as_ref().is_some_and(Vec::is_empty)
             || self.cooling_down("", self.filter.cooldown_ms(), event, true)
         {
@@ -268,7 +274,12 @@ impl DeliverySink {
             return false;
         };
         let mut last = self.last_sent.lock().unwrap_or_else(|e| e.into_inner());
-        let key = (rule.to_string(), event.icao24, event.zone_id.clone(), event.kind);
+        let key = (
+            rule.to_string(),
+            event.icao24,
+            event.zone_id.clone(),
+            event.kind,
+        );
         let now = event.time.millis();
         match last.get(&key) {
             Some(&then) if now >= then && now - then < cooldown => true,

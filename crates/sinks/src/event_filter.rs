@@ -130,7 +130,9 @@ impl EventFilter {
                     .squawk
                     .as_ref()
                     .is_some_and(|s| self.squawks.contains(s)))
-            && self.altitude.is_none_or(|range| within(range, event.alt_ft))
+            && self
+                .altitude
+                .is_none_or(|range| within(range, event.alt_ft))
             && self
                 .watchlist
                 .as_ref()
@@ -147,10 +149,13 @@ impl EventFilter {
     fn passes_identity(&self, event: &Event) -> bool {
         let who = event.aircraft.as_ref();
         let any = |list: &[String], value: Option<&String>| {
-            list.is_empty() || value.is_some_and(|v| list.iter().any(|p| glob(p.as_bytes(), v.as_bytes())))
+            list.is_empty()
+                || value.is_some_and(|v| list.iter().any(|p| glob(p.as_bytes(), v.as_bytes())))
         };
-        any(&self.registrations, who.and_then(|a| a.registration.as_ref()))
-            && any(&self.types, who.and_then(|a| a.type_code.as_ref()))
+        any(
+            &self.registrations,
+            who.and_then(|a| a.registration.as_ref()),
+        ) && any(&self.types, who.and_then(|a| a.type_code.as_ref()))
             && any(&self.operators, who.and_then(|a| a.operator.as_ref()))
             && any(&self.countries, who.and_then(|a| a.country_code.as_ref()))
             && self
@@ -191,7 +196,10 @@ fn yes_no(list: &str, what: &str) -> Result<bool, String> {
 }
 
 /// Glob patterns of free text (registrations, types, operators): anything but a comma.
-fn patterns(values: impl Iterator<Item = impl AsRef<str>>, what: &str) -> Result<Vec<String>, String> {
+fn patterns(
+    values: impl Iterator<Item = impl AsRef<str>>,
+    what: &str,
+) -> Result<Vec<String>, String> {
     values
         .map(|v| {
             let v = v.as_ref();
@@ -251,15 +259,24 @@ impl EventFilter {
                 "icao" => {
                     for v in values {
                         let hex = v.strip_suffix('*').unwrap_or(v);
-                        if hex.len() > 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) || (hex.len() < 6 && !v.ends_with('*')) {
-                            return Err(format!("icao: {v:?} is not six hex digits or a hex prefix ending in *"));
+                        if hex.len() > 6
+                            || !hex.bytes().all(|b| b.is_ascii_hexdigit())
+                            || (hex.len() < 6 && !v.ends_with('*'))
+                        {
+                            return Err(format!(
+                                "icao: {v:?} is not six hex digits or a hex prefix ending in *"
+                            ));
                         }
                         filter.icao.push(v.to_ascii_lowercase());
                     }
                 }
                 "callsign" => {
                     for v in values {
-                        if v.len() > 8 || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'?') {
+                        if v.len() > 8
+                            || !v
+                                .bytes()
+                                .all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'?')
+                        {
                             return Err(format!("callsign: {v:?} is not a callsign pattern (up to 8 letters, digits, * and ?)"));
                         }
                         filter.callsigns.push(v.to_ascii_uppercase());
@@ -268,7 +285,9 @@ impl EventFilter {
                 "squawk" => {
                     for v in values {
                         if v.len() != 4 || !v.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-                            return Err(format!("squawk: {v:?} is not a Mode A code (four octal digits, 0 to 7)"));
+                            return Err(format!(
+                                "squawk: {v:?} is not a Mode A code (four octal digits, 0 to 7)"
+                            ));
                         }
                         filter.squawks.push(v.to_string());
                     }
@@ -293,8 +312,15 @@ impl EventFilter {
                     let [lat, lon, km] = parts[..] else {
                         return Err(format!("near: {list:?} is LAT,LON,KILOMETRES"));
                     };
-                    let (lat, lon, km) = (number(lat, "near")?, number(lon, "near")?, number(km, "near")?);
-                    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) || km < 0.0 {
+                    let (lat, lon, km) = (
+                        number(lat, "near")?,
+                        number(lon, "near")?,
+                        number(km, "near")?,
+                    );
+                    if !(-90.0..=90.0).contains(&lat)
+                        || !(-180.0..=180.0).contains(&lon)
+                        || km < 0.0
+                    {
                         return Err(format!("near: {list:?}: latitude -90 to 90, longitude -180 to 180, a distance of 0 or more"));
                     }
                     filter.near = Some((lat, lon, km));

@@ -289,7 +289,11 @@ pub fn summary(event: &Value) -> String {
     let identity: Vec<String> = [text(&aircraft["registration"]), text(&aircraft["type"])]
         .into_iter()
         .filter(|t| !t.is_empty())
-        .chain(aircraft["military"].is_string().then(|| "military".to_string()))
+        .chain(
+            aircraft["military"]
+                .is_string()
+                .then(|| "military".to_string()),
+        )
         .collect();
     let who = if identity.is_empty() {
         who
@@ -400,7 +404,10 @@ mod tests {
         event["rules"] = serde_json::json!(["aeroflot"]);
         let (headers, body) = t.render(&event);
         assert_eq!(headers[0].1, r#"RA-73191 A320 ["aeroflot"]"#);
-        assert!(body.starts_with("ENTER AFL1000 (424396) [RA-73191 A320 military] into Estonia"), "{body}");
+        assert!(
+            body.starts_with("ENTER AFL1000 (424396) [RA-73191 A320 military] into Estonia"),
+            "{body}"
+        );
         let e = Template::parse("t", "X: {{aircraft.colour}}\n\nx", FIELDS).unwrap_err();
         assert!(e.to_string().contains("aircraft.registration"), "{e}");
     }

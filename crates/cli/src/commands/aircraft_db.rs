@@ -14,8 +14,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 /// tar1090-db's database, the one readsb's `--db-file` and tar1090 read (ODbL-1.0).
-pub const DEFAULT_URL: &str =
-    "https://github.com/wiedehopf/tar1090-db/raw/csv/aircraft.csv.gz";
+pub const DEFAULT_URL: &str = "https://github.com/wiedehopf/tar1090-db/raw/csv/aircraft.csv.gz";
 
 /// Largest download taken (tar1090-db's file is about 10 MB).
 const MAX_DOWNLOAD: u64 = 512 * 1024 * 1024;
@@ -68,7 +67,7 @@ pub fn update(url: &str) -> Result<ExitCode> {
         .build()
         .into();
     eprintln!("downloading {url}");
-    let mut response = agent.get(url).call().with_context(|| format!("{url}"))?;
+    let mut response = agent.get(url).call().with_context(|| url.to_string())?;
     let mut bytes = Vec::new();
     response
         .body_mut()
@@ -82,7 +81,8 @@ pub fn update(url: &str) -> Result<ExitCode> {
         .unwrap_or_default();
     std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     let staged = dir.join("download.tmp");
-    std::fs::write(&staged, &bytes).with_context(|| format!("{}: cannot write", staged.display()))?;
+    std::fs::write(&staged, &bytes)
+        .with_context(|| format!("{}: cannot write", staged.display()))?;
     install(&staged, true)
 }
 
@@ -108,7 +108,13 @@ fn install(source: &Path, staged: bool) -> Result<ExitCode> {
     } else {
         std::fs::copy(source, &incoming).map(|_| ())
     }
-    .with_context(|| format!("{}: cannot copy to {}", source.display(), incoming.display()))?;
+    .with_context(|| {
+        format!(
+            "{}: cannot copy to {}",
+            source.display(),
+            incoming.display()
+        )
+    })?;
     remove(&target)?;
     std::fs::rename(&incoming, &target)
         .with_context(|| format!("{}: cannot install", target.display()))?;

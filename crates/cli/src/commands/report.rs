@@ -68,11 +68,17 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             .map(|i| (i.path.clone(), i.format.clone(), i.sha256.clone()))
             .collect(),
         command: rerun_command(&args),
-        settings: settings_json(options.format, options.untimed_start, options.receiver, &detection),
+        settings: settings_json(
+            options.format,
+            options.untimed_start,
+            options.receiver,
+            &detection,
+        ),
         attribution: Vec::new(),
     };
     if outcome.inputs.iter().any(|i| i.format.contains("opensky")) {
-        run.attribution.push("The OpenSky Network, https://opensky-network.org".into());
+        run.attribution
+            .push("The OpenSky Network, https://opensky-network.org".into());
     }
     let basemap = nofly_server::basemap_countries().and_then(|b| serde_json::from_slice(b).ok());
     let base = Finding {
@@ -94,11 +100,16 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             });
             let track = track_of(&outcome.reports, icao, from, to);
             if track.points.is_empty() && events.is_empty() {
-                bail!("{icao:06x}: the recording has no position of this aircraft in the time asked");
+                bail!(
+                    "{icao:06x}: the recording has no position of this aircraft in the time asked"
+                );
             }
             Finding {
                 title: format!("nofly report: aircraft {}", track.label()),
-                subtitle: format!("Every event of {icao:06x} in the recording{}", range_words(&args)),
+                subtitle: format!(
+                    "Every event of {icao:06x} in the recording{}",
+                    range_words(&args)
+                ),
                 zones: zones_named(&events, &all_zones),
                 events,
                 tracks: vec![track],
@@ -107,7 +118,11 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         }
         Subject::Range => range_finding(&outcome, &all_zones, base, (from, to), range_words(&args)),
     };
-    write(&args.out, &nofly_report::render(&finding), args.pdf.as_deref())?;
+    write(
+        &args.out,
+        &nofly_report::render(&finding),
+        args.pdf.as_deref(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -158,7 +173,10 @@ fn track_of(reports: &[Report], icao: u32, from: i64, to: i64) -> Track {
         icao24: format!("{icao:06x}"),
         ..Track::default()
     };
-    for r in reports.iter().filter(|r| r.icao.0 == icao && (from..to).contains(&r.time.millis())) {
+    for r in reports
+        .iter()
+        .filter(|r| r.icao.0 == icao && (from..to).contains(&r.time.millis()))
+    {
         if let Some(c) = &r.callsign {
             track.callsign = Some(c.as_str().to_string());
         }
@@ -175,15 +193,23 @@ fn track_of(reports: &[Report], icao: u32, from: i64, to: i64) -> Track {
     if step > 1 {
         let last = track.points.last().copied();
         track.points = track.points.into_iter().step_by(step).collect();
-        track.points.extend(last.filter(|l| track.points.last() != Some(l)));
+        track
+            .points
+            .extend(last.filter(|l| track.points.last() != Some(l)));
     }
     track
 }
 
 /// The flight of `icao` around `at`: its reports between the gaps of [`FLIGHT_GAP_MS`] on either side.
 fn flight_span(reports: &[Report], icao: u32, at: i64) -> (i64, i64) {
-    let times: Vec<i64> = reports.iter().filter(|r| r.icao.0 == icao).map(|r| r.time.millis()).collect();
-    let i = times.partition_point(|&t| t < at).min(times.len().saturating_sub(1));
+    let times: Vec<i64> = reports
+        .iter()
+        .filter(|r| r.icao.0 == icao)
+        .map(|r| r.time.millis())
+        .collect();
+    let i = times
+        .partition_point(|&t| t < at)
+        .min(times.len().saturating_sub(1));
     let (mut a, mut b) = (i, i);
     while a > 0 && times[a] - times[a - 1] < FLIGHT_GAP_MS {
         a -= 1;
@@ -191,32 +217,49 @@ fn flight_span(reports: &[Report], icao: u32, at: i64) -> (i64, i64) {
     while b + 1 < times.len() && times[b + 1] - times[b] < FLIGHT_GAP_MS {
         b += 1;
     }
-    times.get(a).zip(times.get(b)).map_or((at, at + 1), |(&s, &e)| (s, e + 1))
+    times
+        .get(a)
+        .zip(times.get(b))
+        .map_or((at, at + 1), |(&s, &e)| (s, e + 1))
 }
 
-fn event_finding(outcome: &ReplayOutcome, zones: &[Zone], id: &str, base: Finding, args: &ReportArgs) -> Result<Finding> {
-    let event = outcome
-        .events
-        .iter()
-        .find(|e| e.id == id)
-        .ok_or_else(|| anyhow!("event {id}: not found when replaying these inputs with these zones and settings"))?;
-    let icao = event
-        .icao24
-        .ok_or_else(|| anyhow!("event {id} is about an area, not an aircraft: report its time range (--from, --to)"))?;
+fn event_finding(
+    outcome: &ReplayOutcome,
+    zones: &[Zone],
+    id: &str,
+    base: Finding,
+    args: &ReportArgs,
+) -> Result<Finding> {
+    let event = outcome.events.iter().find(|e| e.id == id).ok_or_else(|| {
+        anyhow!("event {id}: not found when replaying these inputs with these zones and settings")
+    })?;
+    let icao = event.icao24.ok_or_else(|| {
+        anyhow!(
+            "event {id} is about an area, not an aircraft: report its time range (--from, --to)"
+        )
+    })?;
     let (start, end) = flight_span(&outcome.reports, icao.0, event.time.millis());
-    let events = select(&outcome.events, |e| e.icao24 == Some(icao) && (start..end).contains(&e.time.millis()));
+    let events = select(&outcome.events, |e| {
+        e.icao24 == Some(icao) && (start..end).contains(&e.time.millis())
+    });
     let track = track_of(&outcome.reports, icao.0, start, end);
     let evidence = match &args.bundle {
         None => None,
         Some(path) => {
-            let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read the bundle", path.display()))?;
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("{}: cannot read the bundle", path.display()))?;
             let bundled: serde_json::Value = serde_json::from_slice(&bytes)
                 .with_context(|| format!("{}: not an evidence bundle (JSON)", path.display()))?;
             let bundled_id = &bundled["event"]["record"]["event"]["id"];
             if bundled_id.as_str() != Some(id) {
-                bail!("{}: the bundle is of event {bundled_id}, not {id}", path.display());
+                bail!(
+                    "{}: the bundle is of event {bundled_id}, not {id}",
+                    path.display()
+                );
             }
-            let name = path.file_name().map_or("bundle.json".into(), |n| n.to_string_lossy().to_string());
+            let name = path
+                .file_name()
+                .map_or("bundle.json".into(), |n| n.to_string_lossy().to_string());
             let trust = match (&args.policy, &args.pubkey) {
                 (Some(p), _) => format!("--policy {}", p.display()),
                 (None, Some(k)) => format!("--pubkey {}", k.display()),
@@ -239,7 +282,10 @@ fn event_finding(outcome: &ReplayOutcome, zones: &[Zone], id: &str, base: Findin
             },
             event.zone_name
         ),
-        subtitle: format!("Event {id} at {} and the rest of that flight", event.time.to_rfc3339()),
+        subtitle: format!(
+            "Event {id} at {} and the rest of that flight",
+            event.time.to_rfc3339()
+        ),
         zones: zones_named(&events, zones),
         events,
         tracks: vec![track],
@@ -249,21 +295,47 @@ fn event_finding(outcome: &ReplayOutcome, zones: &[Zone], id: &str, base: Findin
 }
 
 /// Every event in `[from, to)` with the tracks of the aircraft involved over the same range.
-fn range_finding(outcome: &ReplayOutcome, zones: &[Zone], base: Finding, (from, to): (i64, i64), words: String) -> Finding {
+fn range_finding(
+    outcome: &ReplayOutcome,
+    zones: &[Zone],
+    base: Finding,
+    (from, to): (i64, i64),
+    words: String,
+) -> Finding {
     let events = select(&outcome.events, |e| (from..to).contains(&e.time.millis()));
-    let aircraft: BTreeSet<u32> = events.iter().filter_map(|e| e.icao24.map(|a| a.0)).collect();
+    let aircraft: BTreeSet<u32> = events
+        .iter()
+        .filter_map(|e| e.icao24.map(|a| a.0))
+        .collect();
     let tracks = aircraft
         .iter()
         .map(|&icao| {
-            let times: Vec<i64> = events.iter().filter(|e| e.icao24.is_some_and(|a| a.0 == icao)).map(|e| e.time.millis()).collect();
+            let times: Vec<i64> = events
+                .iter()
+                .filter(|e| e.icao24.is_some_and(|a| a.0 == icao))
+                .map(|e| e.time.millis())
+                .collect();
             let first = flight_span(&outcome.reports, icao, times[0]).0.max(from);
-            let last = flight_span(&outcome.reports, icao, times[times.len() - 1]).1.min(to);
+            let last = flight_span(&outcome.reports, icao, times[times.len() - 1])
+                .1
+                .min(to);
             track_of(&outcome.reports, icao, first, last)
         })
         .collect();
     Finding {
-        title: if words.is_empty() { "nofly report: the whole recording".into() } else { "nofly summary".into() },
-        subtitle: format!("Every event{}", if words.is_empty() { " of the recording".to_string() } else { words }),
+        title: if words.is_empty() {
+            "nofly report: the whole recording".into()
+        } else {
+            "nofly summary".into()
+        },
+        subtitle: format!(
+            "Every event{}",
+            if words.is_empty() {
+                " of the recording".to_string()
+            } else {
+                words
+            }
+        ),
         zones: zones_named(&events, zones),
         events,
         tracks,
@@ -272,41 +344,75 @@ fn range_finding(outcome: &ReplayOutcome, zones: &[Zone], base: Finding, (from, 
 }
 
 /// One summary per UTC day or ISO week (Monday to Sunday) with events, into the folder `args.out`.
-fn summaries(args: &ReportArgs, outcome: &ReplayOutcome, zones: &[Zone], base: Finding, period: &str, (from, to): (i64, i64)) -> Result<ExitCode> {
+fn summaries(
+    args: &ReportArgs,
+    outcome: &ReplayOutcome,
+    zones: &[Zone],
+    base: Finding,
+    period: &str,
+    (from, to): (i64, i64),
+) -> Result<ExitCode> {
     let days = match period {
         "day" => 1,
         "week" => 7,
         other => bail!("--period {other}: day or week"),
     };
     let mut periods: BTreeMap<i64, ()> = BTreeMap::new();
-    for e in outcome.events.iter().filter(|e| (from..to).contains(&e.time.millis())) {
+    for e in outcome
+        .events
+        .iter()
+        .filter(|e| (from..to).contains(&e.time.millis()))
+    {
         let day = e.time.millis().div_euclid(DAY_MS);
         // 1970-01-01 was a Thursday: (day + 3) % 7 is 0 on Mondays.
-        let start = if days == 7 { day - (day + 3).rem_euclid(7) } else { day };
+        let start = if days == 7 {
+            day - (day + 3).rem_euclid(7)
+        } else {
+            day
+        };
         periods.insert(start, ());
     }
-    std::fs::create_dir_all(&args.out).with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
     for &start in periods.keys() {
-        let (a, b) = ((start * DAY_MS).max(from), ((start + days) * DAY_MS).min(to));
+        let (a, b) = (
+            (start * DAY_MS).max(from),
+            ((start + days) * DAY_MS).min(to),
+        );
         let date = EventTime::from_millis(start * DAY_MS).to_rfc3339()[..10].to_string();
-        let name = if days == 1 { format!("nofly-summary-{date}.html") } else { format!("nofly-summary-week-of-{date}.html") };
+        let name = if days == 1 {
+            format!("nofly-summary-{date}.html")
+        } else {
+            format!("nofly-summary-week-of-{date}.html")
+        };
         let words = format!(
             " of the {} starting {date} (UTC)",
             if days == 1 { "day" } else { "week" }
         );
         let mut finding = range_finding(outcome, zones, base.clone(), (a, b), words);
-        finding.title = format!("nofly {} summary, {date}", if days == 1 { "daily" } else { "weekly" });
+        finding.title = format!(
+            "nofly {} summary, {date}",
+            if days == 1 { "daily" } else { "weekly" }
+        );
         let path = args.out.join(&name);
         write(&path, &nofly_report::render(&finding), None)?;
     }
-    eprintln!("{} summary report(s) in {}", periods.len(), args.out.display());
+    eprintln!(
+        "{} summary report(s) in {}",
+        periods.len(),
+        args.out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 /// Writes the page, and prints it to PDF with Chromium when asked.
 fn write(path: &Path, html: &str, pdf: Option<&Path>) -> Result<()> {
     std::fs::write(path, html).with_context(|| format!("{}: cannot write", path.display()))?;
-    eprintln!("report written to {} ({} bytes)", path.display(), html.len());
+    eprintln!(
+        "report written to {} ({} bytes)",
+        path.display(),
+        html.len()
+    );
     if let Some(pdf) = pdf {
         print_pdf(path, pdf)?;
     }
@@ -319,7 +425,14 @@ fn print_pdf(html: &Path, pdf: &Path) -> Result<()> {
     let pdf_arg = format!("--print-to-pdf={}", std::path::absolute(pdf)?.display());
     for browser in ["chromium", "chromium-browser", "google-chrome"] {
         let status = std::process::Command::new(browser)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-pdf-header-footer", &pdf_arg])
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-pdf-header-footer",
+                &pdf_arg,
+            ])
             .arg(format!("file://{}", html.display()))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

@@ -252,7 +252,11 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
 
 /// Reads the rule file again and puts its rules in place of those in use; a file with an error
 /// is refused and said so, the rules in use kept.
-fn reload_rules(why: &str, path: Option<&std::path::Path>, rules: Option<&nofly_sinks::SharedRules>) {
+fn reload_rules(
+    why: &str,
+    path: Option<&std::path::Path>,
+    rules: Option<&nofly_sinks::SharedRules>,
+) {
     let (Some(path), Some(rules)) = (path, rules) else {
         return;
     };
@@ -260,7 +264,11 @@ fn reload_rules(why: &str, path: Option<&std::path::Path>, rules: Option<&nofly_
         Err(e) => tracing::error!("rules not reloaded ({why}): {e}; the rules in use are kept"),
         Ok(new) => {
             let names: Vec<&str> = new.rules.iter().map(|r| r.name.as_str()).collect();
-            tracing::info!("rules reloaded ({why}): {} rule(s): {}", names.len(), names.join(", "));
+            tracing::info!(
+                "rules reloaded ({why}): {} rule(s): {}",
+                names.len(),
+                names.join(", ")
+            );
             *rules.write().unwrap_or_else(|e| e.into_inner()) = new;
         }
     }
