@@ -112,6 +112,20 @@ impl AircraftDb {
         self.records.iter().map(|(k, v)| (*k, v))
     }
 
+    /// Reads a database file's `bytes` (tar1090 or OpenSky format, plain or gzipped); `shown`
+    /// names it in problems. Unlike [`AircraftDb::load`], a file with no aircraft is not refused.
+    pub fn parse(shown: &str, bytes: &[u8]) -> Result<AircraftDb, String> {
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        let text = decompress(bytes).map_err(|e| format!("{shown}: {e}"))?;
+        let (format, records, problems) = read_csv(shown, &text)?;
+        Ok(AircraftDb {
+            records,
+            format,
+            sha256,
+            problems,
+        })
+    }
+
     /// Reads the database at `path` (a file in the tar1090 or OpenSky format, plain or gzipped,
     /// or a dump1090 `db/` folder). Fails when it cannot be read or holds no aircraft at all.
     pub fn load(path: &Path) -> Result<AircraftDb, String> {
@@ -120,15 +134,7 @@ impl AircraftDb {
             read_dump1090_folder(path)?
         } else {
             let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {e}"))?;
-            let sha256 = hex::encode(Sha256::digest(&bytes));
-            let text = decompress(&bytes).map_err(|e| format!("{shown}: {e}"))?;
-            let (format, records, problems) = read_csv(&shown, &text)?;
-            AircraftDb {
-                records,
-                format,
-                sha256,
-                problems,
-            }
+            AircraftDb::parse(&shown, &bytes)?
         };
         if db.records.is_empty() {
             return Err(format!(

@@ -9,8 +9,8 @@ use nofly_aircraft::{allocation, identify, military};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// Every aircraft of the eight files with an ICAO address: registration and dbFlags.
-fn feed() -> BTreeMap<u32, (Option<String>, u64)> {
+/// Every aircraft of the eight files with an ICAO address: registration, dbFlags and type.
+fn feed() -> BTreeMap<u32, (Option<String>, u64, Option<String>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/samples/readsb");
     let mut aircraft = BTreeMap::new();
     for name in [
@@ -45,6 +45,7 @@ fn feed() -> BTreeMap<u32, (Option<String>, u64)> {
                 (
                     a["r"].as_str().map(str::to_string),
                     a["dbFlags"].as_u64().unwrap_or(0),
+                    a["t"].as_str().map(str::to_string),
                 ),
             );
         }
@@ -58,11 +59,11 @@ fn military_blocks_agree_with_readsb_on_every_address() {
     assert_eq!(aircraft.len(), 461);
     let flagged: Vec<u32> = aircraft
         .iter()
-        .filter(|(_, (_, flags))| flags & 1 == 1)
+        .filter(|(_, (_, flags, _))| flags & 1 == 1)
         .map(|(icao, _)| *icao)
         .collect();
     assert_eq!(flagged.len(), 12, "readsb flags twelve aircraft military");
-    for (icao, (registration, flags)) in &aircraft {
+    for (icao, (registration, flags, _)) in &aircraft {
         let guessed = military::range(*icao).is_some();
         assert_eq!(
             guessed,
@@ -105,7 +106,7 @@ fn state_of_mark(registration: &str) -> &'static str {
 #[test]
 fn the_address_block_is_the_state_of_the_registration() {
     let mut checked = 0;
-    for (icao, (registration, _)) in feed() {
+    for (icao, (registration, _, _)) in feed() {
         let Some(registration) = registration else {
             continue;
         };
@@ -120,4 +121,43 @@ fn the_address_block_is_the_state_of_the_registration() {
         checked += 1;
     }
     assert_eq!(checked, 460);
+}
+
+/// Debian's `dump1090-mutability` ships a real dump1090 `db/` folder (installed by
+/// scripts/test.sh): it reads without a problem, and where it and the feed's own database both
+/// know an aircraft they name the same type (the join of file prefix and key is right).
+#[test]
+fn debian_dump1090_database_agrees_with_the_feed_on_types() {
+    let folder = std::path::Path::new("/usr/share/dump1090-mutability/html/db");
+    if !folder.is_dir() {
+        eprintln!(
+            "{} is not installed here (apt-get install dump1090-mutability): not checked",
+            folder.display()
+        );
+        return;
+    }
+    let db = nofly_aircraft::AircraftDb::load(folder).unwrap();
+    assert!(db.problems.is_empty(), "{:?}", db.problems.first());
+    assert!(db.len() > 30_000, "{} aircraft", db.len());
+    let types: BTreeMap<u32, String> = feed()
+        .into_iter()
+        .filter_map(|(icao, (_, _, t))| Some((icao, t?)))
+        .collect();
+    let both: Vec<u32> = types
+        .keys()
+        .copied()
+        .filter(|a| db.get(*a).is_some())
+        .collect();
+    let same = both
+        .iter()
+        .filter(|a| {
+            db.get(**a).and_then(|r| r.type_code.as_deref()) == types.get(a).map(String::as_str)
+        })
+        .count();
+    assert!(both.len() >= 40, "{} addresses in both", both.len());
+    assert!(
+        same * 10 >= both.len() * 9,
+        "{same} of {} types agree",
+        both.len()
+    );
 }

@@ -4,42 +4,6 @@
 
 mod common;
 use common::*;
-use rumqttc::{Client, Connection, Event, MqttOptions, Packet, QoS};
-use std::time::Duration;
-
-/// A subscriber to everything under `prefix`, once the broker has acknowledged the subscription.
-fn subscribe(prefix: &str) -> (Client, Connection) {
-    let (subscriber, mut incoming) = Client::new(
-        MqttOptions::new(format!("{prefix}-sub"), "127.0.0.1", 1883),
-        64,
-    );
-    subscriber
-        .subscribe(format!("{prefix}/#"), QoS::AtLeastOnce)
-        .unwrap();
-    loop {
-        match incoming.recv_timeout(Duration::from_secs(10)) {
-            Ok(Ok(Event::Incoming(Packet::SubAck(_)))) => break,
-            Ok(Ok(_)) => continue,
-            other => panic!("the broker on 127.0.0.1:1883 answers: {other:?}"),
-        }
-    }
-    (subscriber, incoming)
-}
-
-/// The next `n` messages: topic and JSON payload.
-fn receive(incoming: &mut Connection, n: usize) -> Vec<(String, serde_json::Value)> {
-    let mut got = Vec::new();
-    while got.len() < n {
-        match incoming.recv_timeout(Duration::from_secs(10)) {
-            Ok(Ok(Event::Incoming(Packet::Publish(p)))) => {
-                got.push((p.topic.clone(), serde_json::from_slice(&p.payload).unwrap()));
-            }
-            Ok(Ok(_)) => continue,
-            other => panic!("{} of {n} events received, then {other:?}", got.len()),
-        }
-    }
-    got
-}
 
 /// `nofly replay` of the dump1090 SBS sample against the synthetic Sicily zones, publishing to
 /// MQTT under `prefix`; the events it wrote.

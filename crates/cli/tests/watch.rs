@@ -403,3 +403,88 @@ fn a_live_readsb_json_feed_raises_interference_areas_as_zones() {
         .unwrap();
     assert!(versions >= 1, "the store holds the area's zone");
 }
+
+#[test]
+fn alert_rules_are_reloaded_on_sighup_and_on_change_and_a_broken_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (events, rules) = (
+        dir.path().join("events.jsonl"),
+        dir.path().join("alerts.rules"),
+    );
+    // Synthetic rules: at first none matches the sample's Maltese aircraft (4D2023).
+    std::fs::write(&rules, "[russian]\ncountry = RU\n").unwrap();
+    let prefix = format!("nofly_watch_rules_{}", std::process::id());
+    let (_subscriber, mut incoming) = subscribe(&prefix);
+    let spool = dir.path().join("spool");
+    let (listener, mut child) = start_watch(
+        "sbs",
+        &[
+            "--events",
+            events.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--mqtt",
+            "mqtt://127.0.0.1:1883",
+            "--mqtt-topic",
+            &prefix,
+            "--mqtt-spool",
+            spool.to_str().unwrap(),
+        ],
+    );
+    let (log, reader) = capture_stderr(&mut child);
+    let said = |text: &str| log.lock().unwrap().contains(text);
+    let text = sample_sbs();
+    let lines = time_ordered(&text);
+    let (first, second) = lines.split_at(lines.len() / 2);
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.write_all((first.join("\n") + "\n").as_bytes())
+        .unwrap();
+    conn.flush().unwrap();
+    let written = || {
+        std::fs::read_to_string(&events)
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    };
+    wait_for("the first half's events", || written() > 0);
+    // The first half is taken whole once the events file has stopped growing for a second.
+    let mut before = written();
+    loop {
+        std::thread::sleep(Duration::from_secs(1));
+        if written() == before {
+            break;
+        }
+        before = written();
+    }
+
+    std::fs::write(&rules, "[malta]\ncountry = Malta\n").unwrap();
+    signal(&child, "HUP");
+    wait_for("the broken rule file refused", || {
+        said("rules not reloaded (SIGHUP)") && said("alerts.rules:2: country: \"Malta\"")
+    });
+    std::fs::write(&rules, "# synthetic\n[malta]\ncountry = MT\nsend = mqtt\n").unwrap();
+    wait_for("the new rules loaded", || {
+        said("rules reloaded (rule file changed): 1 rule(s): malta")
+    });
+    conn.write_all((second.join("\n") + "\n").as_bytes())
+        .unwrap();
+    conn.flush().unwrap();
+    let all = |n: usize| move || written() > n;
+    wait_for("the second half's events", all(before));
+    std::thread::sleep(Duration::from_secs(1));
+    signal(&child, "INT");
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+    // Exactly the events after the reload were alerted, each naming the new rule.
+    let ev = json_lines(&std::fs::read_to_string(&events).unwrap());
+    let expected: Vec<&str> = ev[before..]
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert!(!expected.is_empty() && before > 0);
+    let got = receive(&mut incoming, expected.len());
+    let ids: Vec<&str> = got.iter().map(|(_, e)| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, expected);
+    assert!(got
+        .iter()
+        .all(|(_, e)| e["rules"] == serde_json::json!(["malta"])));
+}

@@ -173,3 +173,37 @@ pub fn replay_sicily(
     args.push(input.to_str().unwrap());
     nofly(&args)
 }
+
+/// A subscriber to everything under `prefix`, once the broker has acknowledged the subscription.
+pub fn subscribe(prefix: &str) -> (rumqttc::Client, rumqttc::Connection) {
+    let (subscriber, mut incoming) = rumqttc::Client::new(
+        rumqttc::MqttOptions::new(format!("{prefix}-sub"), "127.0.0.1", 1883),
+        64,
+    );
+    subscriber
+        .subscribe(format!("{prefix}/#"), rumqttc::QoS::AtLeastOnce)
+        .unwrap();
+    loop {
+        match incoming.recv_timeout(std::time::Duration::from_secs(10)) {
+            Ok(Ok(rumqttc::Event::Incoming(rumqttc::Packet::SubAck(_)))) => break,
+            Ok(Ok(_)) => continue,
+            other => panic!("the broker on 127.0.0.1:1883 answers: {other:?}"),
+        }
+    }
+    (subscriber, incoming)
+}
+
+/// The next `n` messages: topic and JSON payload.
+pub fn receive(incoming: &mut rumqttc::Connection, n: usize) -> Vec<(String, serde_json::Value)> {
+    let mut got = Vec::new();
+    while got.len() < n {
+        match incoming.recv_timeout(std::time::Duration::from_secs(10)) {
+            Ok(Ok(rumqttc::Event::Incoming(rumqttc::Packet::Publish(p)))) => {
+                got.push((p.topic.clone(), serde_json::from_slice(&p.payload).unwrap()));
+            }
+            Ok(Ok(_)) => continue,
+            other => panic!("{} of {n} events received, then {other:?}", got.len()),
+        }
+    }
+    got
+}
