@@ -150,6 +150,7 @@ fn the_shipped_templates_are_sent_exactly_as_rendered() {
         ("telegram.tmpl", "application/json", format!("{{\"chat_id\": \"YOUR_CHAT_ID\", \"text\": {}, \"disable_web_page_preview\": true}}", serde_json::to_string(summary).unwrap())),
         ("slack.tmpl", "application/json", format!("{{\"text\": {}}}", serde_json::to_string(summary).unwrap())),
         ("mastodon.tmpl", "application/x-www-form-urlencoded", "status=ENTER%20AFL1000%20%28000abc%29%20into%20Estonia%20%22EE%22%20%26%20sea%20%28Z%29%20at%202023-11-14T22%3A13%3A23.000Z%2C%201.00000%20N%202.00000%20E&visibility=unlisted".to_string()),
+        ("bluesky.tmpl", "application/json", format!("{{\"repo\": \"YOUR_HANDLE.bsky.social\", \"collection\": \"app.bsky.feed.post\", \"record\": {{\"$type\": \"app.bsky.feed.post\", \"text\": {}, \"createdAt\": \"2023-11-14T22:13:23.000Z\"}}}}", serde_json::to_string(summary).unwrap())),
     ];
     for (file, content_type, body) in expected {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
