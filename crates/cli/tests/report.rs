@@ -65,18 +65,15 @@ fn an_event_report_shows_its_flight_and_carries_its_bundle() {
     );
     assert!(made.status.success(), "{}", stderr(&made));
     let html_path = s.dir.path().join("report.html");
-    let out = report(
-        &s,
-        &html_path,
-        &[
-            "--event",
-            id,
-            "--bundle",
-            bundle.to_str().unwrap(),
-            "--pubkey",
-            "nofly.pub",
-        ],
-    );
+    let args = [
+        "--event",
+        id,
+        "--bundle",
+        bundle.to_str().unwrap(),
+        "--pubkey",
+        "nofly.pub",
+    ];
+    let out = report(&s, &html_path, &args);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = std::fs::read_to_string(&html_path).unwrap();
     // Every event of the aircraft's flight is in the timeline (the sample is one short flight).
@@ -121,18 +118,7 @@ fn an_event_report_shows_its_flight_and_carries_its_bundle() {
     assert!(html.contains(enter["zone_set"].as_str().unwrap()));
     // Made again: the same bytes.
     let again = s.dir.path().join("again.html");
-    let out = report(
-        &s,
-        &again,
-        &[
-            "--event",
-            id,
-            "--bundle",
-            bundle.to_str().unwrap(),
-            "--pubkey",
-            "nofly.pub",
-        ],
-    );
+    let out = report(&s, &again, &args);
     assert!(out.status.success());
     assert_eq!(std::fs::read(&again).unwrap(), html.as_bytes());
 }
