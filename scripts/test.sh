@@ -28,6 +28,7 @@ python3 tests/evidence/independent_verifiers.py "${CARGO_TARGET_DIR:-target}/rel
 python3 tests/crosscheck/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NOFLY_CACHE"
 python3 tests/peers/dump1090_peer.py "${CARGO_TARGET_DIR:-target}/release/nofly"
 python3 tests/peers/short_replies_112.py "${CARGO_TARGET_DIR:-target}/release/nofly"
+python3 tests/peers/emitter_category.py "${CARGO_TARGET_DIR:-target}/release/nofly"
 python3 tests/gnss/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NOFLY_CACHE"
 python3 tests/cluster/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NOFLY_CACHE"
 python3 tests/api/conformance.py "${CARGO_TARGET_DIR:-target}/release/nofly"

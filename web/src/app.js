@@ -75,6 +75,7 @@ function describe(e) {
   const rows = [['What', `${KIND_WORDS[e.kind] ?? e.kind} ${e.zone_name}`], ['Time', utc(e.time)]];
   if (e.icao24) rows.push(['Aircraft', [e.callsign, `(${e.icao24})`].filter(Boolean).join(' ')]);
   rows.push(...identityRows(e.aircraft));
+  if (e.category) rows.push(['Emitter category', e.category]);
   rows.push(['Position', position(e.lat, e.lon)]);
   if (e.icao24) rows.push(['Altitude', `${altitude(e)}${e.alt_unknown ? ' — taken as inside' : ''}`]);
   if (e.gs_kt != null) rows.push(['Ground speed', `${Math.round(e.gs_kt)} kt`]);

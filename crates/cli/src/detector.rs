@@ -1,7 +1,7 @@
 //! The engine over the user's zones and, with `--gnss`, the live interference zones beside them:
 //! what `replay`, `watch` and `demo` run on every report. Each event it passes on carries who the
 //! aircraft is ([`nofly_aircraft::identify`]: the address's country and military block, and the
-//! `--aircraft-db` record) and its latest ground speed: annotations the alert rules read, added
+//! `--aircraft-db` record), its latest ground speed and emitter category: annotations the alert rules read, added
 //! after the engine decided, which an evidence bundle keeps as logged.
 
 use nofly_aircraft::AircraftDb;
@@ -68,16 +68,21 @@ pub struct Detector {
     annotator: Annotator,
 }
 
-/// What the detector adds to each event: who the aircraft is and how fast it last flew.
+/// What the detector adds to each event: who the aircraft is, how fast it last flew and the
+/// emitter category it last sent.
 struct Annotator {
     db: Option<Arc<AircraftDb>>,
     ground_speed_kt: HashMap<u32, f32>,
+    category: HashMap<u32, nofly_model::EmitterCategory>,
 }
 
 impl Annotator {
     fn observe(&mut self, r: &Report) {
         if let Some(gs) = r.ground_speed_kt {
             self.ground_speed_kt.insert(r.icao.0, gs);
+        }
+        if let Some(c) = r.category {
+            self.category.insert(r.icao.0, c);
         }
     }
 
@@ -90,6 +95,7 @@ impl Annotator {
                 .ground_speed_kt
                 .get(&icao.0)
                 .map(|&gs| (f64::from(gs) * 10.0).round() / 10.0);
+            event.category = self.category.get(&icao.0).copied();
         }
         event
     }
@@ -115,6 +121,7 @@ impl Detector {
             annotator: Annotator {
                 db: detection.aircraft_db.clone(),
                 ground_speed_kt: HashMap::new(),
+                category: HashMap::new(),
             },
         }
     }

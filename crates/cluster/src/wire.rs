@@ -11,6 +11,7 @@
 //! | `sq` | Mode A code, 4 octal digits | | `emg` | emergency declared |
 //! | `lat`, `lon` | position, degrees | | `nic`, `nacp` | integrity |
 //! | `alt` | barometric altitude, ft | | `galt` | geometric altitude, ft |
+//! | `cat` | emitter category (`A3`) | | | |
 //!
 //! Example: `{"t":1645970400000,"icao":"424396","src":[0,17],"lat":59.73,"lon":24.35,"alt":36025.0}`.
 
@@ -49,6 +50,8 @@ struct WireReport {
     nic: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     nacp: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cat: Option<String>,
 }
 
 /// The message body of a report.
@@ -70,6 +73,7 @@ pub fn encode(r: &Report) -> Vec<u8> {
         emg: r.emergency,
         nic: r.nic,
         nacp: r.nacp,
+        cat: r.category.map(|c| c.to_string()),
     };
     serde_json::to_vec(&wire).expect("a report always serialises")
 }
@@ -123,6 +127,10 @@ pub fn decode(body: &[u8]) -> Result<Report, String> {
     r.emergency = w.emg;
     r.nic = w.nic;
     r.nacp = w.nacp;
+    r.category = match w.cat {
+        Some(c) => Some(c.parse().map_err(|e| format!("cat: {e}"))?),
+        None => None,
+    };
     Ok(r)
 }
 
@@ -170,6 +178,7 @@ mod tests {
         r.emergency = Some(true);
         r.nic = Some(8);
         r.nacp = Some(9);
+        r.category = "A5".parse().ok();
         assert_eq!(decode(&encode(&r)).unwrap(), r);
         let bare = Report::new(EventTime::from_millis(0), Icao24(1), SourceRef::default());
         assert_eq!(decode(&encode(&bare)).unwrap(), bare);

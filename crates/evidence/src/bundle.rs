@@ -513,10 +513,11 @@ fn rerun(bundle: &Bundle) -> Result<String, String> {
     let mut again = serde_json::to_value(&found).map_err(|e| e.to_string())?;
     // The bundle holds the one zone the event names, not the whole set, so the re-run cannot
     // recompute the set's hash: the logged one is taken (it is covered by the log's signature).
-    // Who the aircraft is and its speed are annotations added after detection (from the
-    // address, the run's aircraft database and its latest velocity): taken as logged too.
+    // Who the aircraft is, its speed and its emitter category are annotations added after
+    // detection (from the address, the run's aircraft database and its latest messages): taken
+    // as logged too.
     if let Some(m) = again.as_object_mut() {
-        for key in ["zone_set", "aircraft", "gs_kt"] {
+        for key in ["zone_set", "aircraft", "gs_kt", "category"] {
             match event.get(key) {
                 Some(logged) => m.insert(key.into(), logged.clone()),
                 None => m.remove(key),

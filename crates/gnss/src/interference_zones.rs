@@ -146,6 +146,7 @@ impl InterferenceZones {
                     same_instant: 0,
                     aircraft: None,
                     gs_kt: None,
+                    category: None,
                 }
             })
             .collect()

@@ -148,6 +148,9 @@ pub struct Event {
     /// The aircraft's latest ground speed, knots (an annotation like `aircraft`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gs_kt: Option<f64>,
+    /// The aircraft's latest ADS-B emitter category (`A3`…): an annotation like `aircraft`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<crate::EmitterCategory>,
 }
 
 /// When and where a predicted entry would happen; written as `predicted_time`, `predicted_lat`,

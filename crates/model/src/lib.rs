@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 mod aircraft;
+mod category;
 mod event;
 mod identity;
 pub mod integrity;
@@ -29,6 +30,7 @@ mod time;
 mod zone;
 
 pub use aircraft::{AircraftIdentity, MilitarySource};
+pub use category::EmitterCategory;
 pub use event::{CellFigures, Event, EventKind, PredictedPoint};
 pub use identity::{Callsign, Icao24, ParseIcaoError};
 pub use limit::{Altitude, AltitudeMode, Limit, ParseLimitError, VerticalBand, FEET_PER_METRE};

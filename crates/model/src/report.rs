@@ -44,6 +44,8 @@ pub struct Report {
     pub nic: Option<u8>,
     /// Navigation accuracy category for position, where the source has it.
     pub nacp: Option<u8>,
+    /// ADS-B emitter category (identification messages, readsb's `category`).
+    pub category: Option<crate::EmitterCategory>,
     /// The raw record this report was decoded from.
     pub source: SourceRef,
 }
@@ -66,6 +68,7 @@ impl Report {
             emergency: None,
             nic: None,
             nacp: None,
+            category: None,
             source,
         }
     }

@@ -49,6 +49,9 @@ pub struct Message {
     /// Flight identification.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callsign: Option<Callsign>,
+    /// Emitter category of an identification message (TC 1-4): `A3`, `B6`…
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<nofly_model::EmitterCategory>,
     /// Barometric altitude, feet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub altitude: Option<i32>,
@@ -229,6 +232,7 @@ fn extended_squitter(f: &[u8], m: &mut Message) {
     m.tc = Some(tc);
     match tc {
         1..=4 => {
+            m.category = nofly_model::EmitterCategory::from_type_code(tc, bits(f, 38, 40) as u8);
             let mut text = [0u8; 8];
             for (i, c) in text.iter_mut().enumerate() {
                 *c = CHARSET[bits(f, 41 + 6 * i, 46 + 6 * i) as usize];
@@ -377,6 +381,7 @@ mod tests {
             (17, Some(Icao24(0x4840D6)), Some(4))
         );
         assert_eq!(m.callsign.unwrap().as_str(), "KLM1023");
+        assert_eq!(m.category.map(|c| c.to_string()).as_deref(), Some("A0"));
         let m = decode(&hex("8D40621D58C382D690C8AC2863A7"), Repair::None).unwrap();
         assert_eq!(
             (

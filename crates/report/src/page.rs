@@ -262,7 +262,12 @@ fn aircraft(out: &mut String, f: &Finding) {
             escape(&track.icao24)
         );
         let who = events.iter().find_map(|(_, e)| e.aircraft.as_ref());
-        match who.map(identity_rows).filter(|r| !r.is_empty()) {
+        let category = events.iter().rev().find_map(|(_, e)| e.category);
+        let rows = who.map(identity_rows).unwrap_or_default()
+            + &category.map_or(String::new(), |c| {
+                format!("<tr><th>emitter category</th><td>{c} (what its transponder says it is)</td></tr>")
+            });
+        match Some(rows).filter(|r| !r.is_empty()) {
             Some(rows) => {
                 let _ = writeln!(out, "<table class=\"identity\">{rows}</table>");
             }

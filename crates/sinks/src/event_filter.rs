@@ -18,6 +18,7 @@
 //! | `country=RU,BY` | the state the address is allocated to, ISO 3166-1 alpha-2 |
 //! | `military=yes` | military (`yes` or `no`): the database's flag, else the address blocks |
 //! | `interesting=yes` | the database marks the aircraft interesting |
+//! | `category=A7,B*` | ADS-B emitter category (A7 rotorcraft, B6 unmanned…); `B*` any of a set |
 //! | `cooldown=600` | for alert sinks: an aircraft's event of a kind in a zone is sent again only that many seconds (event time) after the last one sent |
 //!
 //! A condition that does not read is refused with what is wrong with it.
@@ -45,6 +46,7 @@ pub struct EventFilter {
     military: Option<bool>,
     interesting: Option<bool>,
     speed: Option<(Option<f64>, Option<f64>)>,
+    categories: Vec<String>,
 }
 
 /// The addresses of a watchlist CSV; errors name the file and line.
@@ -143,6 +145,13 @@ impl EventFilter {
             })
             && self.passes_identity(event)
             && self.speed.is_none_or(|range| within(range, event.gs_kt))
+            && (self.categories.is_empty()
+                || event.category.is_some_and(|c| {
+                    let c = c.to_string();
+                    self.categories
+                        .iter()
+                        .any(|p| glob(p.as_bytes(), c.as_bytes()))
+                }))
     }
 
     /// The conditions on who the aircraft is (the event's `aircraft` annotation).
@@ -213,7 +222,7 @@ fn patterns(
 }
 
 /// The conditions a filter knows, as errors list them.
-const CONDITIONS: &str = "kinds, zones, icao, callsign, squawk, alt_ft, gs_kt, near, watchlist, registration, type, operator, country, military, interesting and cooldown";
+const CONDITIONS: &str = "kinds, zones, icao, callsign, squawk, alt_ft, gs_kt, near, watchlist, registration, type, operator, country, military, interesting, category and cooldown";
 
 fn number(text: &str, what: &str) -> Result<f64, String> {
     text.trim()
@@ -305,6 +314,18 @@ impl EventFilter {
                         filter.countries.push(v.to_ascii_uppercase());
                     }
                 }
+                "category" => {
+                    for v in values {
+                        let valid = v.parse::<nofly_model::EmitterCategory>().is_ok()
+                            || (v.len() == 2
+                                && v.ends_with('*')
+                                && matches!(v.as_bytes()[0].to_ascii_uppercase(), b'A'..=b'D'));
+                        if !valid {
+                            return Err(format!("category: {v:?} is not an emitter category (A0 to D7, or a set as A*)"));
+                        }
+                        filter.categories.push(v.to_ascii_uppercase());
+                    }
+                }
                 "military" => filter.military = Some(yes_no(list, "military")?),
                 "interesting" => filter.interesting = Some(yes_no(list, "interesting")?),
                 "near" => {
@@ -374,6 +395,7 @@ mod tests {
             same_instant: 0,
             aircraft: None,
             gs_kt: None,
+            category: None,
         }
     }
 
@@ -471,6 +493,40 @@ mod tests {
         ] {
             let e = bad.parse::<EventFilter>().unwrap_err();
             assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn identity_speed_and_category_conditions() {
+        let mut e = event();
+        e.aircraft = Some(nofly_model::AircraftIdentity {
+            registration: Some("RA-73191".into()),
+            type_code: Some("A320".into()),
+            operator: Some("Aeroflot".into()),
+            country_code: Some("RU".into()),
+            ..Default::default()
+        });
+        e.gs_kt = Some(430.0);
+        e.category = "A3".parse().ok();
+        let takes = |f: &str| f.parse::<EventFilter>().unwrap().passes(&e);
+        assert!(takes(
+            "registration=RA-*;type=A32?;operator=*flot;country=ru"
+        ));
+        assert!(takes(
+            "military=no;interesting=no;gs_kt=400..;category=A3,B*"
+        ));
+        assert!(takes("category=a*"));
+        assert!(!takes("military=yes"));
+        assert!(!takes("country=US"));
+        assert!(!takes("gs_kt=..250"));
+        assert!(!takes("category=A7"));
+        for (bad, message) in [
+            ("category=E1", "category: \"E1\" is not an emitter category"),
+            ("country=RUS", "country: \"RUS\" is not an ISO 3166-1"),
+            ("military=maybe", "military: \"maybe\" is yes or no"),
+        ] {
+            let error = bad.parse::<EventFilter>().unwrap_err();
+            assert!(error.starts_with(message), "{bad}: {error}");
         }
     }
 }

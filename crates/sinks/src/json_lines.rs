@@ -71,6 +71,7 @@ mod tests {
             same_instant: 0,
             aircraft: None,
             gs_kt: None,
+            category: None,
         };
         let mut buf = Vec::new();
         JsonLinesSink::new(&mut buf).write(&e).unwrap();

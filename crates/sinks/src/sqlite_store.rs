@@ -292,6 +292,7 @@ mod tests {
             same_instant: 0,
             aircraft: None,
             gs_kt: None,
+            category: None,
         }
     }
 

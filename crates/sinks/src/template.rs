@@ -68,6 +68,7 @@ pub const EVENT_FIELDS: &[&str] = &[
     "same_instant",
     "aircraft",
     "gs_kt",
+    "category",
 ];
 
 /// A template that does not read.

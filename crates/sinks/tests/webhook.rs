@@ -194,6 +194,7 @@ fn the_template_fields_are_exactly_those_of_an_event() {
         .collect();
     let optional = [
         "aircraft",
+        "category",
         "cell",
         "degraded",
         "distance_m",

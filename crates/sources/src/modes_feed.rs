@@ -288,6 +288,7 @@ impl FrameDecoder {
             },
         );
         r.callsign = m.callsign;
+        r.category = m.category;
         r.squawk = m.squawk;
         r.emergency = m.emergency_state.map(|s| s != 0);
         r.position = position;

@@ -281,6 +281,9 @@ fn identity(o: &Map<String, Value>, r: &mut Report) -> Result<(), Bad> {
     if let Some(s) = o.get("squawk").and_then(Value::as_str) {
         r.squawk = squawk(s).map_err(|p| ("squawk", p.reason))?;
     }
+    if let Some(c) = o.get("category").and_then(Value::as_str) {
+        r.category = Some(c.parse().map_err(|reason| ("category", reason))?);
+    }
     if let Some(e) = o.get("emergency").and_then(Value::as_str) {
         r.emergency = Some(e != "none");
     }

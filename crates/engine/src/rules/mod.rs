@@ -261,6 +261,7 @@ impl Context<'_> {
             same_instant,
             aircraft: None,
             gs_kt: None,
+            category: None,
         }
     }
 

@@ -35,6 +35,7 @@ pub fn event(i: i64, kind: EventKind) -> Event {
         same_instant: 0,
         aircraft: None,
         gs_kt: None,
+        category: None,
     }
 }
 
