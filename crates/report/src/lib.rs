@@ -26,6 +26,10 @@ mod projection;
 
 use nofly_model::{Event, Zone};
 
+/// Positions further apart in time than this (30 minutes) are not joined by a line: the aircraft
+/// was not heard in between (another flight, or out of coverage).
+pub const GAP_MS: i64 = 30 * 60 * 1000;
+
 /// One recorded position of an aircraft.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrackPoint {

@@ -70,12 +70,18 @@ pub fn svg(finding: &Finding, width: f64) -> String {
     }
     for (i, track) in finding.tracks.iter().enumerate() {
         let colour = TRACK_COLOURS[i % TRACK_COLOURS.len()];
-        let ring: Vec<(f64, f64)> = track.points.iter().map(|p| (p.lat, p.lon)).collect();
         let _ = write!(
             out,
             r#"<path fill="none" stroke="{colour}" stroke-width="1.8" stroke-linejoin="round" d=""#
         );
-        path_line(&mut out, &view, &ring);
+        // A gap in the reports ends the line: nothing is drawn where the aircraft was not heard.
+        for flight in track
+            .points
+            .chunk_by(|a, b| b.t_ms - a.t_ms <= crate::GAP_MS)
+        {
+            let line: Vec<(f64, f64)> = flight.iter().map(|p| (p.lat, p.lon)).collect();
+            path_line(&mut out, &view, &line);
+        }
         let _ = write!(out, r#""><title>{}</title></path>"#, escape(track.label()));
         if let Some(last) = track.points.last() {
             let (x, y) = view.xy(last.lat, last.lon);

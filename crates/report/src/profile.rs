@@ -107,7 +107,11 @@ pub fn svg(
     }
     let mut d = String::new();
     let mut pen_up = true;
+    let mut last_t = i64::MIN;
     for p in &track.points {
+        // A gap in the reports lifts the pen, as a missing altitude does.
+        pen_up |= p.t_ms.saturating_sub(last_t) > crate::GAP_MS;
+        last_t = p.t_ms;
         match p.alt_ft {
             Some(ft) => {
                 let _ = write!(

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// A gap in an aircraft's reports this long starts another flight.
-const FLIGHT_GAP_MS: i64 = 30 * 60 * 1000;
+const FLIGHT_GAP_MS: i64 = nofly_report::GAP_MS;
 /// Most points drawn per track (evenly thinned above it).
 const MAX_POINTS: usize = 3000;
 const DAY_MS: i64 = 86_400_000;
