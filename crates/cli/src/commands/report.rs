@@ -10,7 +10,7 @@ use crate::ReportArgs;
 use anyhow::{anyhow, bail, Context, Result};
 use nofly_model::{Event, EventTime, Report, Zone};
 use nofly_report::{Evidence, Finding, RunInfo, Track, TrackPoint};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -86,19 +86,28 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         basemap,
         ..Finding::default()
     };
+    let recorded = &ByAircraft::new(&outcome.reports);
     if let Some(period) = &args.period {
         if !matches!(subject, Subject::Range) {
             bail!("--period makes summaries of time ranges: leave out --event and --icao");
         }
-        return summaries(&args, &outcome, &all_zones, base, period, (from, to));
+        return summaries(
+            &args,
+            &outcome,
+            recorded,
+            &all_zones,
+            base,
+            period,
+            (from, to),
+        );
     }
     let finding = match subject {
-        Subject::Event(id) => event_finding(&outcome, &all_zones, &id, base, &args)?,
+        Subject::Event(id) => event_finding(&outcome, recorded, &all_zones, &id, base, &args)?,
         Subject::Aircraft(icao) => {
             let events = select(&outcome.events, |e| {
                 e.icao24.is_some_and(|a| a.0 == icao) && (from..to).contains(&e.time.millis())
             });
-            let track = track_of(&outcome.reports, icao, from, to);
+            let track = track_of(recorded, icao, from, to);
             if track.points.is_empty() && events.is_empty() {
                 bail!(
                     "{icao:06x}: the recording has no position of this aircraft in the time asked"
@@ -116,7 +125,14 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
                 ..base
             }
         }
-        Subject::Range => range_finding(&outcome, &all_zones, base, (from, to), range_words(&args)),
+        Subject::Range => range_finding(
+            &outcome,
+            recorded,
+            &all_zones,
+            base,
+            (from, to),
+            range_words(&args),
+        ),
     };
     write(
         &args.out,
@@ -167,15 +183,34 @@ fn zones_named(events: &[Event], zones: &[Zone]) -> Vec<Zone> {
         .collect()
 }
 
+/// The recording's reports grouped by aircraft once, in time order, so that finding a flight or a
+/// track reads only that aircraft's reports.
+struct ByAircraft<'a>(HashMap<u32, Vec<&'a Report>>);
+
+impl<'a> ByAircraft<'a> {
+    fn new(reports: &'a [Report]) -> Self {
+        let mut by_icao: HashMap<u32, Vec<&Report>> = HashMap::new();
+        for r in reports {
+            by_icao.entry(r.icao.0).or_default().push(r);
+        }
+        ByAircraft(by_icao)
+    }
+
+    fn of(&self, icao: u32) -> &[&'a Report] {
+        self.0.get(&icao).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// The positions of `icao` in `[from, to)`, thinned to [`MAX_POINTS`].
-fn track_of(reports: &[Report], icao: u32, from: i64, to: i64) -> Track {
+fn track_of(recorded: &ByAircraft, icao: u32, from: i64, to: i64) -> Track {
     let mut track = Track {
         icao24: format!("{icao:06x}"),
         ..Track::default()
     };
-    for r in reports
+    for r in recorded
+        .of(icao)
         .iter()
-        .filter(|r| r.icao.0 == icao && (from..to).contains(&r.time.millis()))
+        .filter(|r| (from..to).contains(&r.time.millis()))
     {
         if let Some(c) = &r.callsign {
             track.callsign = Some(c.as_str().to_string());
@@ -201,12 +236,8 @@ fn track_of(reports: &[Report], icao: u32, from: i64, to: i64) -> Track {
 }
 
 /// The flight of `icao` around `at`: its reports between the gaps of [`FLIGHT_GAP_MS`] on either side.
-fn flight_span(reports: &[Report], icao: u32, at: i64) -> (i64, i64) {
-    let times: Vec<i64> = reports
-        .iter()
-        .filter(|r| r.icao.0 == icao)
-        .map(|r| r.time.millis())
-        .collect();
+fn flight_span(recorded: &ByAircraft, icao: u32, at: i64) -> (i64, i64) {
+    let times: Vec<i64> = recorded.of(icao).iter().map(|r| r.time.millis()).collect();
     let i = times
         .partition_point(|&t| t < at)
         .min(times.len().saturating_sub(1));
@@ -225,6 +256,7 @@ fn flight_span(reports: &[Report], icao: u32, at: i64) -> (i64, i64) {
 
 fn event_finding(
     outcome: &ReplayOutcome,
+    recorded: &ByAircraft,
     zones: &[Zone],
     id: &str,
     base: Finding,
@@ -238,11 +270,11 @@ fn event_finding(
             "event {id} is about an area, not an aircraft: report its time range (--from, --to)"
         )
     })?;
-    let (start, end) = flight_span(&outcome.reports, icao.0, event.time.millis());
+    let (start, end) = flight_span(recorded, icao.0, event.time.millis());
     let events = select(&outcome.events, |e| {
         e.icao24 == Some(icao) && (start..end).contains(&e.time.millis())
     });
-    let track = track_of(&outcome.reports, icao.0, start, end);
+    let track = track_of(recorded, icao.0, start, end);
     let evidence = match &args.bundle {
         None => None,
         Some(path) => {
@@ -297,6 +329,7 @@ fn event_finding(
 /// Every event in `[from, to)` with the tracks of the aircraft involved over the same range.
 fn range_finding(
     outcome: &ReplayOutcome,
+    recorded: &ByAircraft,
     zones: &[Zone],
     base: Finding,
     (from, to): (i64, i64),
@@ -315,11 +348,11 @@ fn range_finding(
                 .filter(|e| e.icao24.is_some_and(|a| a.0 == icao))
                 .map(|e| e.time.millis())
                 .collect();
-            let first = flight_span(&outcome.reports, icao, times[0]).0.max(from);
-            let last = flight_span(&outcome.reports, icao, times[times.len() - 1])
+            let first = flight_span(recorded, icao, times[0]).0.max(from);
+            let last = flight_span(recorded, icao, times[times.len() - 1])
                 .1
                 .min(to);
-            track_of(&outcome.reports, icao, first, last)
+            track_of(recorded, icao, first, last)
         })
         .collect();
     Finding {
@@ -347,6 +380,7 @@ fn range_finding(
 fn summaries(
     args: &ReportArgs,
     outcome: &ReplayOutcome,
+    recorded: &ByAircraft,
     zones: &[Zone],
     base: Finding,
     period: &str,
@@ -389,7 +423,7 @@ fn summaries(
             " of the {} starting {date} (UTC)",
             if days == 1 { "day" } else { "week" }
         );
-        let mut finding = range_finding(outcome, zones, base.clone(), (a, b), words);
+        let mut finding = range_finding(outcome, recorded, zones, base.clone(), (a, b), words);
         finding.title = format!(
             "nofly {} summary, {date}",
             if days == 1 { "daily" } else { "weekly" }
