@@ -142,6 +142,18 @@ impl Engine {
         }
     }
 
+    /// A report of an aircraft another engine owns (a partitioned replay, [`crate::owner`]): only
+    /// the rules on the clock of everyone's data act (signal loss), so that this engine's
+    /// aircraft are judged on the same clock as in one engine. The report is not counted.
+    pub fn advance_clock(&mut self, report: &Report, emit: &mut dyn FnMut(Event)) {
+        let out = &mut counted(&mut self.stats.events, emit);
+        let cx = Context {
+            airspace: &self.airspace,
+            settings: &self.settings,
+        };
+        self.rules.before_report(&cx, report, &mut self.tracks, out);
+    }
+
     /// The end of a recording: every rule raises what is still open (SIGNAL_LOST for aircraft
     /// still inside at their last report plus the timeout, closest approaches of passes under way).
     /// Call once after the last report of a replay.

@@ -6,7 +6,8 @@
 //!   approach) turns it into events with its own per-aircraft state.
 //! - [`Settings`]: which rules run and how ([`Engine::with_settings`], or the `with_*` builders).
 //! - [`Track`]: what the engine remembers of each aircraft, summarised at the end of a run.
-//! - [`sort_reports`]: puts recorded reports in event-time order, ties in input order.
+//! - [`owner`] and [`merge_rank`]: one engine per group of aircraft on several cores, their
+//!   events merged into one engine's order.
 //! - [`PredictionSettings`]: look-ahead for PREDICTED_ENTRY events ([`Engine::with_prediction`]).
 //!
 //! ```
@@ -33,7 +34,7 @@ mod airspace;
 mod boundary_buffer;
 mod engine;
 mod extrapolation;
-mod ordering;
+mod partition;
 mod placement;
 mod rules;
 mod settings;
@@ -43,7 +44,7 @@ mod tracks;
 
 pub use engine::{Engine, EngineStats};
 pub use extrapolation::PredictionSettings;
+pub use partition::{merge_rank, owner};
 pub use nofly_model::{Event, Report};
-pub use ordering::sort_reports;
 pub use settings::Settings;
 pub use tracks::Track;

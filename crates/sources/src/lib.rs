@@ -6,6 +6,9 @@
 //!   a [`ReadStats`] that counts what was skipped and keeps the first few [`RecordError`]s.
 //! - [`SbsParser`]: one SBS line at a time, for files and for the live client.
 //! - [`live_feed`]: a reconnecting TCP client for `sbs://`, `beast://` and `avr://HOST:PORT`.
+//! - [`MergedInputs`]: many inputs as one stream in event time, each read on its own thread
+//!   through a bounded reorder window ([`MergeSettings`]), in memory bounded by the window.
+//! - [`sort_reports`]: puts recorded reports in event-time order, ties in input order.
 //! - [`extract_raw`] and [`decode_raw`]: raw records of one aircraft, byte for byte, for evidence.
 //!
 //! ```
@@ -23,17 +26,23 @@
 mod file_input;
 mod format;
 mod live_feed;
+mod merged_inputs;
 mod modes_feed;
 mod opensky_csv;
 mod opensky_parquet;
+mod ordering;
 mod raw_records;
 mod readsb_json;
 mod record_error;
+mod reorder;
 mod sbs;
 
-pub use file_input::{read_file, read_file_with, read_parquet_bytes, read_text, FileError};
+pub use file_input::{
+    input_start, read_file, read_file_with, read_parquet_bytes, read_text, FileError, InputStart,
+};
 pub use format::{sniff, Format};
 pub use live_feed::{live_feed, parse_live_url, wall_clock, LiveEvent, LiveProtocol};
+pub use merged_inputs::{InputOutcome, MergeSettings, MergedInputs};
 pub use modes_feed::{
     avr_line, hex_line, read_modes_messages, BeastFramer, BeastStats, FrameDecoder, ModesOptions,
     RawFrame,
@@ -41,6 +50,7 @@ pub use modes_feed::{
 pub use nofly_model::Report;
 pub use nofly_modes::{Message, Repair};
 pub use opensky_parquet::row_count as parquet_row_count;
+pub use ordering::sort_reports;
 pub use raw_records::{decode_raw, extract_raw, RawExtract, RawRecord};
 pub use record_error::{ReadStats, RecordError};
 pub use sbs::{SbsClock, SbsParser};

@@ -328,3 +328,47 @@ fn read_batch(
     }
     Ok(())
 }
+
+/// How a Parquet file's rows are ordered in time, from its `time` column alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeOrder {
+    /// The earliest time of any row.
+    pub earliest: EventTime,
+    /// The largest step back in time from the latest row before a row to that row, milliseconds
+    /// (0 when the rows are in time order).
+    pub largest_step_back_ms: i64,
+}
+
+/// Reads only the `time` column: how the rows are ordered (`None` for a file without rows).
+pub fn time_order<R: ChunkReader + 'static>(file: R) -> Result<Option<TimeOrder>, String> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| format!("not a readable Parquet file: {e}"))?;
+    let Ok(time) = builder.schema().index_of("time") else {
+        return Err("the Parquet schema has no `time` column".into());
+    };
+    let mask = ProjectionMask::roots(builder.parquet_schema(), [time]);
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(64 * 1024)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let (mut earliest, mut latest, mut step_back) = (i64::MAX, i64::MIN, 0i64);
+    let mut row = 0u64;
+    for batch in reader {
+        let batch = batch.map_err(|e| format!("row {row}: cannot decode: {e}"))?;
+        let col = Col::of(&batch, "time")?;
+        for i in 0..batch.num_rows() {
+            if let Some(t) = col.millis(i) {
+                let t = t.millis();
+                earliest = earliest.min(t);
+                latest = latest.max(t);
+                step_back = step_back.max(latest - t);
+            }
+        }
+        row += batch.num_rows() as u64;
+    }
+    Ok((earliest != i64::MAX).then(|| TimeOrder {
+        earliest: EventTime::from_millis(earliest),
+        largest_step_back_ms: step_back,
+    }))
+}

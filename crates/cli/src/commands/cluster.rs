@@ -9,7 +9,7 @@ use crate::{IngestArgs, WatchArgs};
 use anyhow::{bail, Context, Result};
 use nofly_cluster::zone_bucket::{ZoneBucket, ZoneFile};
 use nofly_cluster::{ConsumerSpec, PartitionReader, Publisher};
-use nofly_engine::sort_reports;
+use nofly_sources::sort_reports;
 use nofly_model::Event;
 use nofly_sinks::{JsonLinesSink, PostgresStore};
 use nofly_sources::{live_feed, LiveEvent, ModesOptions};

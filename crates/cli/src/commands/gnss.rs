@@ -3,7 +3,7 @@
 use crate::pipeline::read_inputs;
 use crate::GnssArgs;
 use anyhow::{Context, Result};
-use nofly_engine::sort_reports;
+use nofly_sources::sort_reports;
 use nofly_gnss::{CellState, GnssMonitor, GnssSettings};
 use nofly_model::EventTime;
 use std::collections::BTreeMap;

@@ -1,0 +1,295 @@
+//! Many recorded inputs read as one stream of reports in event time, never collected whole.
+//!
+//! Each input is read on a thread of its own, through its [`Reorder`] window, into a bounded
+//! channel of batches; the merge takes the earliest head among the open inputs, ties going to the
+//! input named first and then to file order, which is exactly the order a stable sort of all
+//! the inputs' reports would give. An input is opened only when the merge reaches the time it
+//! starts at ([`input_start`]), so a month of hourly files holds one or two of them open at a time.
+//! Memory is bounded by the open inputs' windows and batches, not by the length of the recording.
+//!
+//! A Parquet file whose rows are out of time order by more than the window (the `traffic`
+//! library writes flights one after the other) is read whole and sorted, as that file alone
+//! needs; a text input out of order beyond the window has its late reports counted and passed on
+//! where they came.
+
+use crate::reorder::Reorder;
+use crate::{input_start, read_file_with, FileError, Format, ModesOptions, ReadStats};
+use nofly_model::Report;
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+
+/// Reports per batch passed from a reader thread to the merge.
+const BATCH: usize = 8192;
+/// Batches a reader may have ready before it waits for the merge.
+const BATCHES_AHEAD: usize = 2;
+
+/// How the inputs are read and merged.
+#[derive(Debug, Clone, Copy)]
+pub struct MergeSettings {
+    /// `None` sniffs each file.
+    pub format: Option<Format>,
+    /// Decoding options (untimed start, receiver, repair).
+    pub options: ModesOptions,
+    /// How far out of event-time order an input may be and still come out in order, ms.
+    pub reorder_window_ms: i64,
+}
+
+/// What reading one input found.
+#[derive(Debug, Clone)]
+pub struct InputOutcome {
+    /// The input as named.
+    pub path: PathBuf,
+    /// The format it was read as.
+    pub format: Format,
+    /// Its counts, malformed records and notes.
+    pub stats: ReadStats,
+    /// Reports more than the window out of order, passed on where they came.
+    pub late: u64,
+    /// The first of them: record number and how far (ms) before a report already passed on.
+    pub first_late: Vec<(u64, i64)>,
+    /// The input was out of order beyond the window and was read whole and sorted (Parquet).
+    pub sorted_whole: bool,
+}
+
+/// One input before it is opened.
+struct Planned {
+    index: u16,
+    path: PathBuf,
+    format: Option<Format>,
+    /// No report of the input comes before this time (ms), unless late.
+    opens_at: i64,
+    sorted_whole: bool,
+}
+
+enum Chunk {
+    Reports(Vec<Report>),
+    End(Result<InputOutcome, FileError>),
+}
+
+/// An input being read.
+struct Open {
+    index: u16,
+    buffer: VecDeque<Report>,
+    from: Receiver<Chunk>,
+    ended: bool,
+}
+
+/// The merged stream of all inputs.
+pub struct MergedInputs {
+    settings: MergeSettings,
+    /// Inputs not opened yet, by the time they open at (then as named).
+    pending: VecDeque<Planned>,
+    open: Vec<Open>,
+    outcomes: Vec<Option<InputOutcome>>,
+    /// Per input: bytes of it read so far (Parquet: its share of rows times its size).
+    done: Vec<Arc<AtomicU64>>,
+    total_bytes: u64,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl MergedInputs {
+    /// Plans the merge: finds where each input starts (reading only its head, or a Parquet file's
+    /// `time` column). Nothing is decoded yet.
+    pub fn new(paths: &[PathBuf], settings: MergeSettings) -> Result<Self, FileError> {
+        let window = settings.reorder_window_ms.max(0);
+        let mut pending = Vec::with_capacity(paths.len());
+        let mut total_bytes = 0;
+        for (i, path) in paths.iter().enumerate() {
+            let index = u16::try_from(i).map_err(|_| FileError::Format {
+                file: path.display().to_string(),
+                reason: format!("at most {} inputs per run", u16::MAX),
+            })?;
+            total_bytes += std::fs::metadata(path).map_or(0, |m| m.len());
+            // Standard input is read once, whole: it opens at the start.
+            let (format, opens_at, sorted_whole) = if path.as_os_str() == "-" {
+                (settings.format, i64::MIN, false)
+            } else {
+                let start = input_start(path, settings.format, &settings.options)?;
+                let whole = start.step_back_ms.is_some_and(|s| s > window);
+                let first = start.first.map_or(i64::MIN, |t| t.millis());
+                // A text input within its window has nothing earlier than its first report
+                // minus the window; a Parquet file's earliest is exact.
+                let opens_at = match start.step_back_ms {
+                    Some(_) => first,
+                    None => first.saturating_sub(window),
+                };
+                (Some(start.format), opens_at, whole)
+            };
+            pending.push(Planned {
+                index,
+                path: path.clone(),
+                format,
+                opens_at,
+                sorted_whole,
+            });
+        }
+        pending.sort_by_key(|p| (p.opens_at, p.index));
+        Ok(MergedInputs {
+            settings,
+            pending: pending.into(),
+            open: Vec::new(),
+            outcomes: (0..paths.len()).map(|_| None).collect(),
+            done: (0..paths.len()).map(|_| Arc::default()).collect(),
+            total_bytes,
+            threads: Vec::new(),
+        })
+    }
+
+    /// Bytes read so far and in all, over every input (for a progress bar).
+    pub fn progress(&self) -> (u64, u64) {
+        let done = self.done.iter().map(|d| d.load(Ordering::Relaxed)).sum();
+        (done, self.total_bytes)
+    }
+
+    /// Appends up to `max` next reports in event time to `out`; false once every input is done.
+    pub fn next_batch(&mut self, out: &mut Vec<Report>, max: usize) -> Result<bool, FileError> {
+        let goal = out.len() + max.max(1);
+        while out.len() < goal {
+            // The earliest head among the open inputs (ties: the input named first).
+            let mut best: Option<(i64, u16, usize)> = None;
+            let mut k = 0;
+            while k < self.open.len() {
+                if !self.fill(k)? {
+                    let ended = self.open.swap_remove(k);
+                    debug_assert!(ended.buffer.is_empty());
+                    continue;
+                }
+                let o = &self.open[k];
+                let key = (o.buffer[0].time.millis(), o.index, k);
+                if best.is_none_or(|b| (key.0, key.1) < (b.0, b.1)) {
+                    best = Some(key);
+                }
+                k += 1;
+            }
+            let head = best.map_or(i64::MAX, |b| b.0);
+            if self.pending.front().is_some_and(|p| p.opens_at <= head) {
+                let p = self.pending.pop_front().expect("checked");
+                self.start(p);
+                continue;
+            }
+            let Some((_, _, k)) = best else {
+                return Ok(!self.pending.is_empty());
+            };
+            // Take a run from the best input: every report until another input's head (or the
+            // next input's start) would come first.
+            let mut others = self.pending.front().map_or(i64::MAX, |p| p.opens_at - 1);
+            let mut other_index_lower = false;
+            for (j, o) in self.open.iter().enumerate() {
+                if j != k {
+                    let t = o.buffer[0].time.millis();
+                    if t < others || (t == others && o.index < self.open[k].index) {
+                        others = t;
+                        other_index_lower = o.index < self.open[k].index;
+                    }
+                }
+            }
+            let o = &mut self.open[k];
+            while out.len() < goal {
+                let Some(r) = o.buffer.front() else { break };
+                let t = r.time.millis();
+                if t > others || (t == others && other_index_lower) {
+                    break;
+                }
+                out.extend(o.buffer.pop_front());
+            }
+        }
+        Ok(true)
+    }
+
+    /// What each input held, in the order they were named; call after [`Self::next_batch`]
+    /// returned false.
+    pub fn finish(self) -> Vec<InputOutcome> {
+        for t in self.threads {
+            let _ = t.join();
+        }
+        self.outcomes.into_iter().flatten().collect()
+    }
+
+    /// Makes sure open input `k` has a report buffered; false when it has ended.
+    fn fill(&mut self, k: usize) -> Result<bool, FileError> {
+        let o = &mut self.open[k];
+        while o.buffer.is_empty() {
+            if o.ended {
+                return Ok(false);
+            }
+            match o.from.recv() {
+                Ok(Chunk::Reports(batch)) => o.buffer.extend(batch),
+                Ok(Chunk::End(outcome)) => {
+                    o.ended = true;
+                    self.outcomes[usize::from(o.index)] = Some(outcome?);
+                }
+                Err(_) => {
+                    return Err(FileError::Format {
+                        file: format!("input {}", o.index),
+                        reason: "its reader stopped without a word".into(),
+                    })
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// Starts reading a planned input on a thread of its own.
+    fn start(&mut self, p: Planned) {
+        let (to, from) = sync_channel(BATCHES_AHEAD);
+        let settings = self.settings;
+        let done = self.done[usize::from(p.index)].clone();
+        let size = std::fs::metadata(&p.path).map_or(0, |m| m.len());
+        self.open.push(Open {
+            index: p.index,
+            buffer: VecDeque::new(),
+            from,
+            ended: false,
+        });
+        self.threads.push(std::thread::spawn(move || {
+            let window = (!p.sorted_whole).then_some(settings.reorder_window_ms.max(0));
+            let mut reorder = Reorder::new(window);
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut gone = false;
+            let result = read_file_with(
+                &p.path,
+                p.format,
+                p.index,
+                &settings.options,
+                &mut |r| {
+                    if gone {
+                        // The merge has stopped: read on to the end, keeping nothing.
+                        return;
+                    }
+                    reorder.push(r, &mut batch);
+                    if batch.len() >= BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        gone = to.send(Chunk::Reports(full)).is_err();
+                    }
+                },
+                &mut |read, of| {
+                    let share = if of == 0 {
+                        0
+                    } else {
+                        (u128::from(size) * u128::from(read.min(of)) / u128::from(of)) as u64
+                    };
+                    done.store(share, Ordering::Relaxed);
+                },
+            );
+            done.store(size, Ordering::Relaxed);
+            reorder.drain(&mut batch);
+            for chunk in batch.chunks(BATCH) {
+                if to.send(Chunk::Reports(chunk.to_vec())).is_err() {
+                    return;
+                }
+            }
+            let outcome = result.map(|(format, stats)| InputOutcome {
+                path: p.path,
+                format,
+                stats,
+                late: reorder.late,
+                first_late: std::mem::take(&mut reorder.first_late),
+                sorted_whole: p.sorted_whole,
+            });
+            let _ = to.send(Chunk::End(outcome));
+        }));
+    }
+}
