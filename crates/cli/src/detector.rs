@@ -144,6 +144,13 @@ impl Detector {
         changed
     }
 
+    /// A report of an aircraft another detector owns (`--threads`): it only moves the clock.
+    pub fn advance_clock(&mut self, r: &Report, emit: &mut dyn FnMut(Event)) {
+        let annotator = &self.annotator;
+        self.engine
+            .advance_clock(r, &mut |e: Event| emit(annotator.annotate(e)));
+    }
+
     /// The end of a replay: the last window closes, then the engine raises what is still open.
     pub fn finish(&mut self, emit: &mut dyn FnMut(Event)) {
         let last = self.last_source;

@@ -5,6 +5,7 @@ mod attest;
 mod commands;
 mod detector;
 mod http;
+mod partitioned;
 mod pipeline;
 mod zone_loading;
 
@@ -806,6 +807,41 @@ struct InputArgs {
     /// Receiver position LAT,LON for raw Mode S inputs: the reference for surface positions.
     #[arg(long, value_name = "LAT,LON")]
     receiver: Option<String>,
+    /// How far out of event-time order an input may be and still be read in order: seconds, or
+    /// with a unit (500ms, 90s, 10m, 2h, 1d). Inputs are read as streams and merged in event
+    /// time, holding this much of each in memory; a report later than that is judged where it
+    /// comes and counted. A Parquet file out of order by more (flight after flight) is read whole.
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = parse_duration_ms)]
+    reorder_window: i64,
+    /// Detection threads: the aircraft are shared among them; the output is the same whatever
+    /// the number. Default: every core (one with --gnss).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+}
+
+/// A duration as milliseconds: a number of seconds, or a number with ms, s, m, h or d.
+fn parse_duration_ms(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let per_unit = match unit.trim() {
+        "" | "s" => 1000.0,
+        "ms" => 1.0,
+        "m" | "min" => 60_000.0,
+        "h" => 3_600_000.0,
+        "d" => 86_400_000.0,
+        other => return Err(format!("unknown unit {other:?}: use ms, s, m, h or d")),
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration (e.g. 60, 90s, 10m, 2h)"))?;
+    let ms = value * per_unit;
+    if !ms.is_finite() || !(0.0..=1e15).contains(&ms) {
+        return Err(format!("{text:?} is out of range"));
+    }
+    Ok(ms.round() as i64)
 }
 
 impl InputArgs {
@@ -819,6 +855,10 @@ impl InputArgs {
             },
             untimed_start: self.untimed_start.parse().context("--untimed-start")?,
             receiver: self.receiver.as_deref().map(parse_position).transpose()?,
+            reorder_window_ms: self.reorder_window,
+            threads: self
+                .threads
+                .map_or_else(pipeline::all_cores, usize::from),
         })
     }
 }

@@ -6,10 +6,10 @@ use crate::OutputArgs;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nofly_engine::{Engine, EngineStats};
-use nofly_sources::sort_reports;
 use nofly_model::{Event, EventKind, EventTime, Report, Zone};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore, TrackRecord};
-use nofly_sources::{read_file_with, Format, ReadStats};
+use crate::partitioned::PartitionedDetector;
+use nofly_sources::{Format, InputOutcome, MergeSettings, MergedInputs, ReadStats};
 use nofly_zones::ZoneSet;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 
 /// Everything a replay found.
 pub struct ReplayOutcome {
-    /// The reports, in event-time order.
+    /// The reports, in event-time order, when the replay was asked to keep them (the web map and
+    /// reports need them); empty otherwise, so that memory does not grow with the recording.
     pub reports: Vec<Report>,
     /// Events in emission order.
     pub events: Vec<Event>,
@@ -36,40 +37,41 @@ pub struct ReplayOutcome {
     pub timings: Timings,
 }
 
-/// Where a replay's time went: the "engine alone" rate of the summary is the reports over
-/// `engine` only, the loop a criterion benchmark measures (bench/RESULTS.md).
+/// Where a replay's time went. Reading runs on threads of its own while the detection runs, so
+/// `read` is only the time the detection waited for reports; the "detection alone" rate of the
+/// summary is the reports over `engine`, the loop a criterion benchmark measures
+/// (bench/RESULTS.md).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
-    /// Reading and decoding the inputs.
+    /// Waiting for the inputs to be read, decoded and merged.
     pub read: Duration,
-    /// Putting the reports in event-time order.
-    pub sort: Duration,
-    /// Building the engine: copying the zones and indexing them.
+    /// Building the engines: copying the zones and indexing them.
     pub index: Duration,
-    /// The engine over every report, and the end of the recording.
+    /// The detection over every report, and the end of the recording.
     pub engine: Duration,
+    /// Threads the detection ran on.
+    pub threads: usize,
 }
 
 /// Settings that determine the output, recorded with every run.
-pub fn settings_json(
-    format: Option<Format>,
-    untimed_start: EventTime,
-    receiver: Option<(f64, f64)>,
-    detection: &Detection,
-) -> String {
+pub fn settings_json(options: &InputOptions, detection: &Detection) -> String {
     let mut recorded = detection.engine.to_json();
     for (key, value) in [
         (
             "receiver",
-            serde_json::json!(receiver.map(|(lat, lon)| [lat, lon])),
+            serde_json::json!(options.receiver.map(|(lat, lon)| [lat, lon])),
         ),
         (
             "format",
-            serde_json::json!(format.map_or("auto", Format::as_str)),
+            serde_json::json!(options.format.map_or("auto", Format::as_str)),
         ),
         (
             "untimed_start",
-            serde_json::json!(untimed_start.to_rfc3339()),
+            serde_json::json!(options.untimed_start.to_rfc3339()),
+        ),
+        (
+            "reorder_window_s",
+            serde_json::json!(options.reorder_window_ms as f64 / 1000.0),
         ),
         (
             "gnss",
@@ -82,17 +84,11 @@ pub fn settings_json(
     serde_json::Value::Object(recorded).to_string()
 }
 
-/// Everything read from the inputs.
-pub struct InputsRead {
-    /// The reports, in input order (not yet sorted).
-    pub reports: Vec<Report>,
-    /// Counts over all inputs.
-    pub read: ReadStats,
-    /// Each input with its hash and format.
-    pub inputs: Vec<InputRecord>,
-}
+/// The default of `--reorder-window`: how far out of event-time order an input may be.
+pub const DEFAULT_REORDER_WINDOW_MS: i64 = 60_000;
 
-/// The input options of `replay`, `gnss` and `ingest`, parsed.
+/// The input options of `replay`, `report`, `gnss` and `ingest`, parsed.
+#[derive(Debug, Clone, Copy)]
 pub struct InputOptions {
     /// `--format`; None for `auto` (sniff each file).
     pub format: Option<Format>,
@@ -100,129 +96,216 @@ pub struct InputOptions {
     pub untimed_start: EventTime,
     /// `--receiver LAT,LON`.
     pub receiver: Option<(f64, f64)>,
+    /// `--reorder-window`, milliseconds.
+    pub reorder_window_ms: i64,
+    /// `--threads`: detection threads.
+    pub threads: usize,
 }
 
-/// Reads every input, reporting problems and progress on stderr.
-pub fn read_inputs(
-    inputs: &[PathBuf],
-    format: Option<Format>,
-    untimed_start: EventTime,
-    receiver: Option<(f64, f64)>,
-) -> Result<InputsRead> {
-    let options = nofly_sources::ModesOptions {
-        start: untimed_start,
-        receiver,
-        ..nofly_sources::ModesOptions::default()
-    };
-    anyhow::ensure!(
-        inputs.len() <= usize::from(u16::MAX),
-        "at most {} inputs per run",
-        u16::MAX
-    );
-    let mut reports: Vec<Report> = Vec::new();
-    let mut read = ReadStats::default();
-    let mut records = Vec::new();
-    for (i, path) in inputs.iter().enumerate() {
-        // Room for a Parquet file's rows up front: growing a vector of tens of millions of reports
-        // by doubling copied it several times and made the kernel zero its pages again each time.
-        if let Some(rows) = nofly_sources::parquet_row_count(path) {
-            reports.reserve(usize::try_from(rows).unwrap_or(0));
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions {
+            format: None,
+            untimed_start: EventTime::default(),
+            receiver: None,
+            reorder_window_ms: DEFAULT_REORDER_WINDOW_MS,
+            threads: all_cores(),
         }
-        let bar = progress_bar(path);
-        let (used, stats) = read_file_with(
-            path,
-            format,
-            i as u16,
-            &options,
-            &mut |r| reports.push(r),
-            &mut |done, total| {
-                bar.set_length(total);
-                bar.set_position(done);
+    }
+}
+
+/// The cores this process may use.
+pub fn all_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Reports a batch of the merged inputs holds at most.
+const BATCH: usize = 16 * 1024;
+
+/// The inputs merged in event time, with a progress bar over all of them.
+struct Inputs {
+    merged: MergedInputs,
+    bar: ProgressBar,
+    /// `--format auto`: each input's format is said.
+    format_auto: bool,
+}
+
+impl Inputs {
+    fn open(inputs: &[PathBuf], options: &InputOptions) -> Result<Self> {
+        let merged = MergedInputs::new(
+            inputs,
+            MergeSettings {
+                format: options.format,
+                options: nofly_sources::ModesOptions {
+                    start: options.untimed_start,
+                    receiver: options.receiver,
+                    ..nofly_sources::ModesOptions::default()
+                },
+                reorder_window_ms: options.reorder_window_ms,
             },
         )?;
-        bar.finish_and_clear();
-        if format.is_none() {
-            eprintln!("nofly: {}: format auto-detected as {used}", path.display());
-        }
-        for note in &stats.notes {
-            eprintln!("nofly: {note}");
-        }
-        for e in &stats.first_errors {
-            eprintln!("nofly: skipped malformed record: {e}");
-        }
-        if stats.malformed > stats.first_errors.len() as u64 {
-            eprintln!(
-                "nofly: {}: {} more malformed records not shown",
-                path.display(),
-                stats.malformed - stats.first_errors.len() as u64
-            );
-        }
-        if stats.untimed > 0 {
-            eprintln!(
-                "nofly: {}: {} records had no date; they took the time of the previous dated record, or {} before the first (see --untimed-start)",
-                path.display(),
-                stats.untimed,
-                untimed_start
-            );
-        }
-        read.add(&stats);
-        records.push(InputRecord {
-            path: path.display().to_string(),
-            // Text inputs are hashed while they are read; Parquet, read by ranges, is hashed here.
-            sha256: match stats.sha256.clone() {
-                Some(hash) => hash,
-                None => sha256_file(path)?,
-            },
-            format: used.as_str().to_string(),
-        });
+        let label = match inputs {
+            [one] => one.display().to_string(),
+            _ => format!("{} inputs", inputs.len()),
+        };
+        let bar = bytes_bar(merged.progress().1, &label);
+        Ok(Inputs {
+            merged,
+            bar,
+            format_auto: options.format.is_none(),
+        })
     }
-    Ok(InputsRead {
-        reports,
-        read,
-        inputs: records,
-    })
+
+    /// The next batch of reports in event time; `None` after the last.
+    fn next(&mut self) -> Result<Option<Vec<Report>>> {
+        let mut batch = Vec::with_capacity(BATCH);
+        let more = self.merged.next_batch(&mut batch, BATCH)?;
+        self.bar.set_position(self.merged.progress().0);
+        Ok((more || !batch.is_empty()).then_some(batch))
+    }
+
+    /// What each input held, said on stderr, and the counts over all of them.
+    fn finish(self) -> Result<(ReadStats, Vec<InputRecord>)> {
+        self.bar.finish_and_clear();
+        let mut read = ReadStats::default();
+        let mut records = Vec::new();
+        for input in self.merged.finish() {
+            tell_input(&input, self.format_auto);
+            read.add(&input.stats);
+            records.push(InputRecord {
+                path: input.path.display().to_string(),
+                // Text inputs are hashed while they are read; Parquet, read by ranges, is hashed here.
+                sha256: match input.stats.sha256.clone() {
+                    Some(hash) => hash,
+                    None => sha256_file(&input.path)?,
+                },
+                format: input.format.as_str().to_string(),
+            });
+        }
+        Ok((read, records))
+    }
 }
 
-/// Reads every input, runs the engine over the zones, and returns what was found.
+/// Every report of the inputs, in event-time order, problems and progress reported on stderr.
+pub fn read_inputs(inputs: &[PathBuf], options: &InputOptions) -> Result<Vec<Report>> {
+    let mut reports = Vec::new();
+    stream_inputs(inputs, options, &mut |batch| reports.extend(batch))?;
+    Ok(reports)
+}
+
+/// Reads every input in event-time order as a stream, handing each batch of reports to `take`,
+/// reporting problems and progress on stderr; returns the counts and the inputs' records.
+pub fn stream_inputs(
+    inputs: &[PathBuf],
+    options: &InputOptions,
+    take: &mut dyn FnMut(Vec<Report>),
+) -> Result<(ReadStats, Vec<InputRecord>)> {
+    let mut reader = Inputs::open(inputs, options)?;
+    while let Some(batch) = reader.next()? {
+        take(batch);
+    }
+    reader.finish()
+}
+
+/// Says on stderr what reading one input found: its format, notes, malformed and untimed records
+/// and its reports out of order.
+fn tell_input(input: &InputOutcome, format_auto: bool) {
+    let path = input.path.display();
+    let stats = &input.stats;
+    if format_auto {
+        eprintln!("nofly: {path}: format auto-detected as {}", input.format);
+    }
+    for note in &stats.notes {
+        eprintln!("nofly: {note}");
+    }
+    for e in &stats.first_errors {
+        eprintln!("nofly: skipped malformed record: {e}");
+    }
+    if stats.malformed > stats.first_errors.len() as u64 {
+        eprintln!(
+            "nofly: {path}: {} more malformed records not shown",
+            stats.malformed - stats.first_errors.len() as u64
+        );
+    }
+    if stats.untimed > 0 {
+        eprintln!(
+            "nofly: {path}: {} records had no date; they took the time of the previous dated record, or the --untimed-start before the first",
+            stats.untimed,
+        );
+    }
+    if input.sorted_whole {
+        eprintln!(
+            "nofly: {path}: its records are out of time order by more than --reorder-window: read whole and sorted ({} reports held at once)",
+            stats.reports
+        );
+    }
+    if input.late > 0 {
+        let first: Vec<String> = input
+            .first_late
+            .iter()
+            .map(|(record, ms)| format!("record {record} ({:.3} s early)", *ms as f64 / 1000.0))
+            .collect();
+        eprintln!(
+            "nofly: {path}: {} reports came more than --reorder-window after later ones and were judged where they came ({}); a larger --reorder-window puts them in order",
+            input.late,
+            first.join(", ")
+        );
+    }
+}
+
+/// Reads every input in event time as a stream and runs the detection over it on
+/// `options.threads` threads; the reports are kept only when `keep_reports` says so.
 pub fn replay_files(
     zones: &[Zone],
     inputs: &[PathBuf],
-    format: Option<Format>,
-    untimed_start: EventTime,
-    receiver: Option<(f64, f64)>,
+    options: &InputOptions,
     detection: &Detection,
+    keep_reports: bool,
 ) -> Result<ReplayOutcome> {
-    let started = Instant::now();
-    let InputsRead {
-        mut reports,
-        read: read_stats,
-        inputs: records,
-    } = read_inputs(inputs, format, untimed_start, receiver)?;
-    let read = started.elapsed();
-    let sort_started = Instant::now();
-    sort_reports(&mut reports);
-    let sort = sort_started.elapsed();
+    let mut reader = Inputs::open(inputs, options)?;
     let index_started = Instant::now();
-    let mut detector = Detector::new(detection, zones);
-    let index = index_started.elapsed();
-    let engine_started = Instant::now();
-    let events = run_detector(&mut detector, &reports);
-    let timings = Timings {
-        read,
-        sort,
-        index,
-        engine: engine_started.elapsed(),
+    let mut detector = PartitionedDetector::new(detection, zones, options.threads);
+    let mut timings = Timings {
+        index: index_started.elapsed(),
+        threads: detector.threads(),
+        ..Timings::default()
     };
-    let engine = detector.engine();
-    let tracks = track_records(engine);
+    let mut reports = Vec::new();
+    let mut events = Vec::new();
+    loop {
+        let waited = Instant::now();
+        let Some(batch) = reader.next()? else { break };
+        timings.read += waited.elapsed();
+        if keep_reports {
+            reports.extend_from_slice(&batch);
+        }
+        let judged = Instant::now();
+        detector.process(batch, &mut |e| events.push(e));
+        timings.engine += judged.elapsed();
+    }
+    let judged = Instant::now();
+    let detectors = detector.finish(&mut |e| events.push(e));
+    timings.engine += judged.elapsed();
+    let (read_stats, records) = reader.finish()?;
+    let mut engine = EngineStats::default();
+    for d in &detectors {
+        let s = d.engine().stats();
+        engine.reports += s.reports;
+        engine.positions += s.positions;
+        engine.late += s.late;
+        engine.events += s.events;
+    }
+    let raised_zones = detectors
+        .first()
+        .map_or_else(Vec::new, |d| d.area_versions().to_vec());
     Ok(ReplayOutcome {
         reports,
         events,
         read: read_stats,
         inputs: records,
-        engine: engine.stats(),
-        tracks,
-        raised_zones: detector.area_versions().to_vec(),
+        engine,
+        tracks: track_records(detectors.iter().map(|d| d.engine())),
+        raised_zones,
         timings,
     })
 }
@@ -244,10 +327,11 @@ fn run_detector(detector: &mut Detector, reports: &[Report]) -> Vec<Event> {
     events
 }
 
-/// The engine's per-aircraft state as store records, in address order.
-pub fn track_records(engine: &Engine) -> Vec<TrackRecord> {
-    engine
-        .tracks()
+/// The engines' per-aircraft state as store records, in address order.
+pub fn track_records<'a>(engines: impl Iterator<Item = &'a Engine>) -> Vec<TrackRecord> {
+    let mut tracks: Vec<_> = engines.flat_map(|e| e.tracks()).collect();
+    tracks.sort_unstable_by_key(|(icao, _)| *icao);
+    tracks
         .into_iter()
         .map(|(icao, t)| TrackRecord {
             icao24: icao.to_string(),
@@ -261,8 +345,22 @@ pub fn track_records(engine: &Engine) -> Vec<TrackRecord> {
         .collect()
 }
 
-fn progress_bar(path: &Path) -> ProgressBar {
-    counting_bar(0, &path.display().to_string())
+/// A progress bar over `total` bytes with the rate and time left (hidden when standard error is
+/// not a terminal).
+fn bytes_bar(total: u64, message: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} [{bar:40}] {percent}% {binary_bytes}/{binary_total_bytes} at {binary_bytes_per_sec} ({eta} left)",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_message(message.to_string());
+    bar
 }
 
 /// A progress bar on standard error (hidden when it is not a terminal) of `total` steps.
@@ -450,7 +548,7 @@ fn summary_json(o: &ReplayOutcome) -> String {
 /// The end-of-run summary on stderr.
 pub fn print_summary(o: &ReplayOutcome, zones: &ZoneSet) {
     let t = &o.timings;
-    let total = t.read + t.sort + t.index + t.engine;
+    let total = t.read + t.index + t.engine;
     let rate = |n: u64, d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
     eprintln!("nofly: summary");
     eprintln!("  records read      {:>12}", o.read.records);
@@ -501,15 +599,16 @@ pub fn print_summary(o: &ReplayOutcome, zones: &ZoneSet) {
         );
     }
     eprintln!(
-        "  elapsed           {:>12.3} s  (read {:.3} s, sort {:.3} s, index {:.3} s, engine {:.3} s)",
+        "  elapsed           {:>12.3} s  (waiting for input {:.3} s, index {:.3} s, detection {:.3} s on {} thread{})",
         total.as_secs_f64(),
         t.read.as_secs_f64(),
-        t.sort.as_secs_f64(),
         t.index.as_secs_f64(),
-        t.engine.as_secs_f64()
+        t.engine.as_secs_f64(),
+        t.threads,
+        if t.threads == 1 { "" } else { "s" }
     );
     eprintln!(
-        "  reports/s         {:>12.0}  end to end; engine alone {:.0}",
+        "  reports/s         {:>12.0}  end to end; detection alone {:.0}",
         rate(o.read.reports, total),
         rate(o.engine.reports, t.engine)
     );

@@ -9,7 +9,6 @@ use crate::{IngestArgs, WatchArgs};
 use anyhow::{bail, Context, Result};
 use nofly_cluster::zone_bucket::{ZoneBucket, ZoneFile};
 use nofly_cluster::{ConsumerSpec, PartitionReader, Publisher};
-use nofly_sources::sort_reports;
 use nofly_model::Event;
 use nofly_sinks::{JsonLinesSink, PostgresStore};
 use nofly_sources::{live_feed, LiveEvent, ModesOptions};
@@ -58,11 +57,7 @@ pub fn publish_zones(files: &[PathBuf], url: &str, bucket: &str) -> Result<ExitC
 
 /// `nofly ingest`: files in event-time order, or live feeds as they come, to the stream.
 pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
-    let InputOptions {
-        format,
-        untimed_start,
-        receiver,
-    } = args.input.options()?;
+    let options = args.input.options()?;
     anyhow::ensure!(
         args.max_age_hours > 0.0 && args.max_age_hours.is_finite(),
         "--max-age-hours must be positive"
@@ -81,13 +76,12 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     runtime()?.block_on(async {
         let mut publisher = Publisher::connect(spec).await;
         if files.is_empty() {
-            ingest_live(&live, receiver, &mut publisher).await?;
+            ingest_live(&live, options.receiver, &mut publisher).await?;
         } else {
             let paths: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
-            let mut read = read_inputs(&paths, format, untimed_start, receiver)?;
-            sort_reports(&mut read.reports);
-            let bar = crate::pipeline::counting_bar(read.reports.len() as u64, "publishing");
-            for (i, r) in read.reports.iter().enumerate() {
+            let reports = read_inputs(&paths, &options)?;
+            let bar = crate::pipeline::counting_bar(reports.len() as u64, "publishing");
+            for (i, r) in reports.iter().enumerate() {
                 publisher.publish(r).await;
                 if i % 4096 == 0 {
                     bar.set_position(i as u64);
@@ -267,7 +261,7 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
     let pg = args.cluster.pg.clone();
     let schema = args.cluster.pg_schema.clone();
     let settings =
-        crate::pipeline::settings_json(None, nofly_model::EventTime::default(), None, &detection);
+        crate::pipeline::settings_json(&InputOptions::default(), &detection);
     let worker_name = format!(
         "partitions {} of {} on {}",
         args.cluster.partitions.as_deref().unwrap_or_default(),

@@ -8,7 +8,7 @@
 
 use crate::detector::Detection;
 use crate::pipeline::{
-    detect, print_summary, replay_files, settings_json, sha256_file, write_outputs,
+    detect, print_summary, replay_files, settings_json, sha256_file, write_outputs, InputOptions,
 };
 use crate::zone_loading::load_zones;
 use crate::{DemoArgs, OutputArgs};
@@ -60,14 +60,8 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         }
     };
     let zones = load_zones(&[zone_file], false)?;
-    let outcome = replay_files(
-        &zones.zones,
-        &inputs,
-        None,
-        EventTime::default(),
-        None,
-        &Detection::default(),
-    )?;
+    let options = InputOptions::default();
+    let outcome = replay_files(&zones.zones, &inputs, &options, &Detection::default(), true)?;
     let key = demo_key(&cache)?;
     let witnesses = demo_witnesses(&cache, &key, &args)?;
     let output = OutputArgs {
@@ -83,7 +77,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     write_outputs(
         &outcome,
         &zones,
-        &settings_json(None, EventTime::default(), None, &Detection::default()),
+        &settings_json(&options, &Detection::default()),
         &output,
     )?;
     print_summary(&outcome, &zones);

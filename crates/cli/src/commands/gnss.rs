@@ -1,9 +1,8 @@
 //! `nofly gnss`: GNSS interference and spoofing in recorded data, per H3 cell and window.
 
-use crate::pipeline::read_inputs;
+use crate::pipeline::stream_inputs;
 use crate::GnssArgs;
 use anyhow::{Context, Result};
-use nofly_sources::sort_reports;
 use nofly_gnss::{CellState, GnssMonitor, GnssSettings};
 use nofly_model::EventTime;
 use std::collections::BTreeMap;
@@ -11,11 +10,7 @@ use std::process::ExitCode;
 
 /// Reads the inputs, runs the monitor, writes the cells and prints what was raised.
 pub fn run(args: GnssArgs) -> Result<ExitCode> {
-    let crate::pipeline::InputOptions {
-        format,
-        untimed_start,
-        receiver,
-    } = args.input.options()?;
+    let options = args.input.options()?;
     anyhow::ensure!(args.window > 0, "--window must be at least 1 second");
     let resolutions = args
         .resolutions
@@ -25,16 +20,16 @@ pub fn run(args: GnssArgs) -> Result<ExitCode> {
                 .map_err(|_| anyhow::anyhow!("--resolution {r}: H3 resolutions are 0 to 15"))
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut read = read_inputs(&args.inputs, format, untimed_start, receiver)?;
-    sort_reports(&mut read.reports);
     let mut monitor = GnssMonitor::new(GnssSettings {
         resolutions,
         window_ms: i64::from(args.window) * 1000,
         ..GnssSettings::default()
     });
-    for r in &read.reports {
-        monitor.observe(r);
-    }
+    stream_inputs(&args.inputs, &options, &mut |batch| {
+        for r in &batch {
+            monitor.observe(r);
+        }
+    })?;
     monitor.finish();
     let cells = monitor.geojson(|w| args.all || w.affected > 0 || w.state != CellState::Normal);
     let written = cells["features"].as_array().map_or(0, Vec::len);

@@ -9,24 +9,19 @@ use std::process::ExitCode;
 /// Runs the command; exit 0 when every input was read (malformed records are skipped and counted).
 pub fn run(args: ReplayArgs) -> Result<ExitCode> {
     let zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
-    let crate::pipeline::InputOptions {
-        format,
-        untimed_start,
-        receiver,
-    } = args.input.options()?;
+    let options = args.input.options()?;
     let detection = args.zones.detection()?;
     let outcome = replay_files(
         &zones.zones,
         &args.inputs,
-        format,
-        untimed_start,
-        receiver,
+        &options,
         &detection,
+        args.http.http.is_some(),
     )?;
     write_outputs(
         &outcome,
         &zones,
-        &settings_json(format, untimed_start, receiver, &detection),
+        &settings_json(&options, &detection),
         &args.output,
     )?;
     print_summary(&outcome, &zones);

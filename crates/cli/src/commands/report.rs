@@ -32,14 +32,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
     let options = args.input.options()?;
     let detection = args.zones.detection()?;
-    let outcome = replay_files(
-        &zones.zones,
-        &args.inputs,
-        options.format,
-        options.untimed_start,
-        options.receiver,
-        &detection,
-    )?;
+    let outcome = replay_files(&zones.zones, &args.inputs, &options, &detection, true)?;
     let all_zones: Vec<Zone> = zones
         .zones
         .iter()
@@ -68,12 +61,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             .map(|i| (i.path.clone(), i.format.clone(), i.sha256.clone()))
             .collect(),
         command: rerun_command(&args),
-        settings: settings_json(
-            options.format,
-            options.untimed_start,
-            options.receiver,
-            &detection,
-        ),
+        settings: settings_json(&options, &detection),
         attribution: Vec::new(),
     };
     if outcome.inputs.iter().any(|i| i.format.contains("opensky")) {

@@ -5,7 +5,7 @@ use crate::pipeline::{track_records, zone_rows};
 use crate::zone_loading::{load_zones, requested_zone_set, ZoneFileWatch};
 use crate::WatchArgs;
 use anyhow::{Context, Result};
-use nofly_model::{Event, EventTime};
+use nofly_model::Event;
 use nofly_server::{Mode, Monitor, ServerOptions};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore};
 use nofly_sources::{live_feed, parse_live_url, wall_clock, LiveEvent, ModesOptions};
@@ -53,9 +53,10 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
         program_version: env!("CARGO_PKG_VERSION").to_string(),
         zone_set_hash: zones.content_hash(),
         settings: crate::pipeline::settings_json(
-            None,
-            EventTime::default(),
-            options.receiver,
+            &crate::pipeline::InputOptions {
+                receiver: options.receiver,
+                ..Default::default()
+            },
             &detection,
         ),
         inputs: vec![InputRecord {
@@ -238,7 +239,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
             }
         }
         if let Some(store) = store.as_mut() {
-            store.record_run(&run, &zone_rows, &pending, &track_records(detector.engine()))?;
+            store.record_run(&run, &zone_rows, &pending, &track_records(std::iter::once(detector.engine())))?;
         }
         if let Some((log, _)) = evidence {
             log.close()?;
