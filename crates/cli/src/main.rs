@@ -546,6 +546,18 @@ fn opened(
 }
 
 impl OutputArgs {
+    /// Whether an output takes the events after the run (the store and the evidence log record
+    /// the run first, with its inputs' hashes; the alert sinks deliver through their spools), so
+    /// that a replay must keep them until its end.
+    fn records_events_after_the_run(&self) -> bool {
+        self.db.is_some()
+            || self.evidence_log.is_some()
+            || self.webhook.is_some()
+            || self.nats.is_some()
+            || self.mqtt.is_some()
+            || self.cot.is_some()
+    }
+
     /// The alert rules of --rules, shared with the sinks so that `watch` can reload them.
     fn alert_rules(&self) -> anyhow::Result<Option<nofly_sinks::SharedRules>> {
         let Some(path) = &self.rules else {

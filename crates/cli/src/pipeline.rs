@@ -21,8 +21,11 @@ pub struct ReplayOutcome {
     /// The reports, in event-time order, when the replay was asked to keep them (the web map and
     /// reports need them); empty otherwise, so that memory does not grow with the recording.
     pub reports: Vec<Report>,
-    /// Events in emission order.
+    /// Events in emission order, when the replay was asked to keep them (the store, the evidence
+    /// log, the alert sinks and the web map take them at the end); empty otherwise.
     pub events: Vec<Event>,
+    /// Every event counted, kept or not.
+    pub tally: EventTally,
     /// Counts over all inputs.
     pub read: ReadStats,
     /// Each input with its hash and format.
@@ -253,15 +256,118 @@ fn tell_input(input: &InputOutcome, format_auto: bool) {
     }
 }
 
+/// What a replay keeps in memory for after the run: nothing unless asked, so that a replay of a
+/// month holds only the aircraft's state and the inputs' windows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keep {
+    /// The reports (the web map, the demo's story and reports draw them).
+    pub reports: bool,
+    /// The events (the store, the evidence log and the alert sinks record them after the run).
+    pub events: bool,
+}
+
+/// Counts of the events by zone and kind, for the summary.
+#[derive(Debug, Clone, Default)]
+pub struct EventTally {
+    /// Every event.
+    pub total: u64,
+    /// ENTER, EXIT and PREDICTED_ENTRY per zone id.
+    per_zone: BTreeMap<String, [u64; 3]>,
+    /// Interference areas started and ended, and entries into them.
+    areas: [u64; 3],
+}
+
+impl EventTally {
+    fn count(&mut self, e: &Event, user_zones: &BTreeMap<&str, ()>) {
+        self.total += 1;
+        // Events of interference areas (zones raised during the run) are summed up apart.
+        if !user_zones.contains_key(e.zone_id.as_str()) {
+            match e.kind {
+                EventKind::InterferenceStart => self.areas[0] += 1,
+                EventKind::InterferenceEnd => self.areas[1] += 1,
+                EventKind::Enter => self.areas[2] += 1,
+                _ => {}
+            }
+            return;
+        }
+        let c = self.per_zone.entry(e.zone_id.clone()).or_default();
+        match e.kind {
+            EventKind::Enter => c[0] += 1,
+            EventKind::Exit => c[1] += 1,
+            EventKind::PredictedEntry => c[2] += 1,
+            _ => {}
+        }
+    }
+}
+
+/// The JSON-lines output of the events (`--events FILE`, else standard output), written as the
+/// events come, through its `--events-filter`.
+pub struct EventsOut {
+    sink: JsonLinesSink<Box<dyn Write>>,
+    filter: nofly_sinks::EventFilter,
+    name: String,
+    failed: Option<std::io::Error>,
+}
+
+impl EventsOut {
+    /// Creates the events file (or takes standard output).
+    pub fn open(output: &OutputArgs) -> Result<Self> {
+        let (out, name): (Box<dyn Write>, String) = match &output.events {
+            Some(path) => (
+                Box::new(BufWriter::new(std::fs::File::create(path).with_context(
+                    || format!("{}: cannot create events file", path.display()),
+                )?)),
+                path.display().to_string(),
+            ),
+            None => (
+                Box::new(BufWriter::new(std::io::stdout())),
+                "standard output".into(),
+            ),
+        };
+        Ok(EventsOut {
+            sink: JsonLinesSink::new(out),
+            filter: output.events_filter.clone(),
+            name,
+            failed: None,
+        })
+    }
+
+    /// Writes one event if the filter lets it through.
+    pub fn write(&mut self, e: &Event) {
+        if self.failed.is_none() && self.filter.passes(e) {
+            if let Err(error) = self.sink.write(e) {
+                self.failed = Some(error);
+            }
+        }
+    }
+
+    /// Flushes the output; the first write error, if any, names the output.
+    pub fn finish(mut self) -> Result<()> {
+        if let Some(error) = self.failed.take() {
+            return Err(error).with_context(|| format!("cannot write events to {}", self.name));
+        }
+        self.sink
+            .flush()
+            .with_context(|| format!("cannot write events to {}", self.name))
+    }
+}
+
 /// Reads every input in event time as a stream and runs the detection over it on
-/// `options.threads` threads; the reports are kept only when `keep_reports` says so.
+/// `options.threads` threads; each event goes to `events_out` as it comes, and the reports and
+/// events are kept only as `keep` says.
 pub fn replay_files(
     zones: &[Zone],
     inputs: &[PathBuf],
     options: &InputOptions,
     detection: &Detection,
-    keep_reports: bool,
+    keep: Keep,
+    mut events_out: Option<&mut EventsOut>,
 ) -> Result<ReplayOutcome> {
+    let user_zones: BTreeMap<&str, ()> = zones.iter().map(|z| (z.id.as_str(), ())).collect();
+    let mut tally = EventTally::default();
+    for z in zones {
+        tally.per_zone.insert(z.id.clone(), [0; 3]);
+    }
     let mut reader = Inputs::open(inputs, options)?;
     let index_started = Instant::now();
     let mut detector = PartitionedDetector::new(detection, zones, options.threads);
@@ -276,15 +382,19 @@ pub fn replay_files(
         let waited = Instant::now();
         let Some(batch) = reader.next()? else { break };
         timings.read += waited.elapsed();
-        if keep_reports {
+        if keep.reports {
             reports.extend_from_slice(&batch);
         }
         let judged = Instant::now();
-        detector.process(batch, &mut |e| events.push(e));
+        detector.process(batch, &mut |e| {
+            take_event(e, &mut tally, &user_zones, &mut events_out, keep, &mut events)
+        });
         timings.engine += judged.elapsed();
     }
     let judged = Instant::now();
-    let detectors = detector.finish(&mut |e| events.push(e));
+    let detectors = detector.finish(&mut |e| {
+        take_event(e, &mut tally, &user_zones, &mut events_out, keep, &mut events)
+    });
     timings.engine += judged.elapsed();
     let (read_stats, records) = reader.finish()?;
     let mut engine = EngineStats::default();
@@ -301,6 +411,7 @@ pub fn replay_files(
     Ok(ReplayOutcome {
         reports,
         events,
+        tally,
         read: read_stats,
         inputs: records,
         engine,
@@ -308,6 +419,24 @@ pub fn replay_files(
         raised_zones,
         timings,
     })
+}
+
+/// One event of a replay: counted, written out, kept when asked.
+fn take_event(
+    e: Event,
+    tally: &mut EventTally,
+    user_zones: &BTreeMap<&str, ()>,
+    out: &mut Option<&mut EventsOut>,
+    keep: Keep,
+    kept: &mut Vec<Event>,
+) {
+    tally.count(&e, user_zones);
+    if let Some(out) = out.as_deref_mut() {
+        out.write(&e);
+    }
+    if keep.events {
+        kept.push(e);
+    }
 }
 
 /// Runs the detection over ordered reports and collects the events.
@@ -390,20 +519,6 @@ pub fn write_outputs(
     settings: &str,
     output: &OutputArgs,
 ) -> Result<()> {
-    match &output.events {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("{}: cannot create events file", path.display()))?;
-            write_events(BufWriter::new(file), &outcome.events, &output.events_filter)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
-        }
-        None => write_events(
-            std::io::stdout().lock(),
-            &outcome.events,
-            &output.events_filter,
-        )
-        .context("cannot write events to standard output")?,
-    }
     for (name, spool, sink) in output.delivery_sinks(output.alert_rules()?.as_ref())? {
         let mut queued = 0;
         for e in &outcome.events {
@@ -521,18 +636,6 @@ pub fn zone_rows(zones: &ZoneSet) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn write_events(
-    out: impl Write,
-    events: &[Event],
-    filter: &nofly_sinks::EventFilter,
-) -> std::io::Result<()> {
-    let mut sink = JsonLinesSink::new(out);
-    for e in events.iter().filter(|e| filter.passes(e)) {
-        sink.write(e)?;
-    }
-    sink.flush()
-}
-
 fn summary_json(o: &ReplayOutcome) -> String {
     serde_json::json!({
         "records": o.read.records,
@@ -540,13 +643,13 @@ fn summary_json(o: &ReplayOutcome) -> String {
         "ignored": o.read.ignored,
         "malformed": o.read.malformed,
         "aircraft": o.tracks.len(),
-        "events": o.events.len(),
+        "events": o.tally.total,
     })
     .to_string()
 }
 
 /// The end-of-run summary on stderr.
-pub fn print_summary(o: &ReplayOutcome, zones: &ZoneSet) {
+pub fn print_summary(o: &ReplayOutcome) {
     let t = &o.timings;
     let total = t.read + t.index + t.engine;
     let rate = |n: u64, d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
@@ -560,39 +663,16 @@ pub fn print_summary(o: &ReplayOutcome, zones: &ZoneSet) {
         o.read.ignored
     );
     eprintln!("  aircraft          {:>12}", o.tracks.len());
-    eprintln!("  events            {:>12}", o.events.len());
-    let mut per_zone: BTreeMap<&str, [u64; 3]> = zones
-        .zones
-        .iter()
-        .map(|z| (z.id.as_str(), [0; 3]))
-        .collect();
-    let (mut areas_started, mut areas_ended, mut area_entries) = (0, 0, 0);
-    for e in &o.events {
-        // Events of interference areas (zones raised during the run) are summed up apart.
-        let Some(c) = per_zone.get_mut(e.zone_id.as_str()) else {
-            match e.kind {
-                EventKind::InterferenceStart => areas_started += 1,
-                EventKind::InterferenceEnd => areas_ended += 1,
-                EventKind::Enter => area_entries += 1,
-                _ => {}
-            }
-            continue;
-        };
-        match e.kind {
-            EventKind::Enter => c[0] += 1,
-            EventKind::Exit => c[1] += 1,
-            EventKind::PredictedEntry => c[2] += 1,
-            _ => {}
-        }
-    }
-    let predicting = o.events.iter().any(|e| e.kind == EventKind::PredictedEntry);
-    for (zone, [enter, exit, predicted]) in per_zone {
+    eprintln!("  events            {:>12}", o.tally.total);
+    let predicting = o.tally.per_zone.values().any(|c| c[2] > 0);
+    for (zone, [enter, exit, predicted]) in &o.tally.per_zone {
         if predicting {
             eprintln!("    {zone:<24} {enter:>6} enter {exit:>6} exit {predicted:>6} predicted");
         } else {
             eprintln!("    {zone:<24} {enter:>6} enter {exit:>6} exit");
         }
     }
+    let [areas_started, areas_ended, area_entries] = o.tally.areas;
     if areas_started > 0 {
         eprintln!(
             "  gnss interference {areas_started:>12}  areas started, {areas_ended} ended, {area_entries} entries into them"

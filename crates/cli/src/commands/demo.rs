@@ -8,7 +8,8 @@
 
 use crate::detector::Detection;
 use crate::pipeline::{
-    detect, print_summary, replay_files, settings_json, sha256_file, write_outputs, InputOptions,
+    detect, print_summary, replay_files, settings_json, sha256_file, write_outputs, EventsOut, InputOptions,
+    Keep,
 };
 use crate::zone_loading::load_zones;
 use crate::{DemoArgs, OutputArgs};
@@ -61,7 +62,18 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     };
     let zones = load_zones(&[zone_file], false)?;
     let options = InputOptions::default();
-    let outcome = replay_files(&zones.zones, &inputs, &options, &Detection::default(), true)?;
+    let keep = Keep {
+        reports: true,
+        events: true,
+    };
+    let outcome = replay_files(
+        &zones.zones,
+        &inputs,
+        &options,
+        &Detection::default(),
+        keep,
+        None,
+    )?;
     let key = demo_key(&cache)?;
     let witnesses = demo_witnesses(&cache, &key, &args)?;
     let output = OutputArgs {
@@ -74,13 +86,18 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         tsas: args.tsas.clone(),
         ..OutputArgs::default()
     };
+    let mut events_out = EventsOut::open(&output)?;
+    for e in &outcome.events {
+        events_out.write(e);
+    }
+    events_out.finish()?;
     write_outputs(
         &outcome,
         &zones,
         &settings_json(&options, &Detection::default()),
         &output,
     )?;
-    print_summary(&outcome, &zones);
+    print_summary(&outcome);
     println!();
     if real {
         println!("Russian flights to and from Kaliningrad, 22 Feb - 5 Mar 2022 (data: The OpenSky Network, https://opensky-network.org)");

@@ -1,6 +1,6 @@
 //! `nofly replay`: recorded files against zones.
 
-use crate::pipeline::{print_summary, replay_files, settings_json, write_outputs};
+use crate::pipeline::{print_summary, replay_files, settings_json, write_outputs, EventsOut, Keep};
 use crate::zone_loading::load_zones;
 use crate::ReplayArgs;
 use anyhow::Result;
@@ -11,20 +11,28 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
     let zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
     let options = args.input.options()?;
     let detection = args.zones.detection()?;
+    let serving = args.http.http.is_some();
+    let keep = Keep {
+        reports: serving,
+        events: serving || args.output.records_events_after_the_run(),
+    };
+    let mut events_out = EventsOut::open(&args.output)?;
     let outcome = replay_files(
         &zones.zones,
         &args.inputs,
         &options,
         &detection,
-        args.http.http.is_some(),
+        keep,
+        Some(&mut events_out),
     )?;
+    events_out.finish()?;
     write_outputs(
         &outcome,
         &zones,
         &settings_json(&options, &detection),
         &args.output,
     )?;
-    print_summary(&outcome, &zones);
+    print_summary(&outcome);
     if let Some(addr) = args.http.http {
         crate::http::serve_replay(
             addr,

@@ -32,7 +32,11 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let zones = load_zones(&args.zones.files, args.zones.skip_bad_zones)?;
     let options = args.input.options()?;
     let detection = args.zones.detection()?;
-    let outcome = replay_files(&zones.zones, &args.inputs, &options, &detection, true)?;
+    let keep = crate::pipeline::Keep {
+        reports: true,
+        events: true,
+    };
+    let outcome = replay_files(&zones.zones, &args.inputs, &options, &detection, keep, None)?;
     let all_zones: Vec<Zone> = zones
         .zones
         .iter()
