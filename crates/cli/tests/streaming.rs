@@ -1,0 +1,218 @@
+//! Streaming replay (issue 18): inputs merged in event time whatever way a recording is cut into
+//! files, out-of-order reports put in order within `--reorder-window`, and the same events byte
+//! for byte whatever the number of `--threads`.
+//!
+//! The recording is real: the positions the Beast recording `long_flight` (Toulouse → Amsterdam
+//! and 29 other aircraft, 2023-10-24) decodes to, written as OpenSky CSV rows so that each row
+//! stands alone and a file can be cut anywhere. The zones are synthetic (named so).
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+const HEADER: &str = "time,icao24,lat,lon,baroaltitude\n";
+
+/// `(unix seconds, CSV row)` of every airborne position of long_flight, in recording order.
+fn long_flight_rows() -> Vec<(f64, String)> {
+    let out = nofly(&[
+        "decode",
+        "--receiver",
+        "43.63,1.37",
+        repo_file("data/modes/long_flight.csv.gz").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<(f64, String)> = json_lines(&text)
+        .into_iter()
+        .filter_map(|m| {
+            let (lat, lon, alt) = (m["lat"].as_f64()?, m["lon"].as_f64()?, m["altitude"].as_f64()?);
+            let time = m["time"].as_str()?;
+            let seconds = unix_seconds(time);
+            Some((
+                seconds,
+                format!(
+                    "{seconds:.3},{},{lat},{lon},{}\n",
+                    m["icao24"].as_str()?,
+                    alt * 0.3048
+                ),
+            ))
+        })
+        .collect();
+    assert!(rows.len() > 10_000, "{} positions", rows.len());
+    rows
+}
+
+/// Seconds since 1970 of an RFC 3339 time `YYYY-MM-DDTHH:MM:SS.mmmZ` (days from the civil date).
+fn unix_seconds(t: &str) -> f64 {
+    let n = |a: usize, b: usize| t[a..b].parse::<i64>().unwrap();
+    let (y, m, d) = (n(0, 4), n(5, 7), n(8, 10));
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    let secs: f64 = t[17..23].parse().unwrap();
+    (days * 86_400 + n(11, 13) * 3600 + n(14, 16) * 60) as f64 + secs
+}
+
+fn write_csv(path: &Path, rows: &[&(f64, String)]) {
+    let mut text = String::from(HEADER);
+    for (_, row) in rows {
+        text.push_str(row);
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// Replays the inputs against the synthetic route zones; the events without their `source`
+/// (which names the input file and row) and the standard error.
+fn replay(inputs: &[PathBuf], extra: &[&str]) -> (Vec<serde_json::Value>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("events.jsonl");
+    let zones = fixture("synthetic-toulouse-route-zones.geojson");
+    let mut args = vec![
+        "replay",
+        "--zones",
+        zones.to_str().unwrap(),
+        "--lost-after",
+        "20",
+        "--closest-approach=20",
+        "--events",
+        events.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+    let out = nofly(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut ev = json_lines(&std::fs::read_to_string(&events).unwrap());
+    for e in &mut ev {
+        e.as_object_mut().unwrap().remove("source");
+    }
+    (ev, stderr(&out))
+}
+
+#[test]
+fn a_recording_cut_into_files_any_way_gives_the_same_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = long_flight_rows();
+    let whole = dir.path().join("whole.csv");
+    write_csv(&whole, &rows.iter().collect::<Vec<_>>());
+    let (expected, _) = replay(std::slice::from_ref(&whole), &[]);
+    let kinds: std::collections::BTreeSet<&str> =
+        expected.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert!(
+        ["enter", "exit", "signal_lost"]
+            .iter()
+            .all(|k| kinds.contains(k)),
+        "{kinds:?}"
+    );
+
+    // Three receivers' worth: rows dealt out in turn, every file spanning the whole two hours.
+    let dealt: Vec<PathBuf> = (0..3)
+        .map(|k| {
+            let path = dir.path().join(format!("dealt-{k}.csv"));
+            let part: Vec<_> = rows.iter().skip(k).step_by(3).collect();
+            write_csv(&path, &part);
+            path
+        })
+        .collect();
+    assert_eq!(replay(&dealt, &[]).0, expected, "rows dealt over three files");
+
+    // Consecutive 20-minute files, named in reverse order, one of them gzipped: each is opened
+    // only when the merge reaches its start.
+    let start = rows[0].0;
+    let mut hourly: Vec<PathBuf> = Vec::new();
+    for k in 0..7 {
+        let part: Vec<_> = rows
+            .iter()
+            .filter(|(t, _)| ((t - start) / 1200.0).floor() as usize == k)
+            .collect();
+        let path = dir.path().join(format!("part-{k}.csv"));
+        write_csv(&path, &part);
+        if k == 2 {
+            let gz = dir.path().join("part-2.csv.gz");
+            let mut enc = flate2::write::GzEncoder::new(
+                std::fs::File::create(&gz).unwrap(),
+                flate2::Compression::fast(),
+            );
+            std::io::Write::write_all(&mut enc, &std::fs::read(&path).unwrap()).unwrap();
+            enc.finish().unwrap();
+            hourly.push(gz);
+        } else {
+            hourly.push(path);
+        }
+    }
+    hourly.reverse();
+    let (merged, err) = replay(&hourly, &["--threads", "2"]);
+    assert_eq!(merged, expected, "consecutive files in reverse order");
+    assert!(!err.contains("out of time order"), "{err}");
+}
+
+#[test]
+fn reports_out_of_order_within_the_window_come_out_in_order_and_beyond_it_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = long_flight_rows();
+    let whole = dir.path().join("whole.csv");
+    write_csv(&whole, &rows.iter().collect::<Vec<_>>());
+    let (expected, _) = replay(std::slice::from_ref(&whole), &[]);
+    // Each 10 seconds of the recording written backwards.
+    let mut jumbled: Vec<&(f64, String)> = Vec::new();
+    for chunk in rows.chunk_by(|a, b| (a.0 / 10.0).floor() == (b.0 / 10.0).floor()) {
+        jumbled.extend(chunk.iter().rev());
+    }
+    let path = dir.path().join("jumbled.csv");
+    write_csv(&path, &jumbled);
+    let (ordered, err) = replay(std::slice::from_ref(&path), &[]);
+    assert_eq!(ordered, expected);
+    assert!(!err.contains("--reorder-window"), "{err}");
+
+    let (_, err) = replay(std::slice::from_ref(&path), &["--reorder-window", "0"]);
+    assert!(
+        err.contains("reports came more than --reorder-window after later ones"),
+        "{err}"
+    );
+    assert!(err.contains("jumbled.csv"), "{err}");
+}
+
+#[test]
+fn any_number_of_threads_gives_byte_identical_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |threads: &str| {
+        let path = dir.path().join(format!("events-{threads}.jsonl"));
+        let out = nofly(&[
+            "replay",
+            "--zones",
+            fixture("synthetic-toulouse-route-zones.geojson")
+                .to_str()
+                .unwrap(),
+            "--zones",
+            fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
+            "--lost-after",
+            "20",
+            "--closest-approach=20",
+            "--predict",
+            "--threads",
+            threads,
+            "--receiver",
+            "43.63,1.37",
+            "--events",
+            path.to_str().unwrap(),
+            repo_file("data/modes/long_flight.csv.gz").to_str().unwrap(),
+            repo_file("data/samples/modes1_dump1090mut_30003.sbs")
+                .to_str()
+                .unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("on {threads} thread")),
+            "{}",
+            stderr(&out)
+        );
+        std::fs::read(&path).unwrap()
+    };
+    let one = run("1");
+    let lines = String::from_utf8_lossy(&one).lines().count();
+    assert!(lines > 40, "{lines} events");
+    for threads in ["2", "3", "4", "7"] {
+        assert!(run(threads) == one, "{threads} threads differ from one");
+    }
+}
