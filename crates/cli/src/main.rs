@@ -5,6 +5,7 @@ mod attest;
 mod commands;
 mod detector;
 mod http;
+mod input_paths;
 mod partitioned;
 mod pipeline;
 mod zone_loading;

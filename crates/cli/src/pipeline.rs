@@ -134,7 +134,8 @@ struct Inputs {
 }
 
 impl Inputs {
-    fn open(inputs: &[PathBuf], options: &InputOptions) -> Result<Self> {
+    fn open(named: &[PathBuf], options: &InputOptions) -> Result<Self> {
+        let inputs: &[PathBuf] = &crate::input_paths::expand(named)?;
         let merged = MergedInputs::new(
             inputs,
             MergeSettings {

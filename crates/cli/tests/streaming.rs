@@ -145,6 +145,41 @@ fn a_recording_cut_into_files_any_way_gives_the_same_events() {
     let (merged, err) = replay(&hourly, &["--threads", "2"]);
     assert_eq!(merged, expected, "consecutive files in reverse order");
     assert!(!err.contains("out of time order"), "{err}");
+
+    // The same parts as OpenSky's archive lays its hours out: a folder per hour holding
+    // `states_….csv.tar` (a gzipped CSV and a licence inside), one hour zstd-compressed instead;
+    // the archive named by its folder.
+    let archive = dir.path().join("archive");
+    for k in 0..7 {
+        let part = std::fs::read(dir.path().join(format!("part-{k}.csv"))).unwrap();
+        let hour = archive.join(format!("2023-10-24/{:02}", 9 + k));
+        std::fs::create_dir_all(&hour).unwrap();
+        if k == 4 {
+            let z = zstd::stream::encode_all(&part[..], 3).unwrap();
+            std::fs::write(hour.join(format!("states_2023-10-24-{k:02}.csv.zst")), z).unwrap();
+            continue;
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &part).unwrap();
+        let gz = gz.finish().unwrap();
+        let mut tar = tar::Builder::new(
+            std::fs::File::create(hour.join(format!("states_2023-10-24-{k:02}.csv.tar"))).unwrap(),
+        );
+        for (name, data) in [
+            (format!("states_2023-10-24-{k:02}.csv.gz"), &gz[..]),
+            ("LICENSE.txt".to_string(), &b"OpenSky terms (synthetic stand-in)"[..]),
+        ] {
+            let mut h = tar::Header::new_ustar();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            tar.append_data(&mut h, name, data).unwrap();
+        }
+        tar.finish().unwrap();
+    }
+    let (from_archive, err) = replay(std::slice::from_ref(&archive), &[]);
+    assert_eq!(from_archive, expected, "an OpenSky-style archive folder");
+    assert!(err.contains("format auto-detected as opensky-csv"), "{err}");
 }
 
 #[test]

@@ -75,20 +75,19 @@ pub fn read_file_with(
     } else {
         Input::File(File::open(path).map_err(io)?)
     };
-    let (total, head) = match &input {
-        Input::Stdin(bytes) => (bytes.len() as u64, bytes[..bytes.len().min(4096)].to_vec()),
-        Input::File(file) => {
-            let mut head = Vec::with_capacity(4096);
-            file.take(4096).read_to_end(&mut head).map_err(io)?;
-            (file.metadata().map_err(io)?.len(), head)
-        }
+    let total = match &input {
+        Input::Stdin(bytes) => bytes.len() as u64,
+        Input::File(file) => file.metadata().map_err(io)?.len(),
     };
     let format = match format {
         Some(f) => f,
-        None => sniff(&head).map_err(|reason| FileError::Format {
-            file: name.clone(),
-            reason: format!("{reason}; name the format with --format"),
-        })?,
+        None => {
+            let head = match &input {
+                Input::Stdin(bytes) => unpacked_head(Box::new(&bytes[..])),
+                Input::File(_) => unpacked_head(Box::new(File::open(path).map_err(io)?)),
+            };
+            sniff_named(&head, &name)?
+        }
     };
     let mut stats = ReadStats::default();
     let fail = |reason| FileError::Format {
@@ -128,14 +127,27 @@ pub fn read_file_with(
         hasher: Some(Sha256::new()),
         digest: &mut digest,
     };
-    let text: Box<dyn Read + '_> = if head.starts_with(&[0x1f, 0x8b]) {
-        Box::new(flate2::read::MultiGzDecoder::new(counted))
-    } else {
-        Box::new(counted)
-    };
+    let text = crate::unpacking::unpacked(Box::new(counted)).map_err(io)?;
     read_text_with(text, format, &name, input_index, options, &mut stats, emit)?;
     stats.sha256 = digest;
     Ok((format, stats))
+}
+
+/// The first 64 KiB of an input inside its gzip, zstd and tar layers (what could be read of them).
+fn unpacked_head(raw: Box<dyn Read + '_>) -> Vec<u8> {
+    let mut head = Vec::new();
+    if let Ok(reader) = crate::unpacking::unpacked(raw) {
+        let _ = reader.take(64 * 1024).read_to_end(&mut head);
+    }
+    head
+}
+
+/// [`sniff`], the error naming the file.
+fn sniff_named(head: &[u8], name: &str) -> Result<Format, FileError> {
+    sniff(head).map_err(|reason| FileError::Format {
+        file: name.to_string(),
+        reason: format!("{reason}; name the format with --format"),
+    })
 }
 
 /// Where an input comes from.
@@ -351,15 +363,12 @@ pub fn input_start(
         file: name.clone(),
         error,
     };
-    let mut file = File::open(path).map_err(io)?;
-    let mut head = Vec::with_capacity(4096);
-    (&mut file).take(4096).read_to_end(&mut head).map_err(io)?;
     let format = match format {
         Some(f) => f,
-        None => sniff(&head).map_err(|reason| FileError::Format {
-            file: name.clone(),
-            reason: format!("{reason}; name the format with --format"),
-        })?,
+        None => sniff_named(
+            &unpacked_head(Box::new(File::open(path).map_err(io)?)),
+            &name,
+        )?,
     };
     if format == Format::OpenSkyParquet {
         let order = opensky_parquet::time_order(File::open(path).map_err(io)?)
@@ -374,11 +383,9 @@ pub fn input_start(
         });
     }
     let file = File::open(path).map_err(io)?;
-    let text: Box<dyn Read> = if head.starts_with(&[0x1f, 0x8b]) {
-        Box::new(flate2::read::MultiGzDecoder::new(file).take(PEEK_BYTES))
-    } else {
-        Box::new(file.take(PEEK_BYTES))
-    };
+    let text = crate::unpacking::unpacked(Box::new(file))
+        .map_err(io)?
+        .take(PEEK_BYTES);
     let mut first = None;
     let mut ignored = ReadStats::default();
     // A record cut at the end of the prefix is malformed here and read whole later.

@@ -36,6 +36,7 @@ mod readsb_json;
 mod record_error;
 mod reorder;
 mod sbs;
+mod unpacking;
 
 pub use file_input::{
     input_start, read_file, read_file_with, read_parquet_bytes, read_text, FileError, InputStart,

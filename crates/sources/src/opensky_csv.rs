@@ -94,6 +94,10 @@ pub(crate) fn read(
             }
         }
         let line = record.position().map_or(line, |p| p.line());
+        // The header again: the next CSV of a tar archive read as one stream.
+        if record.get(cols.time) == headers.get(cols.time) && record == headers {
+            continue;
+        }
         stats.records += 1;
         match row(
             &record,

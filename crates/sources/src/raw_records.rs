@@ -105,13 +105,11 @@ pub fn extract_raw(
         .map_err(io)?
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut plain = Vec::new();
-        flate2::read::MultiGzDecoder::new(&bytes[..])
-            .read_to_end(&mut plain)
-            .map_err(io)?;
-        bytes = plain;
-    }
+    let mut plain = Vec::new();
+    crate::unpacking::unpacked(Box::new(&bytes[..]))
+        .and_then(|mut r| r.read_to_end(&mut plain))
+        .map_err(io)?;
+    let bytes = plain;
     if format == Format::Beast {
         // Each frame as it was in the stream, escapes included, in hex, with the time it was given.
         let mut records = Vec::new();
