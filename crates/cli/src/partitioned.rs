@@ -161,7 +161,7 @@ fn merge_oldest(workers: &[Worker], emit: &mut dyn FnMut(Event)) {
     if all.is_empty() {
         return;
     }
-    all.sort_by_cached_key(|(at, e)| (*at, nofly_engine::merge_rank(e)));
+    all.sort_by_cached_key(|(at, e)| (*at, nofly_engine::merge_rank(e, *at == u32::MAX)));
     for (_, e) in all {
         emit(e);
     }

@@ -221,6 +221,10 @@ fn any_number_of_threads_gives_byte_identical_events() {
                 .unwrap(),
             "--zones",
             fixture("synthetic-sicily-zones.geojson").to_str().unwrap(),
+            "--zones",
+            repo_file("data/zones/synthetic-la-demo.geojson")
+                .to_str()
+                .unwrap(),
             "--lost-after",
             "20",
             "--closest-approach=20",
@@ -232,6 +236,8 @@ fn any_number_of_threads_gives_byte_identical_events() {
             "--events",
             path.to_str().unwrap(),
             repo_file("data/modes/long_flight.csv.gz").to_str().unwrap(),
+            // Untimed AVR: every report at one instant, so events of one report follow each other.
+            repo_file("data/modes/lax-messages.txt.gz").to_str().unwrap(),
             repo_file("data/samples/modes1_dump1090mut_30003.sbs")
                 .to_str()
                 .unwrap(),

@@ -22,15 +22,15 @@ pub fn owner(icao: Icao24, parts: usize) -> usize {
     (spread % parts.max(1) as u64) as usize
 }
 
-/// Where an event goes among the events of the same report position (or of the end of the
-/// recording) raised by several engines: SIGNAL_LOST first by deadline and address, then
-/// CLOSEST_APPROACH by address (only the end of a recording raises those for several aircraft),
-/// then everything else (one engine's, already in order).
-pub fn merge_rank(event: &Event) -> (u8, i64, u32) {
+/// Where an event goes among the events of the same report position (`at_end` false) or of the
+/// end of the recording (`at_end` true) raised by several engines: SIGNAL_LOST first by deadline
+/// and address; at the end, then CLOSEST_APPROACH by address; then everything else, which only
+/// the report's own aircraft's engine raises, already in order.
+pub fn merge_rank(event: &Event, at_end: bool) -> (u8, i64, u32) {
     let icao = event.icao24.map_or(0, |i| i.0);
     match event.kind {
         EventKind::SignalLost => (0, event.time.millis(), icao),
-        EventKind::ClosestApproach => (1, 0, icao),
+        EventKind::ClosestApproach if at_end => (1, 0, icao),
         _ => (2, 0, 0),
     }
 }
@@ -82,9 +82,9 @@ mod tests {
         for parts in [2, 3, 7] {
             let mut engines: Vec<Engine> = (0..parts).map(|_| engine(&z)).collect();
             let mut merged = Vec::new();
-            let mut step = |events: Vec<Vec<Event>>| {
+            let mut step = |events: Vec<Vec<Event>>, at_end: bool| {
                 let mut all: Vec<Event> = events.into_iter().flatten().collect();
-                all.sort_by_key(merge_rank);
+                all.sort_by_key(|e| merge_rank(e, at_end));
                 merged.extend(all);
             };
             for r in &reports {
@@ -101,7 +101,7 @@ mod tests {
                         out
                     })
                     .collect();
-                step(per);
+                step(per, false);
             }
             let ends = engines
                 .iter_mut()
@@ -111,7 +111,7 @@ mod tests {
                     out
                 })
                 .collect();
-            step(ends);
+            step(ends, true);
             assert_eq!(merged, one, "{parts} engines");
         }
     }
