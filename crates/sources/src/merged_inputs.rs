@@ -275,11 +275,16 @@ impl MergedInputs {
                 },
             );
             done.store(size, Ordering::Relaxed);
-            reorder.drain(&mut batch);
-            for chunk in batch.chunks(BATCH) {
-                if to.send(Chunk::Reports(chunk.to_vec())).is_err() {
-                    return;
+            if !batch.is_empty() && to.send(Chunk::Reports(batch)).is_err() {
+                return;
+            }
+            reorder.drain(BATCH, &mut |rest| {
+                if !gone {
+                    gone = to.send(Chunk::Reports(rest)).is_err();
                 }
+            });
+            if gone {
+                return;
             }
             let outcome = result.map(|(format, stats)| InputOutcome {
                 path: p.path,

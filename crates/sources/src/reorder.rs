@@ -83,13 +83,17 @@ impl Reorder {
         }
     }
 
-    /// The end of the input: everything still held, in order.
-    pub fn drain(&mut self, out: &mut Vec<Report>) {
-        let mut rest: Vec<Report> = self.held.drain(..).collect();
+    /// The end of the input: everything still held, in order, in batches of up to `batch`
+    /// (sorted in place and handed out from the front, so that the input is held once).
+    pub fn drain(&mut self, batch: usize, out: &mut dyn FnMut(Vec<Report>)) {
         if self.window_ms.is_none() {
-            crate::sort_reports(&mut rest);
+            crate::sort_reports(self.held.make_contiguous());
         }
-        out.extend(rest);
+        while !self.held.is_empty() {
+            let n = batch.max(1).min(self.held.len());
+            out(self.held.drain(..n).collect());
+        }
+        self.held = VecDeque::new();
     }
 
     /// Reports held now.
@@ -118,7 +122,7 @@ mod tests {
         for (i, &t) in times.iter().enumerate() {
             b.push(r(t, i as u64), &mut out);
         }
-        b.drain(&mut out);
+        b.drain(3, &mut |batch| out.extend(batch));
         (
             out.iter()
                 .map(|r| (r.time.millis(), r.source.record))
