@@ -123,7 +123,7 @@ pub fn all_cores() -> usize {
 }
 
 /// Reports a batch of the merged inputs holds at most.
-const BATCH: usize = 16 * 1024;
+const BATCH: usize = nofly_sources::MERGE_BATCH;
 
 /// The inputs merged in event time, with a progress bar over all of them.
 struct Inputs {
@@ -178,7 +178,8 @@ impl Inputs {
             read.add(&input.stats);
             records.push(InputRecord {
                 path: input.path.display().to_string(),
-                // Text inputs are hashed while they are read; Parquet, read by ranges, is hashed here.
+                // Text inputs are hashed while they are read, Parquet by its reader once read,
+                // standard input here.
                 sha256: match input.stats.sha256.clone() {
                     Some(hash) => hash,
                     None => sha256_file(&input.path)?,

@@ -398,3 +398,21 @@ pub fn input_start(
         step_back_ms: None,
     })
 }
+
+/// SHA-256 (hex) of a file's bytes.
+pub(crate) fn file_sha256(path: &Path) -> Result<String, FileError> {
+    let io = |error| FileError::Io {
+        file: path.display().to_string(),
+        error,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            return Ok(hex::encode(hasher.finalize()));
+        }
+        hasher.update(&buf[..n]);
+    }
+}

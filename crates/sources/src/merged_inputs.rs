@@ -21,8 +21,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 
-/// Reports per batch passed from a reader thread to the merge.
-const BATCH: usize = 8192;
+/// Reports per batch passed from a reader thread to the merge: ask [`MergedInputs::next_batch`]
+/// for this many and a batch of a lone open input goes through without a copy.
+pub const BATCH: usize = 16 * 1024;
 /// Batches a reader may have ready before it waits for the merge.
 const BATCHES_AHEAD: usize = 2;
 
@@ -72,7 +73,9 @@ enum Chunk {
 /// An input being read.
 struct Open {
     index: u16,
-    buffer: VecDeque<Report>,
+    /// The batch being taken from, and how much of it has been taken.
+    buffer: Vec<Report>,
+    taken: usize,
     from: Receiver<Chunk>,
     ended: bool,
 }
@@ -154,11 +157,11 @@ impl MergedInputs {
             while k < self.open.len() {
                 if !self.fill(k)? {
                     let ended = self.open.swap_remove(k);
-                    debug_assert!(ended.buffer.is_empty());
+                    debug_assert!(ended.taken == ended.buffer.len());
                     continue;
                 }
                 let o = &self.open[k];
-                let key = (o.buffer[0].time.millis(), o.index, k);
+                let key = (o.buffer[o.taken].time.millis(), o.index, k);
                 if best.is_none_or(|b| (key.0, key.1) < (b.0, b.1)) {
                     best = Some(key);
                 }
@@ -179,7 +182,7 @@ impl MergedInputs {
             let mut other_index_lower = false;
             for (j, o) in self.open.iter().enumerate() {
                 if j != k {
-                    let t = o.buffer[0].time.millis();
+                    let t = o.buffer[o.taken].time.millis();
                     if t < others || (t == others && o.index < self.open[k].index) {
                         others = t;
                         other_index_lower = o.index < self.open[k].index;
@@ -187,13 +190,22 @@ impl MergedInputs {
                 }
             }
             let o = &mut self.open[k];
-            while out.len() < goal {
-                let Some(r) = o.buffer.front() else { break };
-                let t = r.time.millis();
-                if t > others || (t == others && other_index_lower) {
-                    break;
-                }
-                out.extend(o.buffer.pop_front());
+            let room = goal - out.len();
+            let run = o.buffer[o.taken..]
+                .iter()
+                .take(room)
+                .take_while(|r| {
+                    let t = r.time.millis();
+                    t < others || (t == others && !other_index_lower)
+                })
+                .count();
+            if out.is_empty() && o.taken == 0 && run == o.buffer.len() {
+                // A whole batch goes out as it came: no copy.
+                std::mem::swap(out, &mut o.buffer);
+                o.buffer.clear();
+            } else {
+                out.extend_from_slice(&o.buffer[o.taken..o.taken + run]);
+                o.taken += run;
             }
         }
         Ok(true)
@@ -211,12 +223,15 @@ impl MergedInputs {
     /// Makes sure open input `k` has a report buffered; false when it has ended.
     fn fill(&mut self, k: usize) -> Result<bool, FileError> {
         let o = &mut self.open[k];
-        while o.buffer.is_empty() {
+        while o.taken == o.buffer.len() {
             if o.ended {
                 return Ok(false);
             }
             match o.from.recv() {
-                Ok(Chunk::Reports(batch)) => o.buffer.extend(batch),
+                Ok(Chunk::Reports(batch)) => {
+                    o.buffer = batch;
+                    o.taken = 0;
+                }
                 Ok(Chunk::End(outcome)) => {
                     o.ended = true;
                     self.outcomes[usize::from(o.index)] = Some(outcome?);
@@ -240,7 +255,8 @@ impl MergedInputs {
         let size = std::fs::metadata(&p.path).map_or(0, |m| m.len());
         self.open.push(Open {
             index: p.index,
-            buffer: VecDeque::new(),
+            buffer: Vec::new(),
+            taken: 0,
             from,
             ended: false,
         });
@@ -286,6 +302,13 @@ impl MergedInputs {
             if gone {
                 return;
             }
+            // A Parquet file is read by ranges: hashed here, on this thread, for the run's record.
+            let result = result.and_then(|(format, mut stats)| {
+                if stats.sha256.is_none() && p.path.as_os_str() != "-" {
+                    stats.sha256 = Some(crate::file_input::file_sha256(&p.path)?);
+                }
+                Ok((format, stats))
+            });
             let outcome = result.map(|(format, stats)| InputOutcome {
                 path: p.path,
                 format,

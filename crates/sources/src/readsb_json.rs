@@ -5,7 +5,8 @@
 //!
 //! Every aircraft object or trace point is one *entry*, numbered from 1 in file order; it becomes
 //! one report when it has a position. Its time is `now − seen_pos` (snapshots) or `timestamp + dt`
-//! (traces). Fields read: `hex` (addresses with readsb's `~` prefix are not ICAO addresses and are
+//! (traces); a trace point flagged stale (flag 1) keeps no position, and one flagged with a
+//! geometric altitude (flag 8) gives it as the GNSS altitude. Fields read: `hex` (addresses with readsb's `~` prefix are not ICAO addresses and are
 //! skipped), `flight`, `squawk`, `lat`, `lon`, `alt_baro` (or `"ground"`), `alt_geom`, `gs`,
 //! `track`, `baro_rate`/`geom_rate`, `emergency`, `nic`, `nac_p`, and dump1090's older `altitude`,
 //! `speed`, `vert_rate`. Metres and knots are never mixed: readsb writes feet, knots and ft/min.
@@ -299,6 +300,11 @@ fn identity(o: &Map<String, Value>, r: &mut Report) -> Result<(), Bad> {
     Ok(())
 }
 
+/// Trace point flag: the position is stale (none received for 20 s).
+const TRACE_STALE: u32 = 1;
+/// Trace point flag: the altitude is geometric rather than barometric.
+const TRACE_GEOMETRIC_ALTITUDE: u32 = 8;
+
 fn trace_point_report(
     point: &Value,
     icao: Icao24,
@@ -324,19 +330,31 @@ fn trace_point_report(
     }
     let time =
         EventTime::from_unix_seconds(now).ok_or(("timestamp", format!("{now} is not a time")))?;
+    let flags = num(6, "flags")?.map_or(0, |f| f as u32);
     let mut r = Report::new(time, icao, source);
-    r.position = Some((lat, lon));
+    // Flag 1: no new position for 20 s; the point repeats the last one, which is not a fix of now.
+    if flags & TRACE_STALE == 0 {
+        r.position = Some((lat, lon));
+    }
     match at(3) {
         Value::String(s) if s == "ground" => r.on_ground = Some(true),
         _ => {
-            r.alt_baro_ft = num(3, "altitude")?;
-            r.on_ground = r.alt_baro_ft.map(|_| false);
+            let altitude = num(3, "altitude")?;
+            // Flag 8: the altitude is geometric (GNSS), not barometric.
+            if flags & TRACE_GEOMETRIC_ALTITUDE != 0 {
+                r.alt_geo_ft = altitude;
+            } else {
+                r.alt_baro_ft = altitude;
+            }
+            r.on_ground = altitude.map(|_| false);
         }
     }
     r.ground_speed_kt = num(4, "gs")?.map(|v| v as f32);
     r.track_deg = num(5, "track")?.map(|v| v as f32);
     r.vertical_rate_fpm = num(7, "rate")?.map(|v| v as f32);
-    r.alt_geo_ft = num(10, "alt_geom")?;
+    if let Some(geometric) = num(10, "alt_geom")? {
+        r.alt_geo_ft = Some(geometric);
+    }
     if let Value::Object(details) = at(8) {
         identity(details, &mut r)?;
     }
@@ -420,5 +438,20 @@ mod tests {
         );
         assert_eq!(r[1].time, EventTime::from_millis(1_700_000_010_500));
         assert_eq!(r[1].on_ground, Some(true));
+    }
+
+    #[test]
+    fn trace_flags_mark_stale_positions_and_geometric_altitudes() {
+        // Flags as readsb writes them: 1 stale, 2 new leg, 4 geometric rate, 8 geometric altitude.
+        let (r, _) = read_all(
+            r#"{"icao":"4b1812","timestamp":1700000000,"trace":[
+                [0.0,47.1,8.5,12000,300.1,45.0,2,1200,null],
+                [5.0,47.1,8.5,12100,300.1,45.0,1,1200,null],
+                [9.0,47.2,8.6,12500,300.1,45.0,12,1200,null]]}"#,
+        );
+        assert_eq!(r.len(), 3);
+        assert_eq!((r[0].position, r[0].alt_baro_ft), (Some((47.1, 8.5)), Some(12000.0)));
+        assert_eq!(r[1].position, None, "a stale point is no fix");
+        assert_eq!((r[2].alt_baro_ft, r[2].alt_geo_ft), (None, Some(12500.0)));
     }
 }
