@@ -111,9 +111,17 @@ pub fn read_file_with(
             return Ok((format, stats));
         }
         Input::File(_) if format == Format::OpenSkyParquet => {
-            let file = File::open(path).map_err(io)?;
-            opensky_parquet::read(file, &name, input_index, &mut stats, emit, on_progress)
-                .map_err(fail)?;
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            opensky_parquet::read_path(
+                path,
+                &name,
+                input_index,
+                threads,
+                &mut stats,
+                emit,
+                on_progress,
+            )
+            .map_err(fail)?;
             return Ok((format, stats));
         }
         Input::Stdin(bytes) => Box::new(std::io::Cursor::new(bytes)),

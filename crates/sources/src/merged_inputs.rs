@@ -78,6 +78,8 @@ struct Open {
     taken: usize,
     from: Receiver<Chunk>,
     ended: bool,
+    /// Its reader thread, joined once the input has ended (an unjoined thread keeps its stack).
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 /// The merged stream of all inputs.
@@ -90,7 +92,6 @@ pub struct MergedInputs {
     /// Per input: bytes of it read so far (Parquet: its share of rows times its size).
     done: Vec<Arc<AtomicU64>>,
     total_bytes: u64,
-    threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl MergedInputs {
@@ -137,7 +138,6 @@ impl MergedInputs {
             outcomes: (0..paths.len()).map(|_| None).collect(),
             done: (0..paths.len()).map(|_| Arc::default()).collect(),
             total_bytes,
-            threads: Vec::new(),
         })
     }
 
@@ -214,9 +214,6 @@ impl MergedInputs {
     /// What each input held, in the order they were named; call after [`Self::next_batch`]
     /// returned false.
     pub fn finish(self) -> Vec<InputOutcome> {
-        for t in self.threads {
-            let _ = t.join();
-        }
         self.outcomes.into_iter().flatten().collect()
     }
 
@@ -234,6 +231,9 @@ impl MergedInputs {
                 }
                 Ok(Chunk::End(outcome)) => {
                     o.ended = true;
+                    if let Some(thread) = o.thread.take() {
+                        let _ = thread.join();
+                    }
                     self.outcomes[usize::from(o.index)] = Some(outcome?);
                 }
                 Err(_) => {
@@ -253,14 +253,7 @@ impl MergedInputs {
         let settings = self.settings;
         let done = self.done[usize::from(p.index)].clone();
         let size = std::fs::metadata(&p.path).map_or(0, |m| m.len());
-        self.open.push(Open {
-            index: p.index,
-            buffer: Vec::new(),
-            taken: 0,
-            from,
-            ended: false,
-        });
-        self.threads.push(std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             let window = (!p.sorted_whole).then_some(settings.reorder_window_ms.max(0));
             let mut reorder = Reorder::new(window);
             let mut batch = Vec::with_capacity(BATCH);
@@ -318,6 +311,14 @@ impl MergedInputs {
                 sorted_whole: p.sorted_whole,
             });
             let _ = to.send(Chunk::End(outcome));
-        }));
+        });
+        self.open.push(Open {
+            index: p.index,
+            buffer: Vec::new(),
+            taken: 0,
+            from,
+            ended: false,
+            thread: Some(thread),
+        });
     }
 }

@@ -40,6 +40,135 @@ pub fn row_count(path: &std::path::Path) -> Option<u64> {
     u64::try_from(builder.metadata().file_metadata().num_rows()).ok()
 }
 
+/// Reports a decoding thread hands over at a time, and how many such chunks it may have ready.
+const CHUNK: usize = 16 * 1024;
+const CHUNKS_AHEAD: usize = 2;
+
+/// What a decoding thread hands over: reports of its current row group, or the end of that
+/// group with its counts.
+enum Decoded {
+    Reports(Vec<Report>),
+    GroupEnd(Result<ReadStats, String>),
+}
+
+/// Reads a Parquet file from its path, its row groups decoded on up to `threads` threads at once
+/// (each with its own file handle) and emitted in file order: the same reports as [`read`], with
+/// the decoding (the costliest part of a Parquet replay) spread over the cores. Each thread hands
+/// its reports over in small chunks, so memory stays a few chunks per thread.
+pub(crate) fn read_path(
+    path: &std::path::Path,
+    name: &str,
+    input_index: u16,
+    threads: usize,
+    stats: &mut ReadStats,
+    emit: &mut dyn FnMut(Report),
+    on_rows: &mut dyn FnMut(u64, u64),
+) -> Result<(), String> {
+    let open = || std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"));
+    let builder = ParquetRecordBatchReaderBuilder::try_new(open()?)
+        .map_err(|e| format!("not a readable Parquet file: {e}"))?;
+    let metadata = builder.metadata().clone();
+    let groups = metadata.num_row_groups();
+    let threads = threads.clamp(1, groups.max(1));
+    if threads == 1 {
+        return read(open()?, name, input_index, stats, emit, on_rows);
+    }
+    check_schema(&builder)?;
+    let total = metadata.file_metadata().num_rows().max(0) as u64;
+    let first_rows: Vec<u64> = metadata
+        .row_groups()
+        .iter()
+        .scan(0u64, |row, g| {
+            let first = *row;
+            *row += g.num_rows().max(0) as u64;
+            Some(first)
+        })
+        .collect();
+    // Decoder k takes groups k, k + threads, …; the groups come back in file order by taking
+    // from the decoders in turn.
+    std::thread::scope(|scope| {
+        let receivers: Vec<_> = (0..threads)
+            .map(|k| {
+                let (to, from) = std::sync::mpsc::sync_channel(CHUNKS_AHEAD);
+                let first_rows = &first_rows;
+                scope.spawn(move || {
+                    for g in (k..groups).step_by(threads) {
+                        let mut chunk = Vec::with_capacity(CHUNK);
+                        let mut gone = false;
+                        let result = open().and_then(|file| {
+                            read_group(file, g, first_rows[g], name, input_index, &mut |r| {
+                                chunk.push(r);
+                                if chunk.len() == CHUNK && !gone {
+                                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                                    gone = to.send(Decoded::Reports(full)).is_err();
+                                }
+                            })
+                        });
+                        if gone
+                            || to.send(Decoded::Reports(chunk)).is_err()
+                            || to.send(Decoded::GroupEnd(result)).is_err()
+                        {
+                            return;
+                        }
+                    }
+                });
+                from
+            })
+            .collect();
+        let mut done = 0u64;
+        for g in 0..groups {
+            loop {
+                let decoded = receivers[g % threads]
+                    .recv()
+                    .map_err(|_| "a decoding thread stopped".to_string())?;
+                match decoded {
+                    Decoded::Reports(reports) => reports.into_iter().for_each(&mut *emit),
+                    Decoded::GroupEnd(group) => {
+                        stats.add(&group?);
+                        break;
+                    }
+                }
+            }
+            done += metadata.row_group(g).num_rows().max(0) as u64;
+            on_rows(done, total);
+        }
+        Ok(())
+    })
+}
+
+/// Decodes row group `g` (whose first row is `first_row` of the file); returns its counts.
+fn read_group(
+    file: std::fs::File,
+    g: usize,
+    first_row: u64,
+    name: &str,
+    input_index: u16,
+    emit: &mut dyn FnMut(Report),
+) -> Result<ReadStats, String> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| format!("not a readable Parquet file: {e}"))?
+        .with_row_groups(vec![g]);
+    let mut stats = ReadStats::default();
+    let mut row = first_row;
+    for batch in projected(builder)? {
+        let batch = batch.map_err(|e| format!("row {row}: cannot decode: {e}"))?;
+        read_batch(&batch, name, input_index, row, &mut stats, emit)?;
+        row += batch.num_rows() as u64;
+    }
+    Ok(stats)
+}
+
+/// Refuses a file without the columns every report needs.
+fn check_schema<R: ChunkReader>(builder: &ParquetRecordBatchReaderBuilder<R>) -> Result<(), String> {
+    let schema = builder.schema();
+    for required in ["time", "icao24", "lat", "lon"] {
+        if schema.index_of(required).is_err() {
+            return Err(format!("the Parquet schema has no `{required}` column"));
+        }
+    }
+    Ok(())
+}
+
 /// Reads a Parquet file; `on_rows(done, total)` reports progress in rows.
 pub(crate) fn read<R: ChunkReader + 'static>(
     file: R,
@@ -52,12 +181,7 @@ pub(crate) fn read<R: ChunkReader + 'static>(
     let builder = ParquetRecordBatchReaderBuilder::try_new(file)
         .map_err(|e| format!("not a readable Parquet file: {e}"))?;
     let total = builder.metadata().file_metadata().num_rows().max(0) as u64;
-    let schema = builder.schema().clone();
-    for required in ["time", "icao24", "lat", "lon"] {
-        if schema.index_of(required).is_err() {
-            return Err(format!("the Parquet schema has no `{required}` column"));
-        }
-    }
+    check_schema(&builder)?;
     let reader = projected(builder)?;
     let mut row: u64 = 0;
     for batch in reader {
