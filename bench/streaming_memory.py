@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from end_to_end import ROOT, ZONES  # noqa: E402
+from end_to_end import ROOT, ZONES, run  # noqa: E402
 
 SHIFT_NS = 13 * 86_400 * 10**9
 
@@ -46,18 +46,6 @@ def make_copies(source, work, copies):
     return paths, rows
 
 
-def run(cmd):
-    """Wall time and peak RSS (KiB) of one run of `cmd`, measured by GNU time on the command itself
-    (a child forked from this Python process would count the tables it holds)."""
-    import subprocess, time
-    t = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - t
-    assert done.returncode == 0, done.stderr[-2000:]
-    return wall, int(done.stderr.strip().splitlines()[-1])
-
-
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "release", "nofly")
     cache = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("NOFLY_CACHE", os.path.join(ROOT, ".cache", "nofly"))
@@ -75,7 +63,7 @@ def main():
         for threads in sorted({1, cores}):
             events = os.path.join(work, "events.jsonl")
             cmd = [binary, "replay", "--zones", ZONES, "--threads", str(threads), "--events", events, *files]
-            wall, rss_kib = run(cmd)
+            wall, rss_kib, _ = run(cmd)
             with open(events) as f:
                 count = sum(1 for _ in f)
             reports = rows * len(files)

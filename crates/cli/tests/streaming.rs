@@ -90,13 +90,19 @@ fn replay(inputs: &[PathBuf], extra: &[&str]) -> (Vec<serde_json::Value>, String
     (ev, stderr(&out))
 }
 
+/// The rows of long_flight, and the events of them replayed from one CSV file in `dir`.
+fn rows_and_events_in_one_file(dir: &Path) -> (Vec<(f64, String)>, Vec<serde_json::Value>) {
+    let rows = long_flight_rows();
+    let whole = dir.join("whole.csv");
+    write_csv(&whole, &rows.iter().collect::<Vec<_>>());
+    let (events, _) = replay(std::slice::from_ref(&whole), &[]);
+    (rows, events)
+}
+
 #[test]
 fn a_recording_cut_into_files_any_way_gives_the_same_events() {
     let dir = tempfile::tempdir().unwrap();
-    let rows = long_flight_rows();
-    let whole = dir.path().join("whole.csv");
-    write_csv(&whole, &rows.iter().collect::<Vec<_>>());
-    let (expected, _) = replay(std::slice::from_ref(&whole), &[]);
+    let (rows, expected) = rows_and_events_in_one_file(dir.path());
     let kinds: std::collections::BTreeSet<&str> =
         expected.iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert!(
@@ -185,10 +191,7 @@ fn a_recording_cut_into_files_any_way_gives_the_same_events() {
 #[test]
 fn reports_out_of_order_within_the_window_come_out_in_order_and_beyond_it_are_counted() {
     let dir = tempfile::tempdir().unwrap();
-    let rows = long_flight_rows();
-    let whole = dir.path().join("whole.csv");
-    write_csv(&whole, &rows.iter().collect::<Vec<_>>());
-    let (expected, _) = replay(std::slice::from_ref(&whole), &[]);
+    let (rows, expected) = rows_and_events_in_one_file(dir.path());
     // Each 10 seconds of the recording written backwards.
     let mut jumbled: Vec<&(f64, String)> = Vec::new();
     for chunk in rows.chunk_by(|a, b| (a.0 / 10.0).floor() == (b.0 / 10.0).floor()) {
@@ -256,4 +259,61 @@ fn any_number_of_threads_gives_byte_identical_events() {
     for threads in ["2", "3", "4", "7"] {
         assert!(run(threads) == one, "{threads} threads differ from one");
     }
+}
+
+#[test]
+fn a_parquet_file_of_many_row_groups_reads_as_its_csv_with_bad_rows_named() {
+    use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let rows = long_flight_rows();
+    // The rows as Parquet in row groups of 1,000 (decoded on several threads), one row's
+    // address spoilt.
+    let fields: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(_, line)| line.trim_end().split(',').map(str::to_string).collect())
+        .collect();
+    let number = |k: usize| -> ArrayRef {
+        Arc::new(Float64Array::from(
+            fields.iter().map(|f| f[k].parse::<f64>().unwrap()).collect::<Vec<_>>(),
+        ))
+    };
+    let spoilt = 12_345;
+    let mut icao: Vec<String> = fields.iter().map(|f| f[1].clone()).collect();
+    icao[spoilt] = "nothex".into();
+    let batch = RecordBatch::try_from_iter([
+        ("time", number(0)),
+        ("icao24", Arc::new(StringArray::from(icao)) as ArrayRef),
+        ("lat", number(2)),
+        ("lon", number(3)),
+        ("baroaltitude", number(4)),
+    ])
+    .unwrap();
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(1_000))
+        .build();
+    let path = dir.path().join("groups.parquet");
+    let mut w = parquet::arrow::ArrowWriter::try_new(
+        std::fs::File::create(&path).unwrap(),
+        batch.schema(),
+        Some(props),
+    )
+    .unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let (from_parquet, err) = replay(std::slice::from_ref(&path), &[]);
+    assert!(
+        err.contains(&format!("row {spoilt}")) && err.contains("icao24"),
+        "{err}"
+    );
+    // The events are those of the same rows as CSV without the spoilt one.
+    let (without, _) = {
+        let mut rows = rows.clone();
+        rows.remove(spoilt);
+        let csv = dir.path().join("without.csv");
+        write_csv(&csv, &rows.iter().collect::<Vec<_>>());
+        replay(std::slice::from_ref(&csv), &[])
+    };
+    assert!(!without.is_empty());
+    assert_eq!(from_parquet, without);
 }
