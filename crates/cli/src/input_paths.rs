@@ -84,7 +84,10 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["states_2022-02-28-04.csv.tar", "states_2022-02-28-05.csv.tar"]
+            [
+                "states_2022-02-28-04.csv.tar",
+                "states_2022-02-28-05.csv.tar"
+            ]
         );
         let pattern = d.join("2022-02-28/*/states_*.csv.tar");
         assert_eq!(expand(&[pattern]).unwrap(), got);

@@ -869,9 +869,7 @@ impl InputArgs {
             untimed_start: self.untimed_start.parse().context("--untimed-start")?,
             receiver: self.receiver.as_deref().map(parse_position).transpose()?,
             reorder_window_ms: self.reorder_window,
-            threads: self
-                .threads
-                .map_or_else(pipeline::all_cores, usize::from),
+            threads: self.threads.map_or_else(pipeline::all_cores, usize::from),
         })
     }
 }

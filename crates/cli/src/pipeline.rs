@@ -2,13 +2,13 @@
 //! events, then the JSON-lines and SQLite outputs and the end-of-run summary.
 
 use crate::detector::{Detection, Detector};
+use crate::partitioned::PartitionedDetector;
 use crate::OutputArgs;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nofly_engine::{Engine, EngineStats};
 use nofly_model::{Event, EventKind, EventTime, Report, Zone};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore, TrackRecord};
-use crate::partitioned::PartitionedDetector;
 use nofly_sources::{Format, InputOutcome, MergeSettings, MergedInputs, ReadStats};
 use nofly_zones::ZoneSet;
 use std::collections::BTreeMap;
@@ -389,13 +389,27 @@ pub fn replay_files(
         }
         let judged = Instant::now();
         detector.process(batch, &mut |e| {
-            take_event(e, &mut tally, &user_zones, &mut events_out, keep, &mut events)
+            take_event(
+                e,
+                &mut tally,
+                &user_zones,
+                &mut events_out,
+                keep,
+                &mut events,
+            )
         });
         timings.engine += judged.elapsed();
     }
     let judged = Instant::now();
     let detectors = detector.finish(&mut |e| {
-        take_event(e, &mut tally, &user_zones, &mut events_out, keep, &mut events)
+        take_event(
+            e,
+            &mut tally,
+            &user_zones,
+            &mut events_out,
+            keep,
+            &mut events,
+        )
     });
     timings.engine += judged.elapsed();
     let (read_stats, records) = reader.finish()?;

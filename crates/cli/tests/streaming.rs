@@ -25,7 +25,11 @@ fn long_flight_rows() -> Vec<(f64, String)> {
     let rows: Vec<(f64, String)> = json_lines(&text)
         .into_iter()
         .filter_map(|m| {
-            let (lat, lon, alt) = (m["lat"].as_f64()?, m["lon"].as_f64()?, m["altitude"].as_f64()?);
+            let (lat, lon, alt) = (
+                m["lat"].as_f64()?,
+                m["lon"].as_f64()?,
+                m["altitude"].as_f64()?,
+            );
             let time = m["time"].as_str()?;
             let seconds = unix_seconds(time);
             Some((
@@ -103,8 +107,10 @@ fn rows_and_events_in_one_file(dir: &Path) -> (Vec<(f64, String)>, Vec<serde_jso
 fn a_recording_cut_into_files_any_way_gives_the_same_events() {
     let dir = tempfile::tempdir().unwrap();
     let (rows, expected) = rows_and_events_in_one_file(dir.path());
-    let kinds: std::collections::BTreeSet<&str> =
-        expected.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let kinds: std::collections::BTreeSet<&str> = expected
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
     assert!(
         ["enter", "exit", "signal_lost"]
             .iter()
@@ -121,7 +127,11 @@ fn a_recording_cut_into_files_any_way_gives_the_same_events() {
             path
         })
         .collect();
-    assert_eq!(replay(&dealt, &[]).0, expected, "rows dealt over three files");
+    assert_eq!(
+        replay(&dealt, &[]).0,
+        expected,
+        "rows dealt over three files"
+    );
 
     // Consecutive 20-minute files, named in reverse order, one of them gzipped: each is opened
     // only when the merge reaches its start.
@@ -173,7 +183,10 @@ fn a_recording_cut_into_files_any_way_gives_the_same_events() {
         );
         for (name, data) in [
             (format!("states_2023-10-24-{k:02}.csv.gz"), &gz[..]),
-            ("LICENSE.txt".to_string(), &b"OpenSky terms (synthetic stand-in)"[..]),
+            (
+                "LICENSE.txt".to_string(),
+                &b"OpenSky terms (synthetic stand-in)"[..],
+            ),
         ] {
             let mut h = tar::Header::new_ustar();
             h.set_size(data.len() as u64);
@@ -240,7 +253,9 @@ fn any_number_of_threads_gives_byte_identical_events() {
             path.to_str().unwrap(),
             repo_file("data/modes/long_flight.csv.gz").to_str().unwrap(),
             // Untimed AVR: every report at one instant, so events of one report follow each other.
-            repo_file("data/modes/lax-messages.txt.gz").to_str().unwrap(),
+            repo_file("data/modes/lax-messages.txt.gz")
+                .to_str()
+                .unwrap(),
             repo_file("data/samples/modes1_dump1090mut_30003.sbs")
                 .to_str()
                 .unwrap(),
@@ -275,7 +290,10 @@ fn a_parquet_file_of_many_row_groups_reads_as_its_csv_with_bad_rows_named() {
         .collect();
     let number = |k: usize| -> ArrayRef {
         Arc::new(Float64Array::from(
-            fields.iter().map(|f| f[k].parse::<f64>().unwrap()).collect::<Vec<_>>(),
+            fields
+                .iter()
+                .map(|f| f[k].parse::<f64>().unwrap())
+                .collect::<Vec<_>>(),
         ))
     };
     let spoilt = 12_345;

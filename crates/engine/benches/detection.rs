@@ -7,8 +7,8 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use geo::Contains;
 use nofly_engine::{Engine, PredictionSettings};
-use nofly_sources::sort_reports;
 use nofly_model::{Report, Shape};
+use nofly_sources::sort_reports;
 use std::hint::black_box;
 use std::path::PathBuf;
 

@@ -44,7 +44,7 @@ mod tracks;
 
 pub use engine::{Engine, EngineStats};
 pub use extrapolation::PredictionSettings;
-pub use partition::{merge_rank, owner};
 pub use nofly_model::{Event, Report};
+pub use partition::{merge_rank, owner};
 pub use settings::Settings;
 pub use tracks::Track;

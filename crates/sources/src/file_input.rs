@@ -379,10 +379,12 @@ pub fn input_start(
         )?,
     };
     if format == Format::OpenSkyParquet {
-        let order = opensky_parquet::time_order(File::open(path).map_err(io)?)
-            .map_err(|reason| FileError::Format {
-                file: name.clone(),
-                reason,
+        let order =
+            opensky_parquet::time_order(File::open(path).map_err(io)?).map_err(|reason| {
+                FileError::Format {
+                    file: name.clone(),
+                    reason,
+                }
             })?;
         return Ok(InputStart {
             format,

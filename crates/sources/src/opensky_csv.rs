@@ -154,9 +154,9 @@ fn row(
         _ => return Err(("lat/lon", "one of lat and lon is empty".into())),
     };
     check_position(lat, lon)?;
-    let seconds = number(text(c.time), "time")?.ok_or(("time", "empty".to_string()))?;
+    let seconds = number(text(c.time), "time")?.ok_or_else(|| ("time", "empty".to_string()))?;
     let time = EventTime::from_unix_seconds(seconds)
-        .ok_or(("time", format!("{seconds} is not a usable time")))?;
+        .ok_or_else(|| ("time", format!("{seconds} is not a usable time")))?;
     let icao_text = text(c.icao24).unwrap_or("");
     let icao: Icao24 = icao_text
         .parse()
@@ -169,7 +169,9 @@ fn row(
     r.callsign = opt(c.callsign).and_then(Callsign::new);
     r.on_ground = match opt(c.onground) {
         None => None,
-        Some(t) => Some(boolean(t).ok_or(("onground", format!("{t:?} is not true/false")))?),
+        Some(t) => {
+            Some(boolean(t).ok_or_else(|| ("onground", format!("{t:?} is not true/false")))?)
+        }
     };
     // pandas writes an all-numeric squawk column as floats ("1000.0"): the digits are the code.
     let squawk_text = opt(c.squawk).unwrap_or("");

@@ -99,7 +99,8 @@ pub(crate) fn read_path(
                             read_group(file, g, first_rows[g], name, input_index, &mut |r| {
                                 chunk.push(r);
                                 if chunk.len() == CHUNK && !gone {
-                                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                                    let full =
+                                        std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
                                     gone = to.send(Decoded::Reports(full)).is_err();
                                 }
                             })
@@ -159,7 +160,9 @@ fn read_group(
 }
 
 /// Refuses a file without the columns every report needs.
-fn check_schema<R: ChunkReader>(builder: &ParquetRecordBatchReaderBuilder<R>) -> Result<(), String> {
+fn check_schema<R: ChunkReader>(
+    builder: &ParquetRecordBatchReaderBuilder<R>,
+) -> Result<(), String> {
     let schema = builder.schema();
     for required in ["time", "icao24", "lat", "lon"] {
         if schema.index_of(required).is_err() {

@@ -183,7 +183,7 @@ pub(crate) fn live_line(
         .map_err(|e| (None, format!("not JSON: {e}")))?;
     let object = value
         .as_object_mut()
-        .ok_or((None, "not a JSON object".to_string()))?;
+        .ok_or_else(|| (None, "not a JSON object".to_string()))?;
     if !object.contains_key("now") {
         object.insert("now".into(), (arrival.millis() as f64 / 1000.0).into());
     }
@@ -215,7 +215,7 @@ fn number(o: &Map<String, Value>, key: &'static str) -> Result<Option<f64>, Bad>
             .as_f64()
             .filter(|v| v.is_finite())
             .map(Some)
-            .ok_or((key, "not a finite number".into())),
+            .ok_or_else(|| (key, "not a finite number".into())),
         Some(other) => Err((key, format!("{other} is not a number"))),
     }
 }
@@ -224,18 +224,18 @@ fn number(o: &Map<String, Value>, key: &'static str) -> Result<Option<f64>, Bad>
 pub(crate) fn entry_report(value: &Value, source: SourceRef) -> Result<Option<Report>, Bad> {
     let o = value
         .as_object()
-        .ok_or(("entry", "not a JSON object".to_string()))?;
+        .ok_or_else(|| ("entry", "not a JSON object".to_string()))?;
     let hex = o
         .get("hex")
         .and_then(Value::as_str)
-        .ok_or(("hex", "missing".to_string()))?;
+        .ok_or_else(|| ("hex", "missing".to_string()))?;
     if hex.starts_with('~') {
         return Ok(None);
     }
     let icao: Icao24 = hex
         .parse()
         .map_err(|_| ("hex", format!("{hex:?} is not a 24-bit address")))?;
-    let now = number(o, "now")?.ok_or(("now", "no time for the entry".to_string()))?;
+    let now = number(o, "now")?.ok_or_else(|| ("now", "no time for the entry".to_string()))?;
     if let Some(point) = o.get("trace_point") {
         return trace_point_report(point, icao, now, source);
     }
@@ -246,8 +246,8 @@ pub(crate) fn entry_report(value: &Value, source: SourceRef) -> Result<Option<Re
         return Err(("lat", format!("{lat},{lon} is not a position")));
     }
     let age = number(o, "seen_pos")?.or(number(o, "seen")?).unwrap_or(0.0);
-    let time =
-        EventTime::from_unix_seconds(now - age).ok_or(("now", format!("{now} is not a time")))?;
+    let time = EventTime::from_unix_seconds(now - age)
+        .ok_or_else(|| ("now", format!("{now} is not a time")))?;
     let mut r = Report::new(time, icao, source);
     r.position = Some((lat, lon));
     match o.get("alt_baro").or(o.get("altitude")) {
@@ -313,7 +313,7 @@ fn trace_point_report(
 ) -> Result<Option<Report>, Bad> {
     let p = point
         .as_array()
-        .ok_or(("trace", "a trace point is an array".to_string()))?;
+        .ok_or_else(|| ("trace", "a trace point is an array".to_string()))?;
     let at = |i: usize| p.get(i).unwrap_or(&Value::Null);
     let num = |i: usize, name: &'static str| -> Result<Option<f64>, Bad> {
         match at(i) {
@@ -328,8 +328,8 @@ fn trace_point_report(
     if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
         return Err(("lat", format!("{lat},{lon} is not a position")));
     }
-    let time =
-        EventTime::from_unix_seconds(now).ok_or(("timestamp", format!("{now} is not a time")))?;
+    let time = EventTime::from_unix_seconds(now)
+        .ok_or_else(|| ("timestamp", format!("{now} is not a time")))?;
     let flags = num(6, "flags")?.map_or(0, |f| f as u32);
     let mut r = Report::new(time, icao, source);
     // Flag 1: no new position for 20 s; the point repeats the last one, which is not a fix of now.
@@ -450,7 +450,10 @@ mod tests {
                 [9.0,47.2,8.6,12500,300.1,45.0,12,1200,null]]}"#,
         );
         assert_eq!(r.len(), 3);
-        assert_eq!((r[0].position, r[0].alt_baro_ft), (Some((47.1, 8.5)), Some(12000.0)));
+        assert_eq!(
+            (r[0].position, r[0].alt_baro_ft),
+            (Some((47.1, 8.5)), Some(12000.0))
+        );
         assert_eq!(r[1].position, None, "a stale point is no fix");
         assert_eq!((r[2].alt_baro_ft, r[2].alt_geo_ft), (None, Some(12500.0)));
     }

@@ -55,7 +55,8 @@ impl Reorder {
         if t < self.released {
             self.late += 1;
             if self.first_late.len() < KEPT_LATE {
-                self.first_late.push((report.source.record, self.released - t));
+                self.first_late
+                    .push((report.source.record, self.released - t));
             }
             out.push(report);
             return;

@@ -260,8 +260,7 @@ pub fn worker(args: WatchArgs) -> Result<ExitCode> {
     };
     let pg = args.cluster.pg.clone();
     let schema = args.cluster.pg_schema.clone();
-    let settings =
-        crate::pipeline::settings_json(&InputOptions::default(), &detection);
+    let settings = crate::pipeline::settings_json(&InputOptions::default(), &detection);
     let worker_name = format!(
         "partitions {} of {} on {}",
         args.cluster.partitions.as_deref().unwrap_or_default(),

@@ -8,8 +8,8 @@
 
 use crate::detector::Detection;
 use crate::pipeline::{
-    detect, print_summary, replay_files, settings_json, sha256_file, write_outputs, EventsOut, InputOptions,
-    Keep,
+    detect, print_summary, replay_files, settings_json, sha256_file, write_outputs, EventsOut,
+    InputOptions, Keep,
 };
 use crate::zone_loading::load_zones;
 use crate::{DemoArgs, OutputArgs};
