@@ -10,6 +10,7 @@ use nofly_model::{Event, Report, Zone};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// Batches handed to the workers before the merge waits for the oldest one's events.
 const IN_FLIGHT: usize = 3;
@@ -27,7 +28,8 @@ type Raised = Vec<(u32, Event)>;
 struct Worker {
     to: SyncSender<Work>,
     from: Receiver<Raised>,
-    thread: JoinHandle<Detector>,
+    /// The worker's detector and the time it spent judging, once it has finished.
+    thread: JoinHandle<(Detector, Duration)>,
 }
 
 /// The detection over one or several threads.
@@ -57,7 +59,9 @@ impl PartitionedDetector {
                 let (raised, from) = sync_channel::<Raised>(IN_FLIGHT);
                 let mut detector = Detector::new(detection, zones);
                 let thread = std::thread::spawn(move || {
+                    let mut busy = Duration::ZERO;
                     while let Ok(item) = work.recv() {
+                        let started = Instant::now();
                         let mut out = Vec::new();
                         match item {
                             Work::Batch(batch) => {
@@ -73,11 +77,12 @@ impl PartitionedDetector {
                             }
                             Work::Finish => detector.finish(&mut |e| out.push((u32::MAX, e))),
                         }
+                        busy += started.elapsed();
                         if raised.send(out).is_err() {
                             break;
                         }
                     }
-                    detector
+                    (detector, busy)
                 });
                 Worker { to, from, thread }
             })
@@ -120,12 +125,14 @@ impl PartitionedDetector {
         }
     }
 
-    /// The end of the recording: the remaining events, then the detectors (one per thread).
-    pub fn finish(self, emit: &mut dyn FnMut(Event)) -> Vec<Detector> {
+    /// The end of the recording: the remaining events, then the detectors (one per thread) and
+    /// the time the worker threads spent judging, all added up (`None` on the calling thread, whose
+    /// caller times it).
+    pub fn finish(self, emit: &mut dyn FnMut(Event)) -> (Vec<Detector>, Option<Duration>) {
         match self.0 {
             Mode::One(mut d) => {
                 d.finish(emit);
-                vec![d]
+                (vec![d], None)
             }
             Mode::Many {
                 workers,
@@ -139,13 +146,17 @@ impl PartitionedDetector {
                     let _ = w.to.send(Work::Finish);
                 }
                 merge_oldest(&workers, emit);
-                workers
+                let mut busy = Duration::ZERO;
+                let detectors = workers
                     .into_iter()
                     .map(|w| {
                         drop(w.to);
-                        w.thread.join().expect("a detection thread panicked")
+                        let (d, spent) = w.thread.join().expect("a detection thread panicked");
+                        busy += spent;
+                        d
                     })
-                    .collect()
+                    .collect();
+                (detectors, Some(busy))
             }
         }
     }
