@@ -296,7 +296,7 @@ fn a_parquet_file_of_many_row_groups_reads_as_its_csv_with_bad_rows_named() {
                 .collect::<Vec<_>>(),
         ))
     };
-    let spoilt = 12_345;
+    let spoilt = 5_432;
     let mut icao: Vec<String> = fields.iter().map(|f| f[1].clone()).collect();
     icao[spoilt] = "nothex".into();
     let batch = RecordBatch::try_from_iter([

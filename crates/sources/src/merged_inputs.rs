@@ -170,7 +170,7 @@ impl MergedInputs {
             let head = best.map_or(i64::MAX, |b| b.0);
             if self.pending.front().is_some_and(|p| p.opens_at <= head) {
                 let p = self.pending.pop_front().expect("checked");
-                self.start(p);
+                self.start(p)?;
                 continue;
             }
             let Some((_, _, k)) = best else {
@@ -247,71 +247,82 @@ impl MergedInputs {
         Ok(true)
     }
 
-    /// Starts reading a planned input on a thread of its own.
-    fn start(&mut self, p: Planned) {
+    /// Starts reading a planned input on a thread of its own; fails (rather than panics) when
+    /// the system refuses another thread, naming how many inputs were open at once.
+    fn start(&mut self, p: Planned) -> Result<(), FileError> {
         let (to, from) = sync_channel(BATCHES_AHEAD);
         let settings = self.settings;
         let done = self.done[usize::from(p.index)].clone();
         let size = std::fs::metadata(&p.path).map_or(0, |m| m.len());
-        let thread = std::thread::spawn(move || {
-            let window = (!p.sorted_whole).then_some(settings.reorder_window_ms.max(0));
-            let mut reorder = Reorder::new(window);
-            let mut batch = Vec::with_capacity(BATCH);
-            let mut gone = false;
-            let result = read_file_with(
-                &p.path,
-                p.format,
-                p.index,
-                &settings.options,
-                &mut |r| {
-                    if gone {
-                        // The merge has stopped: read on to the end, keeping nothing.
-                        return;
-                    }
-                    reorder.push(r, &mut batch);
-                    if batch.len() >= BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        gone = to.send(Chunk::Reports(full)).is_err();
-                    }
-                },
-                &mut |read, of| {
-                    let share = if of == 0 {
-                        0
-                    } else {
-                        (u128::from(size) * u128::from(read.min(of)) / u128::from(of)) as u64
-                    };
-                    done.store(share, Ordering::Relaxed);
-                },
-            );
-            done.store(size, Ordering::Relaxed);
-            if !batch.is_empty() && to.send(Chunk::Reports(batch)).is_err() {
-                return;
-            }
-            reorder.drain(BATCH, &mut |rest| {
-                if !gone {
-                    gone = to.send(Chunk::Reports(rest)).is_err();
+        let name = p.path.display().to_string();
+        let open_now = self.open.len();
+        let spawned = std::thread::Builder::new()
+            .name(format!("read input {}", p.index))
+            .spawn(move || {
+                let window = (!p.sorted_whole).then_some(settings.reorder_window_ms.max(0));
+                let mut reorder = Reorder::new(window);
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut gone = false;
+                let result = read_file_with(
+                    &p.path,
+                    p.format,
+                    p.index,
+                    &settings.options,
+                    &mut |r| {
+                        if gone {
+                            // The merge has stopped: read on to the end, keeping nothing.
+                            return;
+                        }
+                        reorder.push(r, &mut batch);
+                        if batch.len() >= BATCH {
+                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                            gone = to.send(Chunk::Reports(full)).is_err();
+                        }
+                    },
+                    &mut |read, of| {
+                        let share = if of == 0 {
+                            0
+                        } else {
+                            (u128::from(size) * u128::from(read.min(of)) / u128::from(of)) as u64
+                        };
+                        done.store(share, Ordering::Relaxed);
+                    },
+                );
+                done.store(size, Ordering::Relaxed);
+                if !batch.is_empty() && to.send(Chunk::Reports(batch)).is_err() {
+                    return;
                 }
-            });
-            if gone {
-                return;
-            }
-            // A Parquet file is read by ranges: hashed here, on this thread, for the run's record.
-            let result = result.and_then(|(format, mut stats)| {
-                if stats.sha256.is_none() && p.path.as_os_str() != "-" {
-                    stats.sha256 = Some(crate::file_input::file_sha256(&p.path)?);
+                reorder.drain(BATCH, &mut |rest| {
+                    if !gone {
+                        gone = to.send(Chunk::Reports(rest)).is_err();
+                    }
+                });
+                if gone {
+                    return;
                 }
-                Ok((format, stats))
+                // A Parquet file is read by ranges: hashed here, on this thread, for the run's record.
+                let result = result.and_then(|(format, mut stats)| {
+                    if stats.sha256.is_none() && p.path.as_os_str() != "-" {
+                        stats.sha256 = Some(crate::file_input::file_sha256(&p.path)?);
+                    }
+                    Ok((format, stats))
+                });
+                let outcome = result.map(|(format, stats)| InputOutcome {
+                    path: p.path,
+                    format,
+                    stats,
+                    late: reorder.late,
+                    first_late: std::mem::take(&mut reorder.first_late),
+                    sorted_whole: p.sorted_whole,
+                });
+                let _ = to.send(Chunk::End(outcome));
             });
-            let outcome = result.map(|(format, stats)| InputOutcome {
-                path: p.path,
-                format,
-                stats,
-                late: reorder.late,
-                first_late: std::mem::take(&mut reorder.first_late),
-                sorted_whole: p.sorted_whole,
-            });
-            let _ = to.send(Chunk::End(outcome));
-        });
+        let thread = spawned.map_err(|e| FileError::Format {
+            file: name,
+            reason: format!(
+                "cannot start a thread to read it ({e}) with {open_now} inputs open at once: that many overlap in time; merge fewer at a time"
+            ),
+        })?;
         self.open.push(Open {
             index: p.index,
             buffer: Vec::new(),
@@ -320,5 +331,6 @@ impl MergedInputs {
             ended: false,
             thread: Some(thread),
         });
+        Ok(())
     }
 }
