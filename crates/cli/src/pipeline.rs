@@ -365,12 +365,17 @@ pub fn replay_files(
     options: &InputOptions,
     detection: &Detection,
     keep: Keep,
-    mut events_out: Option<&mut EventsOut>,
+    events_out: Option<&mut EventsOut>,
 ) -> Result<ReplayOutcome> {
-    let user_zones: BTreeMap<&str, ()> = zones.iter().map(|z| (z.id.as_str(), ())).collect();
-    let mut tally = EventTally::default();
+    let mut taken = TakenEvents {
+        tally: EventTally::default(),
+        user_zones: zones.iter().map(|z| (z.id.as_str(), ())).collect(),
+        out: events_out,
+        keep: keep.events,
+        kept: Vec::new(),
+    };
     for z in zones {
-        tally.per_zone.insert(z.id.clone(), [0; 3]);
+        taken.tally.per_zone.insert(z.id.clone(), [0; 3]);
     }
     let mut reader = Inputs::open(inputs, options)?;
     let index_started = Instant::now();
@@ -381,7 +386,6 @@ pub fn replay_files(
         ..Timings::default()
     };
     let mut reports = Vec::new();
-    let mut events = Vec::new();
     loop {
         let waited = Instant::now();
         let Some(batch) = reader.next()? else { break };
@@ -390,29 +394,11 @@ pub fn replay_files(
             reports.extend_from_slice(&batch);
         }
         let judged = Instant::now();
-        detector.process(batch, &mut |e| {
-            take_event(
-                e,
-                &mut tally,
-                &user_zones,
-                &mut events_out,
-                keep,
-                &mut events,
-            )
-        });
+        detector.process(batch, &mut |e| taken.take(e));
         timings.engine += judged.elapsed();
     }
     let judged = Instant::now();
-    let (detectors, workers_busy) = detector.finish(&mut |e| {
-        take_event(
-            e,
-            &mut tally,
-            &user_zones,
-            &mut events_out,
-            keep,
-            &mut events,
-        )
-    });
+    let (detectors, workers_busy) = detector.finish(&mut |e| taken.take(e));
     timings.engine += judged.elapsed();
     timings.workers_busy = workers_busy;
     let (read_stats, records) = reader.finish()?;
@@ -429,8 +415,8 @@ pub fn replay_files(
         .map_or_else(Vec::new, |d| d.area_versions().to_vec());
     Ok(ReplayOutcome {
         reports,
-        events,
-        tally,
+        events: taken.kept,
+        tally: taken.tally,
         read: read_stats,
         inputs: records,
         engine,
@@ -440,21 +426,25 @@ pub fn replay_files(
     })
 }
 
-/// One event of a replay: counted, written out, kept when asked.
-fn take_event(
-    e: Event,
-    tally: &mut EventTally,
-    user_zones: &BTreeMap<&str, ()>,
-    out: &mut Option<&mut EventsOut>,
-    keep: Keep,
-    kept: &mut Vec<Event>,
-) {
-    tally.count(&e, user_zones);
-    if let Some(out) = out.as_deref_mut() {
-        out.write(&e);
-    }
-    if keep.events {
-        kept.push(e);
+/// Where a replay's events go: counted, written out as they come, kept when asked.
+struct TakenEvents<'a> {
+    tally: EventTally,
+    /// The user's zone ids (events of other zones are interference areas').
+    user_zones: BTreeMap<&'a str, ()>,
+    out: Option<&'a mut EventsOut>,
+    keep: bool,
+    kept: Vec<Event>,
+}
+
+impl TakenEvents<'_> {
+    fn take(&mut self, e: Event) {
+        self.tally.count(&e, &self.user_zones);
+        if let Some(out) = self.out.as_deref_mut() {
+            out.write(&e);
+        }
+        if self.keep {
+            self.kept.push(e);
+        }
     }
 }
 
