@@ -33,9 +33,11 @@ enum Command {
     /// Inputs: SBS/BaseStation text (as readsb/dump1090 serve on port 30003), OpenSky state vectors
     /// (historical-dataset schema) as CSV or Parquet, and raw Mode S decoded by nofly: Beast binary,
     /// AVR text and `<unix seconds>,<hex>` lines (single-bit errors repaired in DF17/18 only, see
-    /// `nofly decode --help`). Text inputs may be gzip-compressed.
-    /// Reports are put in event-time order before detection (ties keep input order). Malformed
-    /// records are skipped, counted, and the first ten reported with file, line/row and field.
+    /// `nofly decode --help`), and readsb JSON (aircraft.json, JSON lines, trace files). Inputs may be
+    /// gzip, zstd or tar archives (OpenSky's `states_….csv.tar`), folders or quoted patterns.
+    /// The inputs are read as streams merged in event time (ties keep input order), never collected
+    /// whole, and the detection runs on every core (docs/replay.md). Malformed records are skipped,
+    /// counted, and the first ten reported with file, line/row and field.
     Replay(ReplayArgs),
     /// A self-contained HTML report to hand a finding on: map of the track and zones, altitude
     /// profile against the zones' vertical bands, timeline, who the aircraft is, the evidence
@@ -884,8 +886,10 @@ struct ReplayArgs {
     output: OutputArgs,
     #[command(flatten)]
     http: HttpArgs,
-    /// Recorded input files: SBS, OpenSky CSV or Parquet, Beast, AVR or `<unix seconds>,<hex>`
-    /// lines; `-` is standard input (read whole, then sniffed like a file).
+    /// Recorded input files: SBS, OpenSky CSV or Parquet, readsb JSON, Beast, AVR or
+    /// `<unix seconds>,<hex>` lines, plain or in gzip, zstd or tar; a folder stands for every file
+    /// under it and a quoted pattern for every file it matches (in path order); `-` is standard
+    /// input (read whole, then sniffed like a file).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
 }
