@@ -143,11 +143,15 @@ impl TarMembers<'_> {
                 return Ok(false);
             }
             let size = member_size(&header)?;
-            let padding = size.div_ceil(512) * 512 - size;
+            // The padding to the next 512-byte block, without overflow for any declared size.
+            let padding = (512 - size % 512) % 512;
             let name = member_name(&header);
             let regular = matches!(header[156], b'0' | 0);
             if !regular || !is_data(&name) {
-                io::copy(&mut (&mut archive).take(size + padding), &mut io::sink())?;
+                io::copy(
+                    &mut (&mut archive).take(size.saturating_add(padding)),
+                    &mut io::sink(),
+                )?;
                 continue;
             }
             let mut limited = archive.take(size);
@@ -288,6 +292,21 @@ mod tests {
     fn members_follow_each_other_on_their_own_lines() {
         let tar = tar_of(&[("a.sbs", b"one\ntwo"), ("b.sbs", b"three\n")]);
         assert_eq!(read_all(tar), "one\ntwo\nthree\n");
+    }
+
+    #[test]
+    fn a_member_declaring_an_enormous_size_is_an_error_not_a_panic() {
+        // Found by fuzzing: a GNU base-256 size near 2^64 overflowed the padding arithmetic.
+        let mut tar = tar_of(&[("a.sbs", b"MSG,3")]);
+        tar[124] = 0x80;
+        for b in &mut tar[125..136] {
+            *b = 0xff;
+        }
+        let mut out = Vec::new();
+        let r = unpacked(Box::new(io::Cursor::new(tar)))
+            .unwrap()
+            .read_to_end(&mut out);
+        assert!(r.is_err(), "{out:?}");
     }
 
     #[test]
