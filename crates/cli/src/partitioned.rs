@@ -37,7 +37,7 @@ pub struct PartitionedDetector(Mode);
 
 enum Mode {
     /// On the calling thread.
-    One(Detector),
+    One(Box<Detector>),
     /// On worker threads.
     Many {
         /// The workers, in partition order.
@@ -51,7 +51,7 @@ impl PartitionedDetector {
     /// A detection over `threads` workers (one runs on the calling thread).
     pub fn new(detection: &Detection, zones: &[Zone], threads: usize) -> Self {
         if threads <= 1 || detection.gnss.is_some() {
-            return PartitionedDetector(Mode::One(Detector::new(detection, zones)));
+            return PartitionedDetector(Mode::One(Box::new(Detector::new(detection, zones))));
         }
         let workers = (0..threads)
             .map(|part| {
@@ -132,7 +132,7 @@ impl PartitionedDetector {
         match self.0 {
             Mode::One(mut d) => {
                 d.finish(emit);
-                (vec![d], None)
+                (vec![*d], None)
             }
             Mode::Many {
                 workers,
