@@ -128,7 +128,7 @@ pub fn all_cores() -> usize {
 const BATCH: usize = nofly_sources::MERGE_BATCH;
 
 /// The inputs merged in event time, with a progress bar over all of them.
-struct Inputs {
+pub struct Inputs {
     merged: MergedInputs,
     bar: ProgressBar,
     /// `--format auto`: each input's format is said.
@@ -136,7 +136,8 @@ struct Inputs {
 }
 
 impl Inputs {
-    fn open(named: &[PathBuf], options: &InputOptions) -> Result<Self> {
+    /// Plans the merge of the named inputs (folders and patterns expanded) and shows the bar.
+    pub fn open(named: &[PathBuf], options: &InputOptions) -> Result<Self> {
         let inputs: &[PathBuf] = &crate::input_paths::expand(named)?;
         let merged = MergedInputs::new(
             inputs,
@@ -163,7 +164,7 @@ impl Inputs {
     }
 
     /// The next batch of reports in event time; `None` after the last.
-    fn next(&mut self) -> Result<Option<Vec<Report>>> {
+    pub fn next(&mut self) -> Result<Option<Vec<Report>>> {
         let mut batch = Vec::with_capacity(BATCH);
         let more = self.merged.next_batch(&mut batch, BATCH)?;
         self.bar.set_position(self.merged.progress().0);
@@ -171,7 +172,7 @@ impl Inputs {
     }
 
     /// What each input held, said on stderr, and the counts over all of them.
-    fn finish(self) -> Result<(ReadStats, Vec<InputRecord>)> {
+    pub fn finish(self) -> Result<(ReadStats, Vec<InputRecord>)> {
         self.bar.finish_and_clear();
         let mut read = ReadStats::default();
         let mut records = Vec::new();
@@ -191,13 +192,6 @@ impl Inputs {
         }
         Ok((read, records))
     }
-}
-
-/// Every report of the inputs, in event-time order, problems and progress reported on stderr.
-pub fn read_inputs(inputs: &[PathBuf], options: &InputOptions) -> Result<Vec<Report>> {
-    let mut reports = Vec::new();
-    stream_inputs(inputs, options, &mut |batch| reports.extend(batch))?;
-    Ok(reports)
 }
 
 /// Reads every input in event-time order as a stream, handing each batch of reports to `take`,
@@ -496,21 +490,6 @@ fn bytes_bar(total: u64, message: &str) -> ProgressBar {
         )
         .expect("valid template")
         .progress_chars("=> "),
-    );
-    bar.set_message(message.to_string());
-    bar
-}
-
-/// A progress bar on standard error (hidden when it is not a terminal) of `total` steps.
-pub fn counting_bar(total: u64, message: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {percent}% ({eta} left)")
-            .expect("valid template")
-            .progress_chars("=> "),
     );
     bar.set_message(message.to_string());
     bar

@@ -3,7 +3,7 @@
 //! publish` distributes the zone set.
 
 use crate::detector::Detector;
-use crate::pipeline::{read_inputs, zone_rows, InputOptions};
+use crate::pipeline::{zone_rows, InputOptions, Inputs};
 use crate::zone_loading::{load_zones, zone_set_from_texts};
 use crate::{IngestArgs, WatchArgs};
 use anyhow::{bail, Context, Result};
@@ -78,16 +78,15 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
         if files.is_empty() {
             ingest_live(&live, options.receiver, &mut publisher).await?;
         } else {
+            // Published as the merged inputs are read: memory stays bounded whatever their length.
             let paths: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
-            let reports = read_inputs(&paths, &options)?;
-            let bar = crate::pipeline::counting_bar(reports.len() as u64, "publishing");
-            for (i, r) in reports.iter().enumerate() {
-                publisher.publish(r).await;
-                if i % 4096 == 0 {
-                    bar.set_position(i as u64);
+            let mut reader = Inputs::open(&paths, &options)?;
+            while let Some(batch) = reader.next()? {
+                for r in &batch {
+                    publisher.publish(r).await;
                 }
             }
-            bar.finish_and_clear();
+            reader.finish()?;
         }
         publisher.flush().await;
         let seconds = started.elapsed().as_secs_f64();
