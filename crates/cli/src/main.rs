@@ -872,6 +872,7 @@ impl InputArgs {
             receiver: self.receiver.as_deref().map(parse_position).transpose()?,
             reorder_window_ms: self.reorder_window,
             threads: self.threads.map_or_else(pipeline::all_cores, usize::from),
+            hash_inputs: true,
         })
     }
 }

@@ -105,6 +105,9 @@ pub struct InputOptions {
     pub reorder_window_ms: i64,
     /// `--threads`: detection threads.
     pub threads: usize,
+    /// Whether the inputs' SHA-256 are computed: a run that records them (the store, the evidence
+    /// log, a report, the web map's run) needs them; a replay to JSON lines alone does not.
+    pub hash_inputs: bool,
 }
 
 impl Default for InputOptions {
@@ -115,6 +118,7 @@ impl Default for InputOptions {
             receiver: None,
             reorder_window_ms: DEFAULT_REORDER_WINDOW_MS,
             threads: all_cores(),
+            hash_inputs: true,
         }
     }
 }
@@ -133,6 +137,8 @@ pub struct Inputs {
     bar: ProgressBar,
     /// `--format auto`: each input's format is said.
     format_auto: bool,
+    /// The inputs' SHA-256 are wanted.
+    hash_inputs: bool,
 }
 
 impl Inputs {
@@ -149,6 +155,7 @@ impl Inputs {
                     ..nofly_sources::ModesOptions::default()
                 },
                 reorder_window_ms: options.reorder_window_ms,
+                hash_inputs: options.hash_inputs,
             },
         )?;
         let label = match inputs {
@@ -160,6 +167,7 @@ impl Inputs {
             merged,
             bar,
             format_auto: options.format.is_none(),
+            hash_inputs: options.hash_inputs,
         })
     }
 
@@ -185,7 +193,8 @@ impl Inputs {
                 // standard input here.
                 sha256: match input.stats.sha256.clone() {
                     Some(hash) => hash,
-                    None => sha256_file(&input.path)?,
+                    None if self.hash_inputs => sha256_file(&input.path)?,
+                    None => String::new(),
                 },
                 format: input.format.as_str().to_string(),
             });

@@ -12,8 +12,9 @@
 //! needs; a text input out of order beyond the window has its late reports counted and passed on
 //! where they came.
 
+use crate::file_input::read_file_hashing;
 use crate::reorder::Reorder;
-use crate::{input_start, read_file_with, FileError, Format, ModesOptions, ReadStats};
+use crate::{input_start, FileError, Format, ModesOptions, ReadStats};
 use nofly_model::Report;
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -36,6 +37,8 @@ pub struct MergeSettings {
     pub options: ModesOptions,
     /// How far out of event-time order an input may be and still come out in order, ms.
     pub reorder_window_ms: i64,
+    /// Compute each input's SHA-256 (its [`ReadStats::sha256`]) for a record of the run.
+    pub hash_inputs: bool,
 }
 
 /// What reading one input found.
@@ -263,11 +266,12 @@ impl MergedInputs {
                 let mut reorder = Reorder::new(window);
                 let mut batch = Vec::with_capacity(BATCH);
                 let mut gone = false;
-                let result = read_file_with(
+                let result = read_file_hashing(
                     &p.path,
                     p.format,
                     p.index,
                     &settings.options,
+                    settings.hash_inputs,
                     &mut |r| {
                         if gone {
                             // The merge has stopped: read on to the end, keeping nothing.
@@ -302,7 +306,7 @@ impl MergedInputs {
                 }
                 // A Parquet file is read by ranges: hashed here, on this thread, for the run's record.
                 let result = result.and_then(|(format, mut stats)| {
-                    if stats.sha256.is_none() && p.path.as_os_str() != "-" {
+                    if settings.hash_inputs && stats.sha256.is_none() && p.path.as_os_str() != "-" {
                         stats.sha256 = Some(crate::file_input::file_sha256(&p.path)?);
                     }
                     Ok((format, stats))
