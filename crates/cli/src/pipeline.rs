@@ -285,10 +285,19 @@ pub struct EventTally {
 }
 
 impl EventTally {
-    fn count(&mut self, e: &Event, user_zones: &BTreeMap<&str, ()>) {
+    /// A tally of the user's zones, every one listed even without events.
+    fn of(zones: &[Zone]) -> Self {
+        EventTally {
+            per_zone: zones.iter().map(|z| (z.id.clone(), [0; 3])).collect(),
+            ..EventTally::default()
+        }
+    }
+
+    fn count(&mut self, e: &Event) {
         self.total += 1;
-        // Events of interference areas (zones raised during the run) are summed up apart.
-        if !user_zones.contains_key(e.zone_id.as_str()) {
+        // Events of interference areas (zones raised during the run, not the user's) are summed
+        // up apart.
+        let Some(c) = self.per_zone.get_mut(&e.zone_id) else {
             match e.kind {
                 EventKind::InterferenceStart => self.areas[0] += 1,
                 EventKind::InterferenceEnd => self.areas[1] += 1,
@@ -296,8 +305,7 @@ impl EventTally {
                 _ => {}
             }
             return;
-        }
-        let c = self.per_zone.entry(e.zone_id.clone()).or_default();
+        };
         match e.kind {
             EventKind::Enter => c[0] += 1,
             EventKind::Exit => c[1] += 1,
@@ -371,15 +379,11 @@ pub fn replay_files(
     events_out: Option<&mut EventsOut>,
 ) -> Result<ReplayOutcome> {
     let mut taken = TakenEvents {
-        tally: EventTally::default(),
-        user_zones: zones.iter().map(|z| (z.id.as_str(), ())).collect(),
+        tally: EventTally::of(zones),
         out: events_out,
         keep: keep.events,
         kept: Vec::new(),
     };
-    for z in zones {
-        taken.tally.per_zone.insert(z.id.clone(), [0; 3]);
-    }
     let mut reader = Inputs::open(inputs, options)?;
     let index_started = Instant::now();
     let mut detector = PartitionedDetector::new(detection, zones, options.threads);
@@ -432,8 +436,6 @@ pub fn replay_files(
 /// Where a replay's events go: counted, written out as they come, kept when asked.
 struct TakenEvents<'a> {
     tally: EventTally,
-    /// The user's zone ids (events of other zones are interference areas').
-    user_zones: BTreeMap<&'a str, ()>,
     out: Option<&'a mut EventsOut>,
     keep: bool,
     kept: Vec<Event>,
@@ -441,7 +443,7 @@ struct TakenEvents<'a> {
 
 impl TakenEvents<'_> {
     fn take(&mut self, e: Event) {
-        self.tally.count(&e, &self.user_zones);
+        self.tally.count(&e);
         if let Some(out) = self.out.as_deref_mut() {
             out.write(&e);
         }

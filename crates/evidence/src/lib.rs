@@ -50,18 +50,6 @@ pub use migrate::migrate_log;
 pub use verdict::{Check, Verdict};
 pub use verify_log::{recompute_event_id, verify_log};
 
-/// SHA-256 of a file's bytes, hex.
-pub fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            return Ok(hex::encode(h.finalize()));
-        }
-        h.update(&buf[..n]);
-    }
-}
+/// SHA-256 of a file's bytes, hex (one implementation, the sources crate's, for inputs and
+/// bundles alike).
+pub use nofly_sources::file_sha256;

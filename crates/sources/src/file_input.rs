@@ -423,17 +423,14 @@ pub fn input_start(
     })
 }
 
-/// SHA-256 (hex) of a file's bytes.
-pub(crate) fn file_sha256(path: &Path) -> Result<String, FileError> {
-    let io = |error| FileError::Io {
-        file: path.display().to_string(),
-        error,
-    };
-    let mut file = File::open(path).map_err(io)?;
+/// SHA-256 (hex) of a file's bytes: what a run records of each input (the evidence crate's
+/// `file_sha256` is this one).
+pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+    let mut file = File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
-        let n = file.read(&mut buf).map_err(io)?;
+        let n = file.read(&mut buf)?;
         if n == 0 {
             return Ok(hex::encode(hasher.finalize()));
         }

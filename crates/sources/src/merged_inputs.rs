@@ -62,6 +62,8 @@ pub struct InputOutcome {
 struct Planned {
     index: u16,
     path: PathBuf,
+    /// Its size in bytes (0 for standard input), for the progress.
+    size: u64,
     format: Option<Format>,
     /// No report of the input comes before this time (ms), unless late.
     opens_at: i64,
@@ -109,7 +111,8 @@ impl MergedInputs {
                 file: path.display().to_string(),
                 reason: format!("at most {} inputs per run", u16::MAX),
             })?;
-            total_bytes += std::fs::metadata(path).map_or(0, |m| m.len());
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            total_bytes += size;
             // Standard input is read once, whole: it opens at the start.
             let (format, opens_at, sorted_whole) = if path.as_os_str() == "-" {
                 (settings.format, i64::MIN, false)
@@ -128,6 +131,7 @@ impl MergedInputs {
             pending.push(Planned {
                 index,
                 path: path.clone(),
+                size,
                 format,
                 opens_at,
                 sorted_whole,
@@ -256,7 +260,7 @@ impl MergedInputs {
         let (to, from) = sync_channel(BATCHES_AHEAD);
         let settings = self.settings;
         let done = self.done[usize::from(p.index)].clone();
-        let size = std::fs::metadata(&p.path).map_or(0, |m| m.len());
+        let size = p.size;
         let name = p.path.display().to_string();
         let open_now = self.open.len();
         let spawned = std::thread::Builder::new()
@@ -307,7 +311,11 @@ impl MergedInputs {
                 // A Parquet file is read by ranges: hashed here, on this thread, for the run's record.
                 let result = result.and_then(|(format, mut stats)| {
                     if settings.hash_inputs && stats.sha256.is_none() && p.path.as_os_str() != "-" {
-                        stats.sha256 = Some(crate::file_input::file_sha256(&p.path)?);
+                        let hash = crate::file_sha256(&p.path).map_err(|error| FileError::Io {
+                            file: p.path.display().to_string(),
+                            error,
+                        })?;
+                        stats.sha256 = Some(hash);
                     }
                     Ok((format, stats))
                 });
