@@ -9,7 +9,7 @@ use crate::PredictionSettings;
 use nofly_model::{AltitudeMode, Event, Exemptions, Icao24, Report, Zone};
 
 /// Counters over a whole run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EngineStats {
     /// Reports processed.
     pub reports: u64,
@@ -206,6 +206,28 @@ impl Engine {
     /// Number of aircraft seen.
     pub fn aircraft(&self) -> usize {
         self.tracks.len()
+    }
+
+    /// The table of tracks (for saving the state).
+    pub(crate) fn tracks_table(&self) -> &Tracks {
+        &self.tracks
+    }
+
+    /// The rules running (for saving the state).
+    pub(crate) fn rule_set(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The rules the settings ask for, with no aircraft yet (to restore a state into).
+    pub(crate) fn fresh_rules(&self) -> RuleSet {
+        RuleSet::new(&self.settings, &self.airspace)
+    }
+
+    /// Takes a restored state in place of this engine's.
+    pub(crate) fn take_state(&mut self, tracks: Tracks, rules: RuleSet, stats: EngineStats) {
+        self.tracks = tracks;
+        self.rules = rules;
+        self.stats = stats;
     }
 }
 

@@ -31,7 +31,7 @@ impl Default for PredictionSettings {
 }
 
 /// The last velocity an aircraft reported.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Velocity {
     /// When it was reported.
     pub time: EventTime,
@@ -44,7 +44,7 @@ pub struct Velocity {
 }
 
 /// A predicted entry: the zone, and when and where the aircraft would be inside it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Predicted {
     /// Index of the zone.
     pub zone: u32,

@@ -9,6 +9,8 @@
 //! - [`owner`] and [`merge_rank`]: one engine per group of aircraft on several cores, their
 //!   events merged into one engine's order.
 //! - [`PredictionSettings`]: look-ahead for PREDICTED_ENTRY events ([`Engine::with_prediction`]).
+//! - [`Engine::save_state`] and [`Engine::restore_state`]: an engine's state between two reports,
+//!   taken into a new engine over the same zones and settings (a replay's checkpoint).
 //!
 //! ```
 //! use nofly_engine::Engine;
@@ -37,6 +39,7 @@ mod extrapolation;
 mod partition;
 mod placement;
 mod rules;
+mod saved_state;
 mod settings;
 #[cfg(test)]
 mod test_support;
@@ -46,5 +49,6 @@ pub use engine::{Engine, EngineStats};
 pub use extrapolation::PredictionSettings;
 pub use nofly_model::{Event, Report};
 pub use partition::{merge_rank, owner};
+pub use saved_state::StateError;
 pub use settings::Settings;
 pub use tracks::Track;

@@ -8,7 +8,7 @@ use nofly_model::{Altitude, EventTime, Icao24, Report, SourceRef};
 
 /// When, where and from which record an event happens: the report that causes it or, for a lost
 /// signal, the aircraft's last position report.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Fix {
     pub(crate) time: EventTime,
     pub(crate) icao: Icao24,

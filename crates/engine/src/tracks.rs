@@ -5,11 +5,13 @@ use rustc_hash::FxHashMap;
 
 /// The number of an aircraft within one engine, given in order of first report: rules keep their
 /// own per-aircraft state in a [`PerAircraft`] indexed by it, with no hash lookup of their own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub(crate) struct AircraftId(u32);
 
 /// What the engine remembers of one aircraft.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Track {
     /// Latest callsign seen.
     pub callsign: Option<Callsign>,
@@ -151,9 +153,29 @@ impl Tracks {
     pub(crate) fn len(&self) -> usize {
         self.tracks.len()
     }
+
+    /// Every track in the order the aircraft were first seen (their numbers), to save.
+    pub(crate) fn in_order(&self) -> Vec<&Track> {
+        let mut v: Vec<&Track> = self.tracks.values().collect();
+        v.sort_unstable_by_key(|t| t.id);
+        v
+    }
+
+    /// The tracks [`Tracks::in_order`] gave, taken back: inserted in the same order, so that the
+    /// next aircraft gets the next number.
+    pub(crate) fn restore(saved: Vec<Track>) -> Result<Self, String> {
+        let mut tracks = Tracks::default();
+        for (i, track) in saved.into_iter().enumerate() {
+            if track.id.0 as usize != i || tracks.tracks.insert(track.icao, track).is_some() {
+                return Err(format!("aircraft {i} is out of place"));
+            }
+        }
+        Ok(tracks)
+    }
 }
 
 /// A rule's own state for each aircraft, made with `S::default()` the first time it is asked for.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct PerAircraft<S>(Vec<S>);
 
 impl<S> Default for PerAircraft<S> {

@@ -50,6 +50,12 @@ impl serde::Serialize for EmitterCategory {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for EmitterCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::text_serde::from_text(d)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

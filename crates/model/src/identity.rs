@@ -40,9 +40,25 @@ impl fmt::Display for Icao24 {
     }
 }
 
+/// Six hex digits in text formats; the number itself in compact binary ones (a replay's
+/// checkpoint).
 impl serde::Serialize for Icao24 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            s.serialize_u32(self.0)
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Icao24 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if d.is_human_readable() {
+            crate::text_serde::from_text(d)
+        } else {
+            u32::deserialize(d).map(Icao24)
+        }
     }
 }
 
@@ -92,6 +108,14 @@ impl fmt::Debug for Callsign {
 impl serde::Serialize for Callsign {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Callsign {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = crate::text_serde::text(d)?;
+        Callsign::new(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a callsign: {text:?}")))
     }
 }
 

@@ -26,6 +26,7 @@ pub mod integrity;
 mod limit;
 mod report;
 mod schedule;
+mod text_serde;
 mod time;
 mod zone;
 

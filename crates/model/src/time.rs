@@ -72,9 +72,25 @@ impl FromStr for EventTime {
     }
 }
 
+/// RFC 3339 text in text formats; Unix milliseconds in compact binary ones (a replay's
+/// checkpoint), so that every instant the type holds comes back exactly.
 impl serde::Serialize for EventTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_rfc3339())
+        if s.is_human_readable() {
+            s.serialize_str(&self.to_rfc3339())
+        } else {
+            s.serialize_i64(self.0)
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if d.is_human_readable() {
+            crate::text_serde::from_text(d)
+        } else {
+            i64::deserialize(d).map(EventTime)
+        }
     }
 }
 

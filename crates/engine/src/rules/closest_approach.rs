@@ -5,6 +5,7 @@
 use super::{Aircraft, Context, Emit, Moments, Rule};
 use crate::airspace::{Airspace, Remap};
 use crate::placement::{Fix, Placement};
+use crate::saved_state::StateError;
 use crate::settings::Settings;
 use crate::tracks::{PerAircraft, Tracks};
 use nofly_model::{Event, EventKind, Report};
@@ -23,7 +24,7 @@ pub(crate) struct ClosestApproach {
 }
 
 /// What the rule remembers of an aircraft.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Passes {
     /// Zones the aircraft is passing near, with its closest report so far.
     approaches: Vec<Approach>,
@@ -32,7 +33,7 @@ struct Passes {
 }
 
 /// An aircraft near a zone it is not inside: the closest it has come so far.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Approach {
     zone: u32,
     distance_m: f64,
@@ -182,6 +183,20 @@ impl Rule for ClosestApproach {
     }
 
     /// Passes follow their zones into the new set.
+    fn save(&self) -> Result<Vec<u8>, StateError> {
+        if !self.ended.is_empty() {
+            return Err(StateError::new(
+                "closest approaches ended by a change of zones wait for the next report",
+            ));
+        }
+        Ok(postcard::to_allocvec(&self.aircraft)?)
+    }
+
+    fn restore(&mut self, saved: &[u8]) -> Result<(), StateError> {
+        self.aircraft = postcard::from_bytes(saved)?;
+        Ok(())
+    }
+
     fn zones_replaced(&mut self, airspace: &Airspace, remap: &Remap) {
         self.near_index = NearIndex::new(airspace.index(), self.within_m);
         for passes in self.aircraft.iter_mut() {

@@ -6,6 +6,7 @@ use super::{Aircraft, Context, Emit, Moments, Rule};
 use crate::airspace::{Airspace, Remap};
 use crate::placement::{Fix, Placement};
 use crate::rules::stays::same_zones;
+use crate::saved_state::StateError;
 use crate::settings::Settings;
 use crate::tracks::PerAircraft;
 use nofly_model::EventKind;
@@ -18,7 +19,7 @@ pub(crate) struct DwellStays {
 }
 
 /// An entry or exit seen but not yet confirmed by the minimum dwell time.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Pending {
     zone: u32,
     entering: bool,
@@ -104,6 +105,15 @@ impl Rule for DwellStays {
     }
 
     /// Zone indices changed: changes awaiting the dwell time start again.
+    fn save(&self) -> Result<Vec<u8>, StateError> {
+        Ok(postcard::to_allocvec(&self.pending)?)
+    }
+
+    fn restore(&mut self, saved: &[u8]) -> Result<(), StateError> {
+        self.pending = postcard::from_bytes(saved)?;
+        Ok(())
+    }
+
     fn zones_replaced(&mut self, _: &Airspace, _: &Remap) {
         for pending in self.pending.iter_mut() {
             pending.clear();

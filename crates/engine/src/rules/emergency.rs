@@ -4,6 +4,7 @@
 use super::{Aircraft, Context, Emit, Moments, Rule};
 use crate::airspace::{Airspace, Remap};
 use crate::placement::Placement;
+use crate::saved_state::StateError;
 use crate::settings::Settings;
 use crate::tracks::AircraftId;
 use nofly_model::{EventKind, Report};
@@ -17,7 +18,7 @@ pub(crate) struct Emergency {
 }
 
 /// One aircraft's current emergency.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Declared {
     /// The emergency status (ADS-B, SBS flag) is set.
     status: bool,
@@ -104,6 +105,18 @@ impl Rule for Emergency {
     }
 
     /// Zones already raised keep their mark in the new set.
+    fn save(&self) -> Result<Vec<u8>, StateError> {
+        let mut declared: Vec<_> = self.declared.iter().collect();
+        declared.sort_unstable_by_key(|(id, _)| **id);
+        Ok(postcard::to_allocvec(&declared)?)
+    }
+
+    fn restore(&mut self, saved: &[u8]) -> Result<(), StateError> {
+        let declared: Vec<(AircraftId, Declared)> = postcard::from_bytes(saved)?;
+        self.declared = declared.into_iter().collect();
+        Ok(())
+    }
+
     fn zones_replaced(&mut self, _: &Airspace, remap: &Remap) {
         for declared in self.declared.values_mut() {
             declared.zones = declared

@@ -10,6 +10,7 @@
 
 use crate::airspace::{Airspace, Remap};
 use crate::placement::{Fix, Placement};
+use crate::saved_state::StateError;
 use crate::settings::Settings;
 use crate::tracks::{AircraftId, Track, Tracks};
 use nofly_model::{Altitude, Event, EventKind, Report};
@@ -106,6 +107,31 @@ macro_rules! rules {
                         r.zones_replacing(cx, remap, tracks);
                     }
                 )*
+            }
+
+            /// Every rule's [`Rule::save`], in order (nothing for a rule not running).
+            pub(crate) fn save(&self) -> Result<Vec<Vec<u8>>, StateError> {
+                Ok(vec![$(
+                    match &self.$module {
+                        Some(r) => r.save()?,
+                        None => Vec::new(),
+                    },
+                )*])
+            }
+
+            /// Every rule's [`Rule::restore`] from what [`RuleSet::save`] gave.
+            pub(crate) fn restore(&mut self, saved: &[Vec<u8>]) -> Result<(), StateError> {
+                let mut saved = saved.iter();
+                $(
+                    let mine = saved.next().ok_or_else(|| StateError::new("fewer rules than run"))?;
+                    if let Some(r) = &mut self.$module {
+                        r.restore(mine)?;
+                    }
+                )*
+                match saved.next() {
+                    Some(_) => Err(StateError::new("more rules than run")),
+                    None => Ok(()),
+                }
             }
 
             /// Every rule's [`Rule::zones_replaced`], in order.
@@ -211,6 +237,17 @@ pub(crate) trait Rule {
 
     /// The zone set was replaced: zone indices held move as `remap` says (gone when `None`).
     fn zones_replaced(&mut self, _airspace: &Airspace, _remap: &Remap) {}
+
+    /// What the rule remembers of every aircraft, saved between two reports (a replay's
+    /// checkpoint, [`crate::Engine::save_state`]); a rule that remembers nothing saves nothing.
+    fn save(&self) -> Result<Vec<u8>, StateError> {
+        Ok(Vec::new())
+    }
+
+    /// Takes back what [`Rule::save`] gave, into the rule made by `new` from the same settings.
+    fn restore(&mut self, _saved: &[u8]) -> Result<(), StateError> {
+        Ok(())
+    }
 }
 
 impl Context<'_> {

@@ -6,6 +6,7 @@ use super::{Aircraft, Context, Emit, Moments, Rule};
 use crate::airspace::{Airspace, Remap};
 use crate::extrapolation::{first_entry, Predicted, Velocity};
 use crate::placement::Placement;
+use crate::saved_state::StateError;
 use crate::settings::Settings;
 use crate::tracks::PerAircraft;
 use crate::PredictionSettings;
@@ -18,7 +19,7 @@ pub(crate) struct Prediction {
 }
 
 /// What the rule remembers of an aircraft.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 struct Heading {
     /// The latest velocity reported.
     velocity: Option<Velocity>,
@@ -43,6 +44,15 @@ impl Rule for Prediction {
         })
     }
 
+
+    fn save(&self) -> Result<Vec<u8>, StateError> {
+        Ok(postcard::to_allocvec(&self.aircraft)?)
+    }
+
+    fn restore(&mut self, saved: &[u8]) -> Result<(), StateError> {
+        self.aircraft = postcard::from_bytes(saved)?;
+        Ok(())
+    }
 
     fn on_report(&mut self, _: &Context, aircraft: &mut Aircraft, report: &Report) {
         let heading = self.aircraft.get_mut(aircraft.id);

@@ -5,6 +5,7 @@
 use super::{Aircraft, Context, Emit, Moments, Rule};
 use crate::airspace::Airspace;
 use crate::placement::{Fix, Placement};
+use crate::saved_state::StateError;
 use crate::settings::Settings;
 use crate::tracks::{PerAircraft, Track, Tracks};
 use nofly_model::{EventKind, EventTime, Icao24, Report};
@@ -21,7 +22,7 @@ pub(crate) struct SignalLoss {
 }
 
 /// What the rule remembers of an aircraft.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 struct Watch {
     /// The latest position report, as events name it.
     last_fix: Option<Fix>,
@@ -48,6 +49,19 @@ impl Rule for SignalLoss {
         })
     }
 
+
+    fn save(&self) -> Result<Vec<u8>, StateError> {
+        Ok(postcard::to_allocvec(&(
+            &self.aircraft,
+            self.clock,
+            &self.deadlines,
+        ))?)
+    }
+
+    fn restore(&mut self, saved: &[u8]) -> Result<(), StateError> {
+        (self.aircraft, self.clock, self.deadlines) = postcard::from_bytes(saved)?;
+        Ok(())
+    }
 
     fn before_report(
         &mut self,
