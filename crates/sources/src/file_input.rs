@@ -295,7 +295,7 @@ fn read_sbs(
             stats.malformed(crate::RecordError {
                 file: name.into(),
                 record: line_no,
-                unit: "line",
+                unit: "line".into(),
                 field: None,
                 reason: "not UTF-8 text".into(),
             });

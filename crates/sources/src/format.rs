@@ -5,7 +5,7 @@ use std::io::Read;
 use std::str::FromStr;
 
 /// A recorded-input format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     /// SBS/BaseStation text (`MSG,3,…`), as readsb and dump1090 serve on port 30003.
     Sbs,

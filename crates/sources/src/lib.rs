@@ -44,7 +44,9 @@ pub use file_input::{
 };
 pub use format::{sniff, Format};
 pub use live_feed::{live_feed, parse_live_url, wall_clock, LiveEvent, LiveProtocol};
-pub use merged_inputs::{InputOutcome, MergeSettings, MergedInputs, BATCH as MERGE_BATCH};
+pub use merged_inputs::{
+    InputOutcome, MergePosition, MergeSettings, MergedInputs, BATCH as MERGE_BATCH,
+};
 pub use modes_feed::{
     avr_line, hex_line, read_modes_messages, BeastFramer, BeastStats, FrameDecoder, ModesOptions,
     RawFrame,

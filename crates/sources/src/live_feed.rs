@@ -155,8 +155,8 @@ pub async fn live_feed(
                                                 LiveEvent::Malformed(RecordError {
                                                     file: url.clone(),
                                                     record,
-                                                    unit: "line",
-                                                    field,
+                                                    unit: "line".into(),
+                                                    field: field.map(Into::into),
                                                     reason,
                                                 })
                                             }
@@ -177,7 +177,7 @@ pub async fn live_feed(
                                             Err(reason) => LiveEvent::Malformed(RecordError {
                                                 file: url.clone(),
                                                 record,
-                                                unit: "line",
+                                                unit: "line".into(),
                                                 field: None,
                                                 reason: reason.into(),
                                             }),

@@ -7,6 +7,12 @@
 //! starts at ([`input_start`]), so a month of hourly files holds one or two of them open at a time.
 //! Memory is bounded by the open inputs' windows and batches, not by the length of the recording.
 //!
+//! [`MergedInputs::position`] says where the merge stands between two batches, and
+//! [`MergedInputs::resume`] continues from there in a new process (a killed replay continued):
+//! inputs read to their end are not opened again, and the ones being read are read again from
+//! their start with the reports already passed on dropped, so that the merge goes on exactly as
+//! it would have.
+//!
 //! A Parquet file whose rows are out of time order by more than the window (the `traffic`
 //! library writes flights one after the other) is read whole and sorted, as that file alone
 //! needs; a text input out of order beyond the window has its late reports counted and passed on
@@ -42,7 +48,7 @@ pub struct MergeSettings {
 }
 
 /// What reading one input found.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InputOutcome {
     /// The input as named.
     pub path: PathBuf,
@@ -56,6 +62,25 @@ pub struct InputOutcome {
     pub first_late: Vec<(u64, i64)>,
     /// The input was out of order beyond the window and was read whole and sorted (Parquet).
     pub sorted_whole: bool,
+}
+
+/// Where the merge of the inputs stands between two batches ([`MergedInputs::position`]), to
+/// continue from with [`MergedInputs::resume`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MergePosition {
+    /// Each input, in the order named.
+    inputs: Vec<InputPosition>,
+}
+
+/// Where one input stands.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+enum InputPosition {
+    /// Not opened yet.
+    Waiting,
+    /// Being read: this many of its reports (after its reorder window) have been passed on.
+    Reading { passed: u64 },
+    /// Read to its end.
+    Ended(InputOutcome),
 }
 
 /// One input before it is opened.
@@ -83,6 +108,10 @@ struct Open {
     taken: usize,
     from: Receiver<Chunk>,
     ended: bool,
+    /// Reports passed on to the merge's output so far (those skipped included).
+    passed: u64,
+    /// Reports still to drop as they come: passed on before the run was resumed.
+    skip: u64,
     /// Its reader thread, joined once the input has ended (an unjoined thread keeps its stack).
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -103,16 +132,50 @@ impl MergedInputs {
     /// Plans the merge: finds where each input starts (reading only its head, or a Parquet file's
     /// `time` column). Nothing is decoded yet.
     pub fn new(paths: &[PathBuf], settings: MergeSettings) -> Result<Self, FileError> {
+        let waiting = paths.iter().map(|_| InputPosition::Waiting).collect();
+        MergedInputs::resume(paths, settings, MergePosition { inputs: waiting })
+    }
+
+    /// Plans the merge of the same inputs as a merge that stood at `position`, to go on from
+    /// there: inputs it had read to their end stay closed, with their outcomes as they were, and
+    /// those it was reading are opened at once and read again, the reports it had passed on
+    /// dropped. Refused when the position is of another number of inputs.
+    pub fn resume(
+        paths: &[PathBuf],
+        settings: MergeSettings,
+        position: MergePosition,
+    ) -> Result<Self, FileError> {
+        if position.inputs.len() != paths.len() {
+            return Err(FileError::Format {
+                file: format!("{} inputs", paths.len()),
+                reason: format!(
+                    "the run to resume read {} inputs",
+                    position.inputs.len()
+                ),
+            });
+        }
         let window = settings.reorder_window_ms.max(0);
         let mut pending = Vec::with_capacity(paths.len());
         let mut total_bytes = 0;
-        for (i, path) in paths.iter().enumerate() {
+        let mut outcomes: Vec<Option<InputOutcome>> = (0..paths.len()).map(|_| None).collect();
+        let done: Vec<Arc<AtomicU64>> = (0..paths.len()).map(|_| Arc::default()).collect();
+        let mut reading = Vec::new();
+        for ((i, path), at) in paths.iter().enumerate().zip(position.inputs) {
             let index = u16::try_from(i).map_err(|_| FileError::Format {
                 file: path.display().to_string(),
                 reason: format!("at most {} inputs per run", u16::MAX),
             })?;
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
             total_bytes += size;
+            match at {
+                InputPosition::Ended(outcome) => {
+                    outcomes[i] = Some(outcome);
+                    done[i].store(size, Ordering::Relaxed);
+                    continue;
+                }
+                InputPosition::Reading { passed } => reading.push((index, passed)),
+                InputPosition::Waiting => {}
+            }
             // Standard input is read once, whole: it opens at the start.
             let (format, opens_at, sorted_whole) = if path.as_os_str() == "-" {
                 (settings.format, i64::MIN, false)
@@ -138,14 +201,39 @@ impl MergedInputs {
             });
         }
         pending.sort_by_key(|p| (p.opens_at, p.index));
-        Ok(MergedInputs {
+        let mut merged = MergedInputs {
             settings,
             pending: pending.into(),
             open: Vec::new(),
-            outcomes: (0..paths.len()).map(|_| None).collect(),
-            done: (0..paths.len()).map(|_| Arc::default()).collect(),
+            outcomes,
+            done,
             total_bytes,
-        })
+        };
+        for (index, passed) in reading {
+            let at = merged.pending.iter().position(|p| p.index == index);
+            if let Some(p) = at.and_then(|at| merged.pending.remove(at)) {
+                merged.start(p, passed)?;
+            }
+        }
+        Ok(merged)
+    }
+
+    /// Where the merge stands now: call between two [`Self::next_batch`], keep it, and give it to
+    /// [`Self::resume`] to continue from here.
+    pub fn position(&self) -> MergePosition {
+        let inputs = self
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(i, outcome)| match outcome {
+                Some(outcome) => InputPosition::Ended(outcome.clone()),
+                None => match self.open.iter().find(|o| usize::from(o.index) == i) {
+                    Some(o) => InputPosition::Reading { passed: o.passed },
+                    None => InputPosition::Waiting,
+                },
+            })
+            .collect();
+        MergePosition { inputs }
     }
 
     /// Bytes read so far and in all, over every input (for a progress bar).
@@ -177,7 +265,7 @@ impl MergedInputs {
             let head = best.map_or(i64::MAX, |b| b.0);
             if self.pending.front().is_some_and(|p| p.opens_at <= head) {
                 let p = self.pending.pop_front().expect("checked");
-                self.start(p)?;
+                self.start(p, 0)?;
                 continue;
             }
             let Some((_, _, k)) = best else {
@@ -206,6 +294,7 @@ impl MergedInputs {
                     t < others || (t == others && !other_index_lower)
                 })
                 .count();
+            o.passed += run as u64;
             if out.is_empty() && o.taken == 0 && run == o.buffer.len() {
                 // A whole batch goes out as it came: no copy.
                 std::mem::swap(out, &mut o.buffer);
@@ -233,8 +322,11 @@ impl MergedInputs {
             }
             match o.from.recv() {
                 Ok(Chunk::Reports(batch)) => {
+                    // Reports passed on before a resume are dropped as they come again.
+                    let skipped = o.skip.min(batch.len() as u64);
+                    o.skip -= skipped;
                     o.buffer = batch;
-                    o.taken = 0;
+                    o.taken = skipped as usize;
                 }
                 Ok(Chunk::End(outcome)) => {
                     o.ended = true;
@@ -254,9 +346,10 @@ impl MergedInputs {
         Ok(true)
     }
 
-    /// Starts reading a planned input on a thread of its own; fails (rather than panics) when
-    /// the system refuses another thread, naming how many inputs were open at once.
-    fn start(&mut self, p: Planned) -> Result<(), FileError> {
+    /// Starts reading a planned input on a thread of its own, its first `skip` reports to be
+    /// dropped (passed on before a resume); fails (rather than panics) when the system refuses
+    /// another thread, naming how many inputs were open at once.
+    fn start(&mut self, p: Planned, skip: u64) -> Result<(), FileError> {
         let (to, from) = sync_channel(BATCHES_AHEAD);
         let settings = self.settings;
         let done = self.done[usize::from(p.index)].clone();
@@ -341,8 +434,87 @@ impl MergedInputs {
             taken: 0,
             from,
             ended: false,
+            passed: skip,
+            skip,
             thread: Some(thread),
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Synthetic OpenSky CSV inputs that overlap in time, one a little out of order.
+    fn inputs(dir: &std::path::Path) -> Vec<PathBuf> {
+        let times: [&[i64]; 3] = [
+            &[0, 1, 2, 3, 5, 4, 6, 9, 10, 11, 12, 14, 13, 20],
+            &[1, 1, 2, 7, 8, 8, 9, 15],
+            &[30, 31, 31, 32, 40, 41, 42],
+        ];
+        times
+            .iter()
+            .enumerate()
+            .map(|(i, times)| {
+                let mut text = String::from("time,icao24,lat,lon\n");
+                for t in *times {
+                    text.push_str(&format!("{t},00000{i},1.0,2.0\n"));
+                }
+                let path = dir.join(format!("input-{i}.csv"));
+                std::fs::write(&path, text).unwrap();
+                path
+            })
+            .collect()
+    }
+
+    fn settings() -> MergeSettings {
+        MergeSettings {
+            format: None,
+            options: ModesOptions::default(),
+            reorder_window_ms: 2_000,
+            hash_inputs: true,
+        }
+    }
+
+    /// `(input, record)` of every report `merged` gives from here, in batches of three.
+    fn rest(mut merged: MergedInputs) -> (Vec<(u16, u64)>, Vec<InputOutcome>) {
+        let mut out = Vec::new();
+        loop {
+            let mut batch = Vec::new();
+            let more = merged.next_batch(&mut batch, 3).unwrap();
+            out.extend(batch.iter().map(|r| (r.source.input, r.source.record)));
+            if !more && batch.is_empty() {
+                return (out, merged.finish());
+            }
+        }
+    }
+
+    #[test]
+    fn a_merge_resumed_from_any_position_goes_on_as_it_would_have() {
+        let dir = std::env::temp_dir().join(format!("nofly-merge-resume-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let paths = inputs(&dir);
+        let (whole, outcomes) = rest(MergedInputs::new(&paths, settings()).unwrap());
+        assert_eq!(whole.len(), 29);
+        for batches in 0..=10 {
+            let mut first = MergedInputs::new(&paths, settings()).unwrap();
+            let mut got = Vec::new();
+            for _ in 0..batches {
+                let mut batch = Vec::new();
+                first.next_batch(&mut batch, 3).unwrap();
+                got.extend(batch.iter().map(|r| (r.source.input, r.source.record)));
+            }
+            let position = first.position();
+            drop(first);
+            let resumed = MergedInputs::resume(&paths, settings(), position).unwrap();
+            let (after, resumed_outcomes) = rest(resumed);
+            got.extend(after);
+            assert_eq!(got, whole, "resumed after {batches} batches");
+            assert_eq!(resumed_outcomes, outcomes, "resumed after {batches} batches");
+        }
+        let wrong = MergedInputs::new(&paths[..2], settings()).unwrap().position();
+        assert!(MergedInputs::resume(&paths, settings(), wrong).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

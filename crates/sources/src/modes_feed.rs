@@ -396,7 +396,7 @@ pub fn read_modes_messages(
                 stats.first_errors.push(RecordError {
                     file: name.to_string(),
                     record: 0,
-                    unit: "stream",
+                    unit: "stream".into(),
                     field: None,
                     reason: format!(
                         "{} Beast frames cut short by an unescaped 0x1a",
@@ -425,7 +425,7 @@ pub fn read_modes_messages(
                     stats.malformed(RecordError {
                         file: name.to_string(),
                         record,
-                        unit: "line",
+                        unit: "line".into(),
                         field: None,
                         reason: reason.to_string(),
                     });

@@ -83,7 +83,7 @@ pub(crate) fn read(
                 stats.malformed(RecordError {
                     file: file.into(),
                     record: line,
-                    unit: "line",
+                    unit: "line".into(),
                     field: None,
                     reason: e.to_string(),
                 });
@@ -117,8 +117,8 @@ pub(crate) fn read(
                 stats.malformed(RecordError {
                     file: file.into(),
                     record: line,
-                    unit: "line",
-                    field,
+                    unit: "line".into(),
+                    field: field.map(Into::into),
                     reason,
                 });
             }

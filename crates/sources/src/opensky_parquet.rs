@@ -391,8 +391,8 @@ fn read_batch(
             stats.malformed(RecordError {
                 file: file.into(),
                 record,
-                unit: "row",
-                field: Some(field),
+                unit: "row".into(),
+                field: Some(field.into()),
                 reason,
             });
         };

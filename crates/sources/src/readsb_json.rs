@@ -51,8 +51,8 @@ pub(crate) fn read(
             Err((field, reason)) => stats.malformed(RecordError {
                 file: file.to_string(),
                 record: entry.record,
-                unit: "entry",
-                field: Some(field),
+                unit: "entry".into(),
+                field: Some(field.into()),
                 reason,
             }),
         }
@@ -200,8 +200,8 @@ fn problem(
     RecordError {
         file: file.to_string(),
         record,
-        unit,
-        field,
+        unit: unit.into(),
+        field: field.map(Into::into),
         reason,
     }
 }

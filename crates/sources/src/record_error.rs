@@ -1,21 +1,22 @@
 //! Counting what an input held and reporting the first malformed records with their place.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// How many malformed records are kept with their details; the rest are only counted.
 pub const KEPT_ERRORS: usize = 10;
 
 /// One malformed record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RecordError {
     /// The input file (or `sbs://HOST:PORT`).
     pub file: String,
     /// Line (text, 1-based) or row (Parquet, 0-based).
     pub record: u64,
     /// `line` or `row`.
-    pub unit: &'static str,
+    pub unit: Cow<'static, str>,
     /// The field at fault, when one is.
-    pub field: Option<&'static str>,
+    pub field: Option<Cow<'static, str>>,
     /// What is wrong.
     pub reason: String,
 }
@@ -23,7 +24,7 @@ pub struct RecordError {
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {} {}", self.file, self.unit, self.record)?;
-        if let Some(field) = self.field {
+        if let Some(field) = &self.field {
             write!(f, ": field {field}")?;
         }
         write!(f, ": {}", self.reason)
@@ -31,7 +32,7 @@ impl fmt::Display for RecordError {
 }
 
 /// What reading one input found.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReadStats {
     /// Records (lines or rows) looked at, blank lines excluded.
     pub records: u64,

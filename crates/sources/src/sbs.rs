@@ -42,8 +42,8 @@ impl LineProblem {
         RecordError {
             file: file.to_string(),
             record: line,
-            unit: "line",
-            field: self.field,
+            unit: "line".into(),
+            field: self.field.map(Into::into),
             reason: self.reason,
         }
     }
@@ -51,7 +51,7 @@ impl LineProblem {
 
 fn bad(field: &'static str, reason: impl Into<String>) -> LineProblem {
     LineProblem {
-        field: Some(field),
+        field: Some(field.into()),
         reason: reason.into(),
     }
 }
