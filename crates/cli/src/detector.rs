@@ -162,6 +162,35 @@ impl Detector {
             .finish(&mut |e: Event| emit(annotator.annotate(e)));
     }
 
+    /// What the detector remembers between two reports, for a replay's checkpoint: the engine's
+    /// state, and each aircraft's latest speed and category the events are annotated with.
+    /// Refused with `--gnss`, whose interference areas are not saved.
+    pub fn save_state(&self) -> anyhow::Result<Vec<u8>> {
+        anyhow::ensure!(
+            self.areas.is_none(),
+            "a replay with --gnss cannot be checkpointed: its interference areas are not saved"
+        );
+        let saved = SavedDetector {
+            engine: self.engine.save_state()?,
+            ground_speed_kt: by_address(&self.annotator.ground_speed_kt),
+            category: by_address(&self.annotator.category),
+            last_source: self.last_source,
+        };
+        Ok(postcard::to_allocvec(&saved)?)
+    }
+
+    /// Takes back what [`Detector::save_state`] gave into this new detector, made from the same
+    /// zones and settings.
+    pub fn restore_state(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        let saved: SavedDetector = postcard::from_bytes(bytes)
+            .map_err(|e| anyhow::anyhow!("not a saved detector state ({e})"))?;
+        self.engine.restore_state(&saved.engine)?;
+        self.annotator.ground_speed_kt = saved.ground_speed_kt.into_iter().collect();
+        self.annotator.category = saved.category.into_iter().collect();
+        self.last_source = saved.last_source;
+        Ok(())
+    }
+
     /// Replaces the user's zones (a reload); the interference zones stay.
     pub fn replace_zones(&mut self, zones: &[Zone]) {
         self.user_zones = zones.to_vec();
@@ -204,6 +233,22 @@ impl Detector {
             }
         }
     }
+}
+
+/// A map's entries in address order (a saved state is the same bytes for the same state).
+fn by_address<T: Copy>(map: &HashMap<u32, T>) -> Vec<(u32, T)> {
+    let mut v: Vec<(u32, T)> = map.iter().map(|(k, v)| (*k, *v)).collect();
+    v.sort_unstable_by_key(|(k, _)| *k);
+    v
+}
+
+/// What [`Detector::save_state`] writes.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedDetector {
+    engine: Vec<u8>,
+    ground_speed_kt: Vec<(u32, f32)>,
+    category: Vec<(u32, nofly_model::EmitterCategory)>,
+    last_source: SourceRef,
 }
 
 /// `user` followed by more zones and their definitions.

@@ -2,6 +2,7 @@
 //! no-fly zones, and report every entry and exit as JSON lines and in an SQLite store.
 
 mod attest;
+mod checkpoint;
 mod commands;
 mod detector;
 mod http;
@@ -887,6 +888,17 @@ struct ReplayArgs {
     output: OutputArgs,
     #[command(flatten)]
     http: HttpArgs,
+    /// Make the replay resumable: write a checkpoint to FILE every --resume-every, and when FILE
+    /// holds the checkpoint of a killed run of the same command, continue from it (the events
+    /// file comes out byte for byte as if the run had never stopped). Needs --events FILE; not
+    /// with --db, --evidence-log, alert sinks, --http or --gnss. FILE is removed when the replay
+    /// ends.
+    #[arg(long, value_name = "FILE", requires = "events")]
+    resume: Option<PathBuf>,
+    /// How often a resumable replay writes its checkpoint (wall-clock time: 60, 90s, 10m, 1h;
+    /// 0 after every batch of reports).
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = parse_duration_ms, requires = "resume")]
+    resume_every: i64,
     /// Recorded input files: SBS, OpenSky CSV or Parquet, readsb JSON, Beast, AVR or
     /// `<unix seconds>,<hex>` lines, plain or in gzip, zstd or tar; a folder stands for every file
     /// under it and a quoted pattern for every file it matches (in path order); `-` is standard

@@ -18,6 +18,8 @@ const IN_FLIGHT: usize = 3;
 /// What a worker is given.
 enum Work {
     Batch(Arc<Vec<Report>>),
+    /// Send the detector's saved state (every batch given before has been judged).
+    Save(SyncSender<anyhow::Result<Vec<u8>>>),
     Finish,
 }
 
@@ -50,14 +52,61 @@ enum Mode {
 impl PartitionedDetector {
     /// A detection over `threads` workers (one runs on the calling thread).
     pub fn new(detection: &Detection, zones: &[Zone], threads: usize) -> Self {
-        if threads <= 1 || detection.gnss.is_some() {
-            return PartitionedDetector(Mode::One(Box::new(Detector::new(detection, zones))));
+        let threads = Self::threads_for(detection, threads);
+        let detectors = (0..threads)
+            .map(|_| Detector::new(detection, zones))
+            .collect();
+        Self::over(detectors)
+    }
+
+    /// A detection that goes on from the detectors' states [`Self::save_state`] gave: one per
+    /// thread, so the run must have as many threads as the one that saved them.
+    pub fn restored(
+        detection: &Detection,
+        zones: &[Zone],
+        threads: usize,
+        saved: &[Vec<u8>],
+    ) -> anyhow::Result<Self> {
+        let threads = Self::threads_for(detection, threads);
+        anyhow::ensure!(
+            saved.len() == threads,
+            "the run to resume judged on {} thread(s), this one on {threads}: give --threads {}",
+            saved.len(),
+            saved.len()
+        );
+        let detectors = saved
+            .iter()
+            .map(|state| {
+                let mut d = Detector::new(detection, zones);
+                d.restore_state(state)?;
+                Ok(d)
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Self::over(detectors))
+    }
+
+    /// The threads a detection runs on: one with `--gnss`.
+    fn threads_for(detection: &Detection, threads: usize) -> usize {
+        if detection.gnss.is_some() {
+            1
+        } else {
+            threads.max(1)
         }
-        let workers = (0..threads)
-            .map(|part| {
+    }
+
+    /// The detection over these detectors, one a thread (one on the calling thread).
+    fn over(mut detectors: Vec<Detector>) -> Self {
+        let threads = detectors.len();
+        if threads == 1 {
+            let one = detectors.pop().expect("one detector");
+            return PartitionedDetector(Mode::One(Box::new(one)));
+        }
+        let workers = detectors
+            .into_iter()
+            .enumerate()
+            .map(|(part, mut detector)| {
                 let (to, work) = sync_channel::<Work>(IN_FLIGHT);
                 let (raised, from) = sync_channel::<Raised>(IN_FLIGHT);
-                let mut detector = Detector::new(detection, zones);
                 let thread = std::thread::spawn(move || {
                     let mut busy = Duration::ZERO;
                     while let Ok(item) = work.recv() {
@@ -74,6 +123,10 @@ impl PartitionedDetector {
                                         detector.advance_clock(r, emit);
                                     }
                                 }
+                            }
+                            Work::Save(reply) => {
+                                let _ = reply.send(detector.save_state());
+                                continue;
                             }
                             Work::Finish => detector.finish(&mut |e| out.push((u32::MAX, e))),
                         }
@@ -121,6 +174,32 @@ impl PartitionedDetector {
                     merge_oldest(workers, emit);
                     *in_flight -= 1;
                 }
+            }
+        }
+    }
+
+    /// Every detector's state between two batches, for a replay's checkpoint: the events of the
+    /// batches still being judged go to `emit` first, so that every event of the reports given so
+    /// far has been emitted when the states are taken.
+    pub fn save_state(&mut self, emit: &mut dyn FnMut(Event)) -> anyhow::Result<Vec<Vec<u8>>> {
+        match &mut self.0 {
+            Mode::One(d) => Ok(vec![d.save_state()?]),
+            Mode::Many { workers, in_flight } => {
+                while *in_flight > 0 {
+                    merge_oldest(workers, emit);
+                    *in_flight -= 1;
+                }
+                workers
+                    .iter()
+                    .map(|w| {
+                        let (reply, state) = sync_channel(1);
+                        w.to.send(Work::Save(reply))
+                            .map_err(|_| anyhow::anyhow!("a detection thread stopped"))?;
+                        state
+                            .recv()
+                            .map_err(|_| anyhow::anyhow!("a detection thread stopped"))?
+                    })
+                    .collect()
             }
         }
     }

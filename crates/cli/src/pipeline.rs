@@ -1,6 +1,7 @@
 //! The replay pipeline shared by `replay` and `demo`: read inputs → order by event time → engine →
 //! events, then the JSON-lines and SQLite outputs and the end-of-run summary.
 
+use crate::checkpoint::{Checkpoint, Resume};
 use crate::detector::{Detection, Detector};
 use crate::partitioned::PartitionedDetector;
 use crate::OutputArgs;
@@ -9,7 +10,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nofly_engine::{Engine, EngineStats};
 use nofly_model::{Event, EventKind, EventTime, Report, Zone};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore, TrackRecord};
-use nofly_sources::{Format, InputOutcome, MergeSettings, MergedInputs, ReadStats};
+use nofly_sources::{
+    Format, InputOutcome, MergePosition, MergeSettings, MergedInputs, ReadStats,
+};
 use nofly_zones::ZoneSet;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -144,20 +147,30 @@ pub struct Inputs {
 impl Inputs {
     /// Plans the merge of the named inputs (folders and patterns expanded) and shows the bar.
     pub fn open(named: &[PathBuf], options: &InputOptions) -> Result<Self> {
+        Inputs::open_at(named, options, None)
+    }
+
+    /// [`Inputs::open`], going on from where a merge of the same inputs stood when given.
+    fn open_at(
+        named: &[PathBuf],
+        options: &InputOptions,
+        at: Option<MergePosition>,
+    ) -> Result<Self> {
         let inputs: &[PathBuf] = &crate::input_paths::expand(named)?;
-        let merged = MergedInputs::new(
-            inputs,
-            MergeSettings {
-                format: options.format,
-                options: nofly_sources::ModesOptions {
-                    start: options.untimed_start,
-                    receiver: options.receiver,
-                    ..nofly_sources::ModesOptions::default()
-                },
-                reorder_window_ms: options.reorder_window_ms,
-                hash_inputs: options.hash_inputs,
+        let settings = MergeSettings {
+            format: options.format,
+            options: nofly_sources::ModesOptions {
+                start: options.untimed_start,
+                receiver: options.receiver,
+                ..nofly_sources::ModesOptions::default()
             },
-        )?;
+            reorder_window_ms: options.reorder_window_ms,
+            hash_inputs: options.hash_inputs,
+        };
+        let merged = match at {
+            Some(at) => MergedInputs::resume(inputs, settings, at)?,
+            None => MergedInputs::new(inputs, settings)?,
+        };
         let label = match inputs {
             [one] => one.display().to_string(),
             _ => format!("{} inputs", inputs.len()),
@@ -274,7 +287,7 @@ pub struct Keep {
 }
 
 /// Counts of the events by zone and kind, for the summary.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct EventTally {
     /// Every event.
     pub total: u64,
@@ -322,29 +335,82 @@ pub struct EventsOut {
     filter: nofly_sinks::EventFilter,
     name: String,
     failed: Option<std::io::Error>,
+    /// The events file (not standard output), to make durable at a checkpoint.
+    file: Option<std::fs::File>,
 }
 
 impl EventsOut {
     /// Creates the events file (or takes standard output).
     pub fn open(output: &OutputArgs) -> Result<Self> {
-        let (out, name): (Box<dyn Write>, String) = match &output.events {
-            Some(path) => (
-                Box::new(BufWriter::new(std::fs::File::create(path).with_context(
-                    || format!("{}: cannot create events file", path.display()),
-                )?)),
-                path.display().to_string(),
-            ),
-            None => (
-                Box::new(BufWriter::new(std::io::stdout())),
-                "standard output".into(),
-            ),
-        };
+        match &output.events {
+            Some(path) => {
+                let file = std::fs::File::create(path)
+                    .with_context(|| format!("{}: cannot create events file", path.display()))?;
+                EventsOut::over_file(output, path, file)
+            }
+            None => Ok(EventsOut {
+                sink: JsonLinesSink::new(Box::new(BufWriter::new(std::io::stdout()))),
+                filter: output.events_filter.clone(),
+                name: "standard output".into(),
+                failed: None,
+                file: None,
+            }),
+        }
+    }
+
+    /// Opens the events file of a run being resumed, cut back to the `bytes` its checkpoint
+    /// made durable (what a killed run wrote after it is written again), to append to.
+    pub fn resume(output: &OutputArgs, bytes: u64) -> Result<Self> {
+        let path = output
+            .events
+            .as_deref()
+            .context("a resumed replay writes its events to --events FILE")?;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("{}: cannot open the events file to resume", path.display()))?;
+        let length = file.metadata()?.len();
+        anyhow::ensure!(
+            length >= bytes,
+            "{}: the events file holds {length} bytes, fewer than the {bytes} the checkpoint made durable: it is not this run's",
+            path.display()
+        );
+        file.set_len(bytes)?;
+        let mut out = EventsOut::over_file(output, path, file)?;
+        if let Some(file) = &mut out.file {
+            use std::io::Seek;
+            file.seek(std::io::SeekFrom::End(0))?;
+        }
+        Ok(out)
+    }
+
+    /// The output over an events file.
+    fn over_file(output: &OutputArgs, path: &Path, file: std::fs::File) -> Result<Self> {
+        let kept = file.try_clone()?;
         Ok(EventsOut {
-            sink: JsonLinesSink::new(out),
+            sink: JsonLinesSink::new(Box::new(BufWriter::new(file))),
             filter: output.events_filter.clone(),
-            name,
+            name: path.display().to_string(),
             failed: None,
+            file: Some(kept),
         })
+    }
+
+    /// Writes out what is buffered and makes the events file durable; its length in bytes.
+    pub fn make_durable(&mut self) -> Result<u64> {
+        if let Some(error) = self.failed.take() {
+            return Err(error).with_context(|| format!("cannot write events to {}", self.name));
+        }
+        self.sink
+            .flush()
+            .with_context(|| format!("cannot write events to {}", self.name))?;
+        let file = self
+            .file
+            .as_ref()
+            .context("only an events file can be made durable")?;
+        file.sync_data()
+            .with_context(|| format!("cannot write events to {}", self.name))?;
+        Ok(file.metadata()?.len())
     }
 
     /// Writes one event if the filter lets it through.
@@ -367,9 +433,18 @@ impl EventsOut {
     }
 }
 
+/// A replay that writes checkpoints (`--resume`), and the checkpoint it continues from.
+pub struct Resumption<'a> {
+    /// Where the checkpoints go.
+    pub checkpoints: &'a mut Resume,
+    /// The checkpoint of a killed run of the same replay, to continue from.
+    pub from: Option<Checkpoint>,
+}
+
 /// Reads every input in event time as a stream and runs the detection over it on
 /// `options.threads` threads; each event goes to `events_out` as it comes, and the reports and
-/// events are kept only as `keep` says.
+/// events are kept only as `keep` says. With `resume`, checkpoints are written as it says, and
+/// the replay goes on from its checkpoint (its events file already cut back to it).
 pub fn replay_files(
     zones: &[Zone],
     inputs: &[PathBuf],
@@ -377,16 +452,30 @@ pub fn replay_files(
     detection: &Detection,
     keep: Keep,
     events_out: Option<&mut EventsOut>,
+    mut resume: Option<Resumption>,
 ) -> Result<ReplayOutcome> {
+    let from = resume.as_mut().and_then(|r| r.from.take());
     let mut taken = TakenEvents {
         tally: EventTally::of(zones),
         out: events_out,
         keep: keep.events,
         kept: Vec::new(),
     };
-    let mut reader = Inputs::open(inputs, options)?;
+    let mut judged_reports = 0;
+    let mut reader;
     let index_started = Instant::now();
-    let mut detector = PartitionedDetector::new(detection, zones, options.threads);
+    let mut detector = match from {
+        Some(from) => {
+            taken.tally = from.tally;
+            judged_reports = from.reports;
+            reader = Inputs::open_at(inputs, options, Some(from.merge))?;
+            PartitionedDetector::restored(detection, zones, options.threads, &from.detectors)?
+        }
+        None => {
+            reader = Inputs::open(inputs, options)?;
+            PartitionedDetector::new(detection, zones, options.threads)
+        }
+    };
     let mut timings = Timings {
         index: index_started.elapsed(),
         threads: detector.threads(),
@@ -401,8 +490,24 @@ pub fn replay_files(
             reports.extend_from_slice(&batch);
         }
         let judged = Instant::now();
+        judged_reports += batch.len() as u64;
         detector.process(batch, &mut |e| taken.take(e));
         timings.engine += judged.elapsed();
+        if let Some(r) = resume.as_mut().filter(|r| r.checkpoints.due()) {
+            let states = detector.save_state(&mut |e| taken.take(e))?;
+            let out = taken
+                .out
+                .as_deref_mut()
+                .context("a checkpointed replay writes its events to a file")?;
+            let events_bytes = out.make_durable()?;
+            r.checkpoints.write(
+                reader.merged.position(),
+                states,
+                events_bytes,
+                &taken.tally,
+                judged_reports,
+            )?;
+        }
     }
     let judged = Instant::now();
     let (detectors, workers_busy) = detector.finish(&mut |e| taken.take(e));

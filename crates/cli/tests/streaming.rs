@@ -335,3 +335,124 @@ fn a_parquet_file_of_many_row_groups_reads_as_its_csv_with_bad_rows_named() {
     assert!(!without.is_empty());
     assert_eq!(from_parquet, without);
 }
+
+/// The replay of the thread test's three real recordings (an untimed AVR file read whole, then
+/// long_flight and the dated SBS file) with every rule on, to `events`, with `extra` arguments.
+fn replay_three(events: &Path, extra: &[&str], kill_at: Option<&str>) -> std::process::Output {
+    let zones = [
+        fixture("synthetic-toulouse-route-zones.geojson"),
+        fixture("synthetic-sicily-zones.geojson"),
+        repo_file("data/zones/synthetic-la-demo.geojson"),
+    ];
+    let inputs = [
+        repo_file("data/modes/long_flight.csv.gz"),
+        repo_file("data/modes/lax-messages.txt.gz"),
+        repo_file("data/samples/modes1_dump1090mut_30003.sbs"),
+    ];
+    let mut args = vec!["replay".to_string()];
+    for z in &zones {
+        args.extend(["--zones".into(), z.display().to_string()]);
+    }
+    for a in [
+        "--lost-after",
+        "20",
+        "--closest-approach=20",
+        "--predict",
+        "--receiver",
+        "43.63,1.37",
+        "--events",
+    ] {
+        args.push(a.into());
+    }
+    args.push(events.display().to_string());
+    args.extend(extra.iter().map(|a| a.to_string()));
+    args.extend(inputs.iter().map(|p| p.display().to_string()));
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_nofly"));
+    command.args(&args);
+    if let Some(n) = kill_at {
+        command.env("NOFLY_TEST_KILL_AT_CHECKPOINT", n);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn a_killed_replay_run_again_with_resume_continues_to_the_same_events_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.jsonl");
+    let out = replay_three(&plain, &["--threads", "1"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = std::fs::read(&plain).unwrap();
+    assert!(String::from_utf8_lossy(&expected).lines().count() > 40);
+    // Killed after checkpoints in the first input (read whole), between inputs, and late in the
+    // last; on one and on two detection threads.
+    for threads in ["1", "2"] {
+        for kill_at in ["1", "4", "14", "20"] {
+            let case = format!("{threads} thread(s), killed at checkpoint {kill_at}");
+            let events = dir.path().join(format!("events-{threads}-{kill_at}.jsonl"));
+            let checkpoint = dir.path().join(format!("replay-{threads}-{kill_at}.checkpoint"));
+            let resumable = [
+                "--threads",
+                threads,
+                "--resume",
+                checkpoint.to_str().unwrap(),
+                "--resume-every",
+                "0",
+            ];
+            let killed = replay_three(&events, &resumable, Some(kill_at));
+            assert!(!killed.status.success(), "{case}: the run was not killed");
+            assert!(stderr(&killed).contains("stopped as a kill would"), "{case}");
+            assert_eq!(checkpoint.exists(), kill_at != "1", "{case}");
+            let resumed = replay_three(&events, &resumable, None);
+            assert!(resumed.status.success(), "{case}: {}", stderr(&resumed));
+            if kill_at != "1" {
+                assert!(stderr(&resumed).contains("resuming after"), "{case}");
+            }
+            assert!(std::fs::read(&events).unwrap() == expected, "{case}: events differ");
+            assert!(!checkpoint.exists(), "{case}: the checkpoint outlived its run");
+        }
+    }
+}
+
+#[test]
+fn a_checkpoint_of_another_run_is_refused_and_resume_refuses_outputs_taken_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("events.jsonl");
+    let checkpoint = dir.path().join("replay.checkpoint");
+    let resumable = |threads: &'static str| {
+        vec![
+            "--threads".to_string(),
+            threads.to_string(),
+            "--resume".to_string(),
+            checkpoint.display().to_string(),
+            "--resume-every".to_string(),
+            "0".to_string(),
+        ]
+    };
+    let args = resumable("1");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let killed = replay_three(&events, &args, Some("3"));
+    assert!(!killed.status.success());
+    // Other settings (here the thread count) make another run: refused, the checkpoint kept.
+    let other = resumable("2");
+    let other: Vec<&str> = other.iter().map(String::as_str).collect();
+    let refused = replay_three(&events, &other, None);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("the checkpoint of another run"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(checkpoint.exists());
+    // Not a checkpoint at all.
+    std::fs::write(&checkpoint, b"not a checkpoint").unwrap();
+    let garbage = replay_three(&events, &args, None);
+    assert!(stderr(&garbage).contains("not a checkpoint"), "{}", stderr(&garbage));
+    // The store takes the events at the end of the run: not resumable.
+    std::fs::remove_file(&checkpoint).unwrap();
+    let db = dir.path().join("nofly.db");
+    let mut with_db = args.clone();
+    with_db.extend(["--db", db.to_str().unwrap()]);
+    let refused = replay_three(&events, &with_db, None);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("cannot be resumed"), "{}", stderr(&refused));
+}

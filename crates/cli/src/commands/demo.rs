@@ -73,6 +73,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         &Detection::default(),
         keep,
         None,
+        None,
     )?;
     let key = demo_key(&cache)?;
     let witnesses = demo_witnesses(&cache, &key, &args)?;

@@ -36,7 +36,15 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         reports: true,
         events: true,
     };
-    let outcome = replay_files(&zones.zones, &args.inputs, &options, &detection, keep, None)?;
+    let outcome = replay_files(
+        &zones.zones,
+        &args.inputs,
+        &options,
+        &detection,
+        keep,
+        None,
+        None,
+    )?;
     let all_zones: Vec<Zone> = zones
         .zones
         .iter()
