@@ -9,7 +9,7 @@ use nofly_engine::{Engine, Settings};
 use nofly_gnss::{CellState, GnssSettings, InterferenceZones};
 use nofly_model::{Event, Report, SourceRef, Zone};
 use nofly_zones::ZoneSet;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// The settings that decide what a run finds: the engine's, and the interference areas.
@@ -72,8 +72,10 @@ pub struct Detector {
 /// emitter category it last sent.
 struct Annotator {
     db: Option<Arc<AircraftDb>>,
-    ground_speed_kt: HashMap<u32, f32>,
-    category: HashMap<u32, nofly_model::EmitterCategory>,
+    /// Keyed with FxHash, as the engine's tracks are: two inserts on every report, and SipHash
+    /// made them 4 % of a one-core Parquet replay (perf, bench/RESULTS.md).
+    ground_speed_kt: FxHashMap<u32, f32>,
+    category: FxHashMap<u32, nofly_model::EmitterCategory>,
 }
 
 impl Annotator {
@@ -120,8 +122,8 @@ impl Detector {
             last_source: SourceRef::default(),
             annotator: Annotator {
                 db: detection.aircraft_db.clone(),
-                ground_speed_kt: HashMap::new(),
-                category: HashMap::new(),
+                ground_speed_kt: FxHashMap::default(),
+                category: FxHashMap::default(),
             },
         }
     }
@@ -236,7 +238,7 @@ impl Detector {
 }
 
 /// A map's entries in address order (a saved state is the same bytes for the same state).
-fn by_address<T: Copy>(map: &HashMap<u32, T>) -> Vec<(u32, T)> {
+fn by_address<T: Copy>(map: &FxHashMap<u32, T>) -> Vec<(u32, T)> {
     let mut v: Vec<(u32, T)> = map.iter().map(|(k, v)| (*k, *v)).collect();
     v.sort_unstable_by_key(|(k, _)| *k);
     v
