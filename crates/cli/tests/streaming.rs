@@ -456,3 +456,83 @@ fn a_checkpoint_of_another_run_is_refused_and_resume_refuses_outputs_taken_at_th
     assert!(!refused.status.success());
     assert!(stderr(&refused).contains("cannot be resumed"), "{}", stderr(&refused));
 }
+
+/// Writes `rows` (long_flight positions, each aircraft's in time order) as one gzipped readsb
+/// trace file per aircraft in `dir`, the way `globe_history` keeps a day.
+fn write_traces(dir: &Path, rows: &[(f64, String)]) -> usize {
+    use std::io::Write;
+    let mut by_aircraft: std::collections::BTreeMap<String, Vec<(f64, String)>> =
+        Default::default();
+    for (t, row) in rows {
+        let f: Vec<&str> = row.trim().split(',').collect();
+        let (lat, lon, alt_m): (f64, f64, f64) =
+            (f[2].parse().unwrap(), f[3].parse().unwrap(), f[4].parse().unwrap());
+        by_aircraft.entry(f[1].to_string()).or_default().push((
+            *t,
+            format!("{lat},{lon},{}", alt_m / 0.3048),
+        ));
+    }
+    for (icao, points) in &by_aircraft {
+        let start = points[0].0.floor();
+        let trace: Vec<String> = points
+            .iter()
+            .map(|(t, p)| format!("[{:.3},{p},null,null,0,null,null]", t - start))
+            .collect();
+        let document = format!(
+            r#"{{"icao":"{icao}","timestamp":{start},"trace":[{}]}}"#,
+            trace.join(",")
+        );
+        let path = dir.join(format!("trace_full_{icao}.json.gz"));
+        let mut gz = flate2::write::GzEncoder::new(
+            std::fs::File::create(path).unwrap(),
+            flate2::Compression::fast(),
+        );
+        gz.write_all(document.as_bytes()).unwrap();
+        gz.finish().unwrap();
+    }
+    by_aircraft.len()
+}
+
+/// Kind, time, aircraft and zone of each event: what a trace and a CSV of the same positions
+/// agree on (the trace's altitude is in feet, the CSV's in metres).
+fn event_keys(events: &[serde_json::Value]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| format!("{} {} {} {}", e["kind"], e["time"], e["icao24"], e["zone_id"]))
+        .collect()
+}
+
+#[test]
+fn a_globe_history_day_of_many_overlapping_trace_files_reads_as_its_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    // Synthetic copies of the real long_flight positions: every aircraft 600 times, each copy a
+    // new address and 10 s later, so that over a thousand trace files overlap in time.
+    let real = long_flight_rows();
+    let mut aircraft: Vec<&str> = real.iter().map(|(_, r)| r.split(',').nth(1).unwrap()).collect();
+    aircraft.sort_unstable();
+    aircraft.dedup();
+    let mut rows = Vec::new();
+    for copy in 0..600u32 {
+        // The first copy whole (its longest trace is larger than the head), the others thinned.
+        for (t, row) in real.iter().step_by(if copy == 0 { 1 } else { 20 }) {
+            let mut f: Vec<String> = row.trim().split(',').map(String::from).collect();
+            let n = aircraft.binary_search(&f[1].as_str()).unwrap() as u32;
+            f[1] = format!("{:06x}", 0x100000 + copy * 256 + n);
+            let t = t + f64::from(copy) * 10.0;
+            f[0] = format!("{t:.3}");
+            rows.push((t, format!("{}\n", f.join(","))));
+        }
+    }
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let csv = dir.path().join("positions.csv");
+    write_csv(&csv, &rows.iter().collect::<Vec<_>>());
+    let traces = dir.path().join("globe_history");
+    std::fs::create_dir(&traces).unwrap();
+    let files = write_traces(&traces, &rows);
+    assert!(files > 1000, "{files} trace files");
+    let (expected, _) = replay(&[csv], &[]);
+    let (from_traces, log) = replay(&[traces], &[]);
+    assert!(expected.len() > 100, "{} events", expected.len());
+    assert_eq!(event_keys(&from_traces), event_keys(&expected));
+    assert!(log.contains("format auto-detected as readsb-json"), "{log}");
+}

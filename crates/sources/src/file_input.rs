@@ -407,15 +407,23 @@ pub fn input_start(
         });
     }
     let file = File::open(path).map_err(io)?;
-    let text = crate::unpacking::unpacked(Box::new(file))
+    let mut head = Vec::new();
+    crate::unpacking::unpacked(Box::new(file))
         .map_err(io)?
-        .take(PEEK_BYTES);
+        .take(PEEK_BYTES)
+        .read_to_end(&mut head)
+        .map_err(io)?;
     let mut first = None;
     let mut ignored = ReadStats::default();
     // A record cut at the end of the prefix is malformed here and read whole later.
-    let _ = read_text_with(text, format, &name, 0, options, &mut ignored, &mut |r| {
+    let _ = read_text_with(&head[..], format, &name, 0, options, &mut ignored, &mut |r| {
         first.get_or_insert(r.time);
     });
+    if first.is_none() && format == Format::ReadsbJson {
+        // A trace file longer than the prefix is one document cut short: nothing in it comes
+        // before the trace's own start.
+        first = crate::readsb_json::trace_start(&head);
+    }
     Ok(InputStart {
         format,
         first,

@@ -33,6 +33,11 @@ use std::sync::Arc;
 pub const BATCH: usize = 16 * 1024;
 /// Batches a reader may have ready before it waits for the merge.
 const BATCHES_AHEAD: usize = 2;
+/// Inputs up to this size on disk are read whole when the merge opens them, on the merge's thread,
+/// rather than on a thread of their own: a day of readsb `globe_history` is tens of thousands of
+/// small trace files that overlap in time, more than the system gives threads. Memory is then
+/// their reports while they are open: the aircraft flying at that moment.
+const SMALL_INPUT: u64 = 1 << 20;
 
 /// How the inputs are read and merged.
 #[derive(Debug, Clone, Copy)]
@@ -106,14 +111,25 @@ struct Open {
     /// The batch being taken from, and how much of it has been taken.
     buffer: Vec<Report>,
     taken: usize,
-    from: Receiver<Chunk>,
+    /// Where its batches come from.
+    source: Source,
     ended: bool,
     /// Reports passed on to the merge's output so far (those skipped included).
     passed: u64,
     /// Reports still to drop as they come: passed on before the run was resumed.
     skip: u64,
-    /// Its reader thread, joined once the input has ended (an unjoined thread keeps its stack).
-    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Where an open input's batches come from.
+enum Source {
+    /// A reader thread of its own (joined once the input has ended: an unjoined thread keeps its
+    /// stack).
+    Thread {
+        from: Receiver<Chunk>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    },
+    /// A small input, read whole when it was opened (see [`SMALL_INPUT`]).
+    Read(VecDeque<Chunk>),
 }
 
 /// The merged stream of all inputs.
@@ -320,22 +336,28 @@ impl MergedInputs {
             if o.ended {
                 return Ok(false);
             }
-            match o.from.recv() {
-                Ok(Chunk::Reports(batch)) => {
+            let next = match &mut o.source {
+                Source::Thread { from, .. } => from.recv().ok(),
+                Source::Read(chunks) => chunks.pop_front(),
+            };
+            match next {
+                Some(Chunk::Reports(batch)) => {
                     // Reports passed on before a resume are dropped as they come again.
                     let skipped = o.skip.min(batch.len() as u64);
                     o.skip -= skipped;
                     o.buffer = batch;
                     o.taken = skipped as usize;
                 }
-                Ok(Chunk::End(outcome)) => {
+                Some(Chunk::End(outcome)) => {
                     o.ended = true;
-                    if let Some(thread) = o.thread.take() {
-                        let _ = thread.join();
+                    if let Source::Thread { thread, .. } = &mut o.source {
+                        if let Some(thread) = thread.take() {
+                            let _ = thread.join();
+                        }
                     }
                     self.outcomes[usize::from(o.index)] = Some(outcome?);
                 }
-                Err(_) => {
+                None => {
                     return Err(FileError::Format {
                         file: format!("input {}", o.index),
                         reason: "its reader stopped without a word".into(),
@@ -346,100 +368,123 @@ impl MergedInputs {
         Ok(true)
     }
 
-    /// Starts reading a planned input on a thread of its own, its first `skip` reports to be
-    /// dropped (passed on before a resume); fails (rather than panics) when the system refuses
-    /// another thread, naming how many inputs were open at once.
+    /// Starts reading a planned input, its first `skip` reports to be dropped (passed on before
+    /// a resume): a small input is read whole here, any other on a thread of its own; fails
+    /// (rather than panics) when the system refuses another thread, naming how many inputs were
+    /// open at once.
     fn start(&mut self, p: Planned, skip: u64) -> Result<(), FileError> {
-        let (to, from) = sync_channel(BATCHES_AHEAD);
         let settings = self.settings;
         let done = self.done[usize::from(p.index)].clone();
-        let size = p.size;
-        let name = p.path.display().to_string();
-        let open_now = self.open.len();
-        let spawned = std::thread::Builder::new()
-            .name(format!("read input {}", p.index))
-            .spawn(move || {
-                let window = (!p.sorted_whole).then_some(settings.reorder_window_ms.max(0));
-                let mut reorder = Reorder::new(window);
-                let mut batch = Vec::with_capacity(BATCH);
-                let mut gone = false;
-                let result = read_file_hashing(
-                    &p.path,
-                    p.format,
-                    p.index,
-                    &settings.options,
-                    settings.hash_inputs,
-                    &mut |r| {
-                        if gone {
-                            // The merge has stopped: read on to the end, keeping nothing.
-                            return;
-                        }
-                        reorder.push(r, &mut batch);
-                        if batch.len() >= BATCH {
-                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                            gone = to.send(Chunk::Reports(full)).is_err();
-                        }
-                    },
-                    &mut |read, of| {
-                        let share = if of == 0 {
-                            0
-                        } else {
-                            (u128::from(size) * u128::from(read.min(of)) / u128::from(of)) as u64
-                        };
-                        done.store(share, Ordering::Relaxed);
-                    },
-                );
-                done.store(size, Ordering::Relaxed);
-                if !batch.is_empty() && to.send(Chunk::Reports(batch)).is_err() {
-                    return;
-                }
-                reorder.drain(BATCH, &mut |rest| {
-                    if !gone {
-                        gone = to.send(Chunk::Reports(rest)).is_err();
-                    }
-                });
-                if gone {
-                    return;
-                }
-                // A Parquet file is read by ranges: hashed here, on this thread, for the run's record.
-                let result = result.and_then(|(format, mut stats)| {
-                    if settings.hash_inputs && stats.sha256.is_none() && p.path.as_os_str() != "-" {
-                        let hash = crate::file_sha256(&p.path).map_err(|error| FileError::Io {
-                            file: p.path.display().to_string(),
-                            error,
-                        })?;
-                        stats.sha256 = Some(hash);
-                    }
-                    Ok((format, stats))
-                });
-                let outcome = result.map(|(format, stats)| InputOutcome {
-                    path: p.path,
-                    format,
-                    stats,
-                    late: reorder.late,
-                    first_late: std::mem::take(&mut reorder.first_late),
-                    sorted_whole: p.sorted_whole,
-                });
-                let _ = to.send(Chunk::End(outcome));
+        let index = p.index;
+        let source = if p.size <= SMALL_INPUT && p.path.as_os_str() != "-" {
+            let mut chunks = VecDeque::new();
+            read_input(p, settings, &done, &mut |chunk| {
+                chunks.push_back(chunk);
+                true
             });
-        let thread = spawned.map_err(|e| FileError::Format {
-            file: name,
-            reason: format!(
-                "cannot start a thread to read it ({e}) with {open_now} inputs open at once: that many overlap in time; merge fewer at a time"
-            ),
-        })?;
+            Source::Read(chunks)
+        } else {
+            let (to, from) = sync_channel(BATCHES_AHEAD);
+            let name = p.path.display().to_string();
+            let open_now = self.open.len();
+            let spawned = std::thread::Builder::new()
+                .name(format!("read input {index}"))
+                .spawn(move || read_input(p, settings, &done, &mut |c| to.send(c).is_ok()));
+            let thread = spawned.map_err(|e| FileError::Format {
+                file: name,
+                reason: format!(
+                    "cannot start a thread to read it ({e}) with {open_now} inputs open at once: that many overlap in time; merge fewer at a time"
+                ),
+            })?;
+            Source::Thread {
+                from,
+                thread: Some(thread),
+            }
+        };
         self.open.push(Open {
-            index: p.index,
+            index,
             buffer: Vec::new(),
             taken: 0,
-            from,
+            source,
             ended: false,
             passed: skip,
             skip,
-            thread: Some(thread),
         });
         Ok(())
     }
+}
+
+/// Reads one input through its reorder window, handing each batch and then its outcome to
+/// `send`, which says false once the merge has stopped (the input is then read on to its end,
+/// keeping nothing); `done` follows its bytes read.
+fn read_input(
+    p: Planned,
+    settings: MergeSettings,
+    done: &AtomicU64,
+    send: &mut dyn FnMut(Chunk) -> bool,
+) {
+    let size = p.size;
+    let window = (!p.sorted_whole).then_some(settings.reorder_window_ms.max(0));
+    let mut reorder = Reorder::new(window);
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut gone = false;
+    let result = read_file_hashing(
+        &p.path,
+        p.format,
+        p.index,
+        &settings.options,
+        settings.hash_inputs,
+        &mut |r| {
+            if gone {
+                return;
+            }
+            reorder.push(r, &mut batch);
+            if batch.len() >= BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                gone = !send(Chunk::Reports(full));
+            }
+        },
+        &mut |read, of| {
+            let share = if of == 0 {
+                0
+            } else {
+                (u128::from(size) * u128::from(read.min(of)) / u128::from(of)) as u64
+            };
+            done.store(share, Ordering::Relaxed);
+        },
+    );
+    done.store(size, Ordering::Relaxed);
+    if gone || (!batch.is_empty() && !send(Chunk::Reports(batch))) {
+        return;
+    }
+    reorder.drain(BATCH, &mut |rest| {
+        if !gone {
+            gone = !send(Chunk::Reports(rest));
+        }
+    });
+    if gone {
+        return;
+    }
+    // A Parquet file is read by ranges: hashed here, after it, for the run's record.
+    let result = result.and_then(|(format, mut stats)| {
+        if settings.hash_inputs && stats.sha256.is_none() && p.path.as_os_str() != "-" {
+            let hash = crate::file_sha256(&p.path).map_err(|error| FileError::Io {
+                file: p.path.display().to_string(),
+                error,
+            })?;
+            stats.sha256 = Some(hash);
+        }
+        Ok((format, stats))
+    });
+    let outcome = result.map(|(format, stats)| InputOutcome {
+        path: p.path,
+        format,
+        stats,
+        late: reorder.late,
+        first_late: std::mem::take(&mut reorder.first_late),
+        sorted_whole: p.sorted_whole,
+    });
+    send(Chunk::End(outcome));
 }
 
 #[cfg(test)]
@@ -513,6 +558,14 @@ mod tests {
             assert_eq!(got, whole, "resumed after {batches} batches");
             assert_eq!(resumed_outcomes, outcomes, "resumed after {batches} batches");
         }
+        // Small inputs are read whole when opened, on no thread of their own.
+        let mut merged = MergedInputs::new(&paths, settings()).unwrap();
+        merged.next_batch(&mut Vec::new(), 3).unwrap();
+        assert!(!merged.open.is_empty());
+        assert!(merged
+            .open
+            .iter()
+            .all(|o| matches!(o.source, Source::Read(_))));
         let wrong = MergedInputs::new(&paths[..2], settings()).unwrap().position();
         assert!(MergedInputs::resume(&paths, settings(), wrong).is_err());
         std::fs::remove_dir_all(&dir).unwrap();

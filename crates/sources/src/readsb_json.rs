@@ -59,6 +59,24 @@ pub(crate) fn read(
     });
 }
 
+/// The start of a readsb trace file (its `"timestamp"`, Unix seconds) read from the head of the
+/// document alone, for a file too long to parse in full just to know when it starts: every point
+/// of the trace is timed from it, never before it. `None` when the head is not the start of a
+/// trace document.
+pub(crate) fn trace_start(head: &[u8]) -> Option<EventTime> {
+    let text = std::str::from_utf8(head).or_else(|e| std::str::from_utf8(&head[..e.valid_up_to()]));
+    let text = text.ok()?;
+    if !text.trim_start().starts_with('{') || !text.contains("\"trace\"") {
+        return None;
+    }
+    let after = &text[text.find("\"timestamp\"")? + "\"timestamp\"".len()..];
+    let value = after.trim_start().strip_prefix(':')?.trim_start();
+    let end = value
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
+        .unwrap_or(value.len());
+    EventTime::from_unix_seconds(value[..end].parse().ok()?)
+}
+
 /// Splits `text` into self-contained entries. Entries without a time of their own (JSON lines
 /// before any `now`) take `untimed_start` and are counted as untimed.
 pub(crate) fn for_each_entry(
@@ -420,6 +438,23 @@ mod tests {
             errors[2].starts_with("t.json: line 4: not JSON"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn a_trace_starts_at_its_timestamp_read_from_the_head_alone() {
+        let head = br#"{"icao":"4b1812","timestamp":1700000000.5,"trace":[[0.0,46.1,7.2,"#;
+        assert_eq!(
+            trace_start(head),
+            Some(EventTime::from_millis(1_700_000_000_500))
+        );
+        let pretty = b"{\n  \"trace\": [],\n  \"timestamp\" : 1.7e9 }";
+        assert_eq!(
+            trace_start(pretty),
+            Some(EventTime::from_millis(1_700_000_000_000))
+        );
+        // aircraft.json has no trace; a line of JSON lines is not a document's head.
+        assert_eq!(trace_start(br#"{"now":1700000000,"aircraft":[]}"#), None);
+        assert_eq!(trace_start(br#"[{"timestamp":1,"trace":[]}]"#), None);
     }
 
     #[test]
