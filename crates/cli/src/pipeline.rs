@@ -462,21 +462,26 @@ pub fn replay_files(
         kept: Vec::new(),
     };
     let mut judged_reports = 0;
-    let mut reader;
-    let index_started = Instant::now();
-    let mut detector = match from {
+    let planning = Instant::now();
+    let (mut reader, saved) = match from {
         Some(from) => {
             taken.tally = from.tally;
             judged_reports = from.reports;
-            reader = Inputs::open_at(inputs, options, Some(from.merge))?;
-            PartitionedDetector::restored(detection, zones, options.threads, &from.detectors)?
+            let reader = Inputs::open_at(inputs, options, Some(from.merge))?;
+            (reader, Some(from.detectors))
         }
-        None => {
-            reader = Inputs::open(inputs, options)?;
-            PartitionedDetector::new(detection, zones, options.threads)
+        None => (Inputs::open(inputs, options)?, None),
+    };
+    let index_started = Instant::now();
+    let mut detector = match saved {
+        Some(states) => {
+            PartitionedDetector::restored(detection, zones, options.threads, &states)?
         }
+        None => PartitionedDetector::new(detection, zones, options.threads),
     };
     let mut timings = Timings {
+        // Planning the merge reads each input's head: time spent waiting for input.
+        read: index_started - planning,
         index: index_started.elapsed(),
         threads: detector.threads(),
         ..Timings::default()

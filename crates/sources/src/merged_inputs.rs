@@ -22,7 +22,8 @@ use crate::file_input::read_file_hashing;
 use crate::reorder::Reorder;
 use crate::{input_start, FileError, Format, ModesOptions, ReadStats};
 use nofly_model::Report;
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
@@ -107,7 +108,6 @@ enum Chunk {
 
 /// An input being read.
 struct Open {
-    index: u16,
     /// The batch being taken from, and how much of it has been taken.
     buffer: Vec<Report>,
     taken: usize,
@@ -137,7 +137,14 @@ pub struct MergedInputs {
     settings: MergeSettings,
     /// Inputs not opened yet, by the time they open at (then as named).
     pending: VecDeque<Planned>,
-    open: Vec<Open>,
+    /// The inputs being read, by index.
+    open: Vec<Option<Open>>,
+    /// Each open input's next report's time, earliest first (ties: the input named first): the
+    /// merge takes from the top, in time logarithmic in the number of open inputs (a day of
+    /// trace files keeps thousands open).
+    heads: BinaryHeap<Reverse<(i64, u16)>>,
+    /// Inputs opened whose first report is not among the heads yet.
+    starting: Vec<u16>,
     outcomes: Vec<Option<InputOutcome>>,
     /// Per input: bytes of it read so far (Parquet: its share of rows times its size).
     done: Vec<Arc<AtomicU64>>,
@@ -220,7 +227,9 @@ impl MergedInputs {
         let mut merged = MergedInputs {
             settings,
             pending: pending.into(),
-            open: Vec::new(),
+            open: (0..paths.len()).map(|_| None).collect(),
+            heads: BinaryHeap::new(),
+            starting: Vec::new(),
             outcomes,
             done,
             total_bytes,
@@ -243,7 +252,7 @@ impl MergedInputs {
             .enumerate()
             .map(|(i, outcome)| match outcome {
                 Some(outcome) => InputPosition::Ended(outcome.clone()),
-                None => match self.open.iter().find(|o| usize::from(o.index) == i) {
+                None => match &self.open[i] {
                     Some(o) => InputPosition::Reading { passed: o.passed },
                     None => InputPosition::Waiting,
                 },
@@ -262,53 +271,44 @@ impl MergedInputs {
     pub fn next_batch(&mut self, out: &mut Vec<Report>, max: usize) -> Result<bool, FileError> {
         let goal = out.len() + max.max(1);
         while out.len() < goal {
-            // The earliest head among the open inputs (ties: the input named first).
-            let mut best: Option<(i64, u16, usize)> = None;
-            let mut k = 0;
-            while k < self.open.len() {
-                if !self.fill(k)? {
-                    let ended = self.open.swap_remove(k);
-                    debug_assert!(ended.taken == ended.buffer.len());
-                    continue;
-                }
-                let o = &self.open[k];
-                let key = (o.buffer[o.taken].time.millis(), o.index, k);
-                if best.is_none_or(|b| (key.0, key.1) < (b.0, b.1)) {
-                    best = Some(key);
-                }
-                k += 1;
+            // Inputs just opened join the heads once they have one.
+            while let Some(index) = self.starting.pop() {
+                self.queue(index)?;
             }
-            let head = best.map_or(i64::MAX, |b| b.0);
-            if self.pending.front().is_some_and(|p| p.opens_at <= head) {
+            let head = self.heads.peek().map(|Reverse((t, _))| *t);
+            if self
+                .pending
+                .front()
+                .is_some_and(|p| head.is_none_or(|t| p.opens_at <= t))
+            {
                 let p = self.pending.pop_front().expect("checked");
                 self.start(p, 0)?;
                 continue;
             }
-            let Some((_, _, k)) = best else {
+            // The earliest head (ties: the input named first).
+            let Some(Reverse((_, index))) = self.heads.pop() else {
                 return Ok(!self.pending.is_empty());
             };
-            // Take a run from the best input: every report until another input's head (or the
-            // next input's start) would come first.
-            let mut others = self.pending.front().map_or(i64::MAX, |p| p.opens_at - 1);
-            let mut other_index_lower = false;
-            for (j, o) in self.open.iter().enumerate() {
-                if j != k {
-                    let t = o.buffer[o.taken].time.millis();
-                    if t < others || (t == others && o.index < self.open[k].index) {
-                        others = t;
-                        other_index_lower = o.index < self.open[k].index;
-                    }
-                }
-            }
-            let o = &mut self.open[k];
+            // Take a run from it: every report until another input's head (or the next input's
+            // start) would come first.
+            let other = self
+                .heads
+                .peek()
+                .map_or((i64::MAX, u32::MAX), |Reverse((t, i))| (*t, u32::from(*i)));
+            let opening = self
+                .pending
+                .front()
+                .map_or((i64::MAX, u32::MAX), |p| (p.opens_at - 1, u32::MAX));
+            let bound = other.min(opening);
+            let me = u32::from(index);
+            let o = self.open[usize::from(index)]
+                .as_mut()
+                .expect("an input with a head is open");
             let room = goal - out.len();
             let run = o.buffer[o.taken..]
                 .iter()
                 .take(room)
-                .take_while(|r| {
-                    let t = r.time.millis();
-                    t < others || (t == others && !other_index_lower)
-                })
+                .take_while(|r| (r.time.millis(), me) < bound)
                 .count();
             o.passed += run as u64;
             if out.is_empty() && o.taken == 0 && run == o.buffer.len() {
@@ -319,8 +319,22 @@ impl MergedInputs {
                 out.extend_from_slice(&o.buffer[o.taken..o.taken + run]);
                 o.taken += run;
             }
+            self.queue(index)?;
         }
         Ok(true)
+    }
+
+    /// Puts open input `index` among the heads by its next report, or closes it at its end.
+    fn queue(&mut self, index: u16) -> Result<(), FileError> {
+        let slot = usize::from(index);
+        if self.fill(slot)? {
+            let o = self.open[slot].as_ref().expect("filled inputs are open");
+            self.heads
+                .push(Reverse((o.buffer[o.taken].time.millis(), index)));
+        } else {
+            self.open[slot] = None;
+        }
+        Ok(())
     }
 
     /// What each input held, in the order they were named; call after [`Self::next_batch`]
@@ -329,9 +343,9 @@ impl MergedInputs {
         self.outcomes.into_iter().flatten().collect()
     }
 
-    /// Makes sure open input `k` has a report buffered; false when it has ended.
-    fn fill(&mut self, k: usize) -> Result<bool, FileError> {
-        let o = &mut self.open[k];
+    /// Makes sure open input `slot` has a report buffered; false when it has ended.
+    fn fill(&mut self, slot: usize) -> Result<bool, FileError> {
+        let o = self.open[slot].as_mut().expect("only open inputs are filled");
         while o.taken == o.buffer.len() {
             if o.ended {
                 return Ok(false);
@@ -355,11 +369,11 @@ impl MergedInputs {
                             let _ = thread.join();
                         }
                     }
-                    self.outcomes[usize::from(o.index)] = Some(outcome?);
+                    self.outcomes[slot] = Some(outcome?);
                 }
                 None => {
                     return Err(FileError::Format {
-                        file: format!("input {}", o.index),
+                        file: format!("input {slot}"),
                         reason: "its reader stopped without a word".into(),
                     })
                 }
@@ -379,14 +393,21 @@ impl MergedInputs {
         let source = if p.size <= SMALL_INPUT && p.path.as_os_str() != "-" {
             let mut chunks = VecDeque::new();
             read_input(p, settings, &done, &mut |chunk| {
-                chunks.push_back(chunk);
+                // Held until the merge takes it: no room kept beyond its reports.
+                chunks.push_back(match chunk {
+                    Chunk::Reports(mut reports) => {
+                        reports.shrink_to_fit();
+                        Chunk::Reports(reports)
+                    }
+                    end => end,
+                });
                 true
             });
             Source::Read(chunks)
         } else {
             let (to, from) = sync_channel(BATCHES_AHEAD);
             let name = p.path.display().to_string();
-            let open_now = self.open.len();
+            let open_now = self.open.iter().flatten().count();
             let spawned = std::thread::Builder::new()
                 .name(format!("read input {index}"))
                 .spawn(move || read_input(p, settings, &done, &mut |c| to.send(c).is_ok()));
@@ -401,8 +422,8 @@ impl MergedInputs {
                 thread: Some(thread),
             }
         };
-        self.open.push(Open {
-            index,
+        self.starting.push(index);
+        self.open[usize::from(index)] = Some(Open {
             buffer: Vec::new(),
             taken: 0,
             source,
@@ -561,10 +582,11 @@ mod tests {
         // Small inputs are read whole when opened, on no thread of their own.
         let mut merged = MergedInputs::new(&paths, settings()).unwrap();
         merged.next_batch(&mut Vec::new(), 3).unwrap();
-        assert!(!merged.open.is_empty());
+        assert!(merged.open.iter().flatten().count() > 0);
         assert!(merged
             .open
             .iter()
+            .flatten()
             .all(|o| matches!(o.source, Source::Read(_))));
         let wrong = MergedInputs::new(&paths[..2], settings()).unwrap().position();
         assert!(MergedInputs::resume(&paths, settings(), wrong).is_err());
