@@ -10,9 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nofly_engine::{Engine, EngineStats};
 use nofly_model::{Event, EventKind, EventTime, Report, Zone};
 use nofly_sinks::{InputRecord, JsonLinesSink, RunRecord, SqliteStore, TrackRecord};
-use nofly_sources::{
-    Format, InputOutcome, MergePosition, MergeSettings, MergedInputs, ReadStats,
-};
+use nofly_sources::{Format, InputOutcome, MergePosition, MergeSettings, MergedInputs, ReadStats};
 use nofly_zones::ZoneSet;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -59,6 +57,10 @@ pub struct Timings {
     pub threads: usize,
     /// With several threads: the time they spent judging, added up (the rate per thread).
     pub workers_busy: Option<Duration>,
+    /// Writing checkpoints (`--resume`).
+    pub checkpoints: Duration,
+    /// Reports judged before this run resumed from a checkpoint (not counted in its rates).
+    pub resumed_after: u64,
 }
 
 /// Settings that determine the output, recorded with every run.
@@ -368,7 +370,9 @@ impl EventsOut {
         let file = std::fs::OpenOptions::new()
             .write(true)
             .open(path)
-            .with_context(|| format!("{}: cannot open the events file to resume", path.display()))?;
+            .with_context(|| {
+                format!("{}: cannot open the events file to resume", path.display())
+            })?;
         let length = file.metadata()?.len();
         anyhow::ensure!(
             length >= bytes,
@@ -474,15 +478,14 @@ pub fn replay_files(
     };
     let index_started = Instant::now();
     let mut detector = match saved {
-        Some(states) => {
-            PartitionedDetector::restored(detection, zones, options.threads, &states)?
-        }
+        Some(states) => PartitionedDetector::restored(detection, zones, options.threads, &states)?,
         None => PartitionedDetector::new(detection, zones, options.threads),
     };
     let mut timings = Timings {
         // Planning the merge reads each input's head: time spent waiting for input.
         read: index_started - planning,
         index: index_started.elapsed(),
+        resumed_after: judged_reports,
         threads: detector.threads(),
         ..Timings::default()
     };
@@ -499,6 +502,7 @@ pub fn replay_files(
         detector.process(batch, &mut |e| taken.take(e));
         timings.engine += judged.elapsed();
         if let Some(r) = resume.as_mut().filter(|r| r.checkpoints.due()) {
+            let writing = Instant::now();
             let states = detector.save_state(&mut |e| taken.take(e))?;
             let out = taken
                 .out
@@ -512,6 +516,7 @@ pub fn replay_files(
                 &taken.tally,
                 judged_reports,
             )?;
+            timings.checkpoints += writing.elapsed();
         }
     }
     let judged = Instant::now();
@@ -760,8 +765,10 @@ fn summary_json(o: &ReplayOutcome) -> String {
 /// The end-of-run summary on stderr.
 pub fn print_summary(o: &ReplayOutcome) {
     let t = &o.timings;
-    let total = t.read + t.index + t.engine;
-    let rate = |n: u64, d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
+    let total = t.read + t.index + t.engine + t.checkpoints;
+    // Rates are of this run's own reports: a resumed run's earlier ones were judged before.
+    let rate =
+        |n: u64, d: Duration| n.saturating_sub(t.resumed_after) as f64 / d.as_secs_f64().max(1e-9);
     eprintln!("nofly: summary");
     eprintln!("  records read      {:>12}", o.read.records);
     eprintln!("  reports           {:>12}", o.read.reports);
@@ -787,8 +794,19 @@ pub fn print_summary(o: &ReplayOutcome) {
             "  gnss interference {areas_started:>12}  areas started, {areas_ended} ended, {area_entries} entries into them"
         );
     }
+    if t.resumed_after > 0 {
+        eprintln!(
+            "  resumed after     {:>12}  reports judged before the checkpoint",
+            t.resumed_after
+        );
+    }
+    let checkpoints = if t.checkpoints.is_zero() {
+        String::new()
+    } else {
+        format!(", checkpoints {:.3} s", t.checkpoints.as_secs_f64())
+    };
     eprintln!(
-        "  elapsed           {:>12.3} s  (waiting for input {:.3} s, index {:.3} s, detection {:.3} s on {} thread{})",
+        "  elapsed           {:>12.3} s  (waiting for input {:.3} s, index {:.3} s, detection {:.3} s on {} thread{}{checkpoints})",
         total.as_secs_f64(),
         t.read.as_secs_f64(),
         t.index.as_secs_f64(),

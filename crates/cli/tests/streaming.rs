@@ -389,7 +389,9 @@ fn a_killed_replay_run_again_with_resume_continues_to_the_same_events_byte_for_b
         for kill_at in ["1", "4", "14", "20"] {
             let case = format!("{threads} thread(s), killed at checkpoint {kill_at}");
             let events = dir.path().join(format!("events-{threads}-{kill_at}.jsonl"));
-            let checkpoint = dir.path().join(format!("replay-{threads}-{kill_at}.checkpoint"));
+            let checkpoint = dir
+                .path()
+                .join(format!("replay-{threads}-{kill_at}.checkpoint"));
             let resumable = [
                 "--threads",
                 threads,
@@ -400,15 +402,24 @@ fn a_killed_replay_run_again_with_resume_continues_to_the_same_events_byte_for_b
             ];
             let killed = replay_three(&events, &resumable, Some(kill_at));
             assert!(!killed.status.success(), "{case}: the run was not killed");
-            assert!(stderr(&killed).contains("stopped as a kill would"), "{case}");
+            assert!(
+                stderr(&killed).contains("stopped as a kill would"),
+                "{case}"
+            );
             assert_eq!(checkpoint.exists(), kill_at != "1", "{case}");
             let resumed = replay_three(&events, &resumable, None);
             assert!(resumed.status.success(), "{case}: {}", stderr(&resumed));
             if kill_at != "1" {
                 assert!(stderr(&resumed).contains("resuming after"), "{case}");
             }
-            assert!(std::fs::read(&events).unwrap() == expected, "{case}: events differ");
-            assert!(!checkpoint.exists(), "{case}: the checkpoint outlived its run");
+            assert!(
+                std::fs::read(&events).unwrap() == expected,
+                "{case}: events differ"
+            );
+            assert!(
+                !checkpoint.exists(),
+                "{case}: the checkpoint outlived its run"
+            );
         }
     }
 }
@@ -446,7 +457,11 @@ fn a_checkpoint_of_another_run_is_refused_and_resume_refuses_outputs_taken_at_th
     // Not a checkpoint at all.
     std::fs::write(&checkpoint, b"not a checkpoint").unwrap();
     let garbage = replay_three(&events, &args, None);
-    assert!(stderr(&garbage).contains("not a checkpoint"), "{}", stderr(&garbage));
+    assert!(
+        stderr(&garbage).contains("not a checkpoint"),
+        "{}",
+        stderr(&garbage)
+    );
     // The store takes the events at the end of the run: not resumable.
     std::fs::remove_file(&checkpoint).unwrap();
     let db = dir.path().join("nofly.db");
@@ -454,7 +469,11 @@ fn a_checkpoint_of_another_run_is_refused_and_resume_refuses_outputs_taken_at_th
     with_db.extend(["--db", db.to_str().unwrap()]);
     let refused = replay_three(&events, &with_db, None);
     assert!(!refused.status.success());
-    assert!(stderr(&refused).contains("cannot be resumed"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("cannot be resumed"),
+        "{}",
+        stderr(&refused)
+    );
 }
 
 /// Writes `rows` (long_flight positions, each aircraft's in time order) as one gzipped readsb
@@ -465,12 +484,15 @@ fn write_traces(dir: &Path, rows: &[(f64, String)]) -> usize {
         Default::default();
     for (t, row) in rows {
         let f: Vec<&str> = row.trim().split(',').collect();
-        let (lat, lon, alt_m): (f64, f64, f64) =
-            (f[2].parse().unwrap(), f[3].parse().unwrap(), f[4].parse().unwrap());
-        by_aircraft.entry(f[1].to_string()).or_default().push((
-            *t,
-            format!("{lat},{lon},{}", alt_m / 0.3048),
-        ));
+        let (lat, lon, alt_m): (f64, f64, f64) = (
+            f[2].parse().unwrap(),
+            f[3].parse().unwrap(),
+            f[4].parse().unwrap(),
+        );
+        by_aircraft
+            .entry(f[1].to_string())
+            .or_default()
+            .push((*t, format!("{lat},{lon},{}", alt_m / 0.3048)));
     }
     for (icao, points) in &by_aircraft {
         let start = points[0].0.floor();
@@ -498,7 +520,12 @@ fn write_traces(dir: &Path, rows: &[(f64, String)]) -> usize {
 fn event_keys(events: &[serde_json::Value]) -> Vec<String> {
     events
         .iter()
-        .map(|e| format!("{} {} {} {}", e["kind"], e["time"], e["icao24"], e["zone_id"]))
+        .map(|e| {
+            format!(
+                "{} {} {} {}",
+                e["kind"], e["time"], e["icao24"], e["zone_id"]
+            )
+        })
         .collect()
 }
 
@@ -508,7 +535,10 @@ fn a_globe_history_day_of_many_overlapping_trace_files_reads_as_its_positions() 
     // Synthetic copies of the real long_flight positions: every aircraft 600 times, each copy a
     // new address and 10 s later, so that over a thousand trace files overlap in time.
     let real = long_flight_rows();
-    let mut aircraft: Vec<&str> = real.iter().map(|(_, r)| r.split(',').nth(1).unwrap()).collect();
+    let mut aircraft: Vec<&str> = real
+        .iter()
+        .map(|(_, r)| r.split(',').nth(1).unwrap())
+        .collect();
     aircraft.sort_unstable();
     aircraft.dedup();
     let mut rows = Vec::new();

@@ -188,7 +188,12 @@ mod tests {
             let error = e.restore_state(&saved).unwrap_err().to_string();
             assert!(error.contains(why), "{error}");
         }
-        let error = engine().restore_state(&saved[..saved.len() / 2]).unwrap_err();
-        assert!(error.to_string().contains("not a saved engine state"), "{error}");
+        let error = engine()
+            .restore_state(&saved[..saved.len() / 2])
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("not a saved engine state"),
+            "{error}"
+        );
     }
 }

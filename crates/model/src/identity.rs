@@ -18,7 +18,10 @@ fn trim(text: &str) -> &str {
     let space = |b: &u8| b.is_ascii_whitespace() || *b == 0x0b;
     let bytes = text.as_bytes();
     let start = bytes.iter().position(|b| !space(b)).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !space(b)).map_or(start, |last| last + 1);
+    let end = bytes
+        .iter()
+        .rposition(|b| !space(b))
+        .map_or(start, |last| last + 1);
     &text[start..end]
 }
 
@@ -140,7 +143,9 @@ mod tests {
 
     #[test]
     fn trimming_ascii_byte_by_byte_is_str_trim() {
-        let space = [" ", "\t", "\n", "\x0b", "\x0c", "\r", "", "\u{a0}", "\u{2003}"];
+        let space = [
+            " ", "\t", "\n", "\x0b", "\x0c", "\r", "", "\u{a0}", "\u{2003}",
+        ];
         for a in space {
             for b in space {
                 for core in ["", "ABC", "A B", "\x0bX"] {

@@ -5,7 +5,17 @@ use crate::{Callsign, EventTime, Icao24};
 /// Where a report came from: the input's index in the run and the record within it
 /// (1-based line for text formats, 0-based row for Parquet), so that the raw bytes can be found again.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 pub struct SourceRef {
     /// Index of the input in the order given on the command line.

@@ -416,9 +416,17 @@ pub fn input_start(
     let mut first = None;
     let mut ignored = ReadStats::default();
     // A record cut at the end of the prefix is malformed here and read whole later.
-    let _ = read_text_with(&head[..], format, &name, 0, options, &mut ignored, &mut |r| {
-        first.get_or_insert(r.time);
-    });
+    let _ = read_text_with(
+        &head[..],
+        format,
+        &name,
+        0,
+        options,
+        &mut ignored,
+        &mut |r| {
+            first.get_or_insert(r.time);
+        },
+    );
     if first.is_none() && format == Format::ReadsbJson {
         // A trace file longer than the prefix is one document cut short: nothing in it comes
         // before the trace's own start.

@@ -171,10 +171,7 @@ impl MergedInputs {
         if position.inputs.len() != paths.len() {
             return Err(FileError::Format {
                 file: format!("{} inputs", paths.len()),
-                reason: format!(
-                    "the run to resume read {} inputs",
-                    position.inputs.len()
-                ),
+                reason: format!("the run to resume read {} inputs", position.inputs.len()),
             });
         }
         let window = settings.reorder_window_ms.max(0);
@@ -345,7 +342,9 @@ impl MergedInputs {
 
     /// Makes sure open input `slot` has a report buffered; false when it has ended.
     fn fill(&mut self, slot: usize) -> Result<bool, FileError> {
-        let o = self.open[slot].as_mut().expect("only open inputs are filled");
+        let o = self.open[slot]
+            .as_mut()
+            .expect("only open inputs are filled");
         while o.taken == o.buffer.len() {
             if o.ended {
                 return Ok(false);
@@ -577,7 +576,10 @@ mod tests {
             let (after, resumed_outcomes) = rest(resumed);
             got.extend(after);
             assert_eq!(got, whole, "resumed after {batches} batches");
-            assert_eq!(resumed_outcomes, outcomes, "resumed after {batches} batches");
+            assert_eq!(
+                resumed_outcomes, outcomes,
+                "resumed after {batches} batches"
+            );
         }
         // Small inputs are read whole when opened, on no thread of their own.
         let mut merged = MergedInputs::new(&paths, settings()).unwrap();
@@ -588,7 +590,9 @@ mod tests {
             .iter()
             .flatten()
             .all(|o| matches!(o.source, Source::Read(_))));
-        let wrong = MergedInputs::new(&paths[..2], settings()).unwrap().position();
+        let wrong = MergedInputs::new(&paths[..2], settings())
+            .unwrap()
+            .position();
         assert!(MergedInputs::resume(&paths, settings(), wrong).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }

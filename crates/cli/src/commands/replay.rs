@@ -39,11 +39,19 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
                 detection.gnss.is_none(),
                 "--resume cannot be used with --gnss: its interference areas are not checkpointed"
             );
-            let events = args.output.events.as_deref().context("--resume needs --events FILE")?;
+            let events = args
+                .output
+                .events
+                .as_deref()
+                .context("--resume needs --events FILE")?;
             let identity = RunIdentity {
                 zone_set: &zones.content_hash(),
                 settings: &settings,
-                threads: if detection.gnss.is_some() { 1 } else { options.threads },
+                threads: if detection.gnss.is_some() {
+                    1
+                } else {
+                    options.threads
+                },
                 inputs: &inputs,
                 events,
                 events_filter: format!("{:?}", args.output.events_filter),
