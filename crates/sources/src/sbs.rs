@@ -51,7 +51,7 @@ impl LineProblem {
 
 fn bad(field: &'static str, reason: impl Into<String>) -> LineProblem {
     LineProblem {
-        field: Some(field.into()),
+        field: Some(field),
         reason: reason.into(),
     }
 }
