@@ -39,6 +39,7 @@ bench: build
 	python3 bench/scaled_end_to_end.py
 	python3 bench/streaming_memory.py
 	python3 bench/streaming_peers.py
+	python3 bench/globe_history_day.py
 	python3 bench/evidence_overhead.py
 	python3 bench/decode_peers.py
 	cd bench/rs1090-peer && $(CARGO) run --release --quiet
