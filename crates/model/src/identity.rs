@@ -62,21 +62,13 @@ impl fmt::Display for Icao24 {
 /// checkpoint).
 impl serde::Serialize for Icao24 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.collect_str(self)
-        } else {
-            s.serialize_u32(self.0)
-        }
+        crate::text_serde::text_or_number(s, self, self.0)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Icao24 {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        if d.is_human_readable() {
-            crate::text_serde::from_text(d)
-        } else {
-            u32::deserialize(d).map(Icao24)
-        }
+        crate::text_serde::from_text_or_number(d, Icao24)
     }
 }
 

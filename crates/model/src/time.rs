@@ -76,21 +76,13 @@ impl FromStr for EventTime {
 /// checkpoint), so that every instant the type holds comes back exactly.
 impl serde::Serialize for EventTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.serialize_str(&self.to_rfc3339())
-        } else {
-            s.serialize_i64(self.0)
-        }
+        crate::text_serde::text_or_number(s, self, self.0)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventTime {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        if d.is_human_readable() {
-            crate::text_serde::from_text(d)
-        } else {
-            i64::deserialize(d).map(EventTime)
-        }
+        crate::text_serde::from_text_or_number(d, EventTime)
     }
 }
 
