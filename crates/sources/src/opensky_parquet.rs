@@ -438,9 +438,7 @@ fn read_batch(
         r.on_ground = onground.bool(i);
         r.squawk = match squawk.str(i) {
             Some(s) => crate::sbs::squawk(s.trim()).unwrap_or(None),
-            None => squawk
-                .f64(i)
-                .and_then(|v| crate::sbs::squawk(&format!("{v:04}")).unwrap_or(None)),
+            None => squawk.f64(i).and_then(numeric_squawk),
         };
         r.alt_baro_ft = baro
             .f64(i)
@@ -454,6 +452,27 @@ fn read_batch(
         emit(r);
     }
     Ok(())
+}
+
+/// A Mode A code stored as a number (its four octal digits read as a decimal number, as pandas
+/// writes a squawk column it took for numbers): 7700.0 is 0o7700; anything but a whole number of
+/// at most four digits 0 to 7 is no code. Read without formatting the number (a per-row
+/// allocation).
+fn numeric_squawk(v: f64) -> Option<u16> {
+    if v.fract() != 0.0 || v.is_sign_negative() || v > 7777.0 {
+        return None;
+    }
+    let decimal = v as u16;
+    let digits = [
+        decimal / 1000,
+        decimal / 100 % 10,
+        decimal / 10 % 10,
+        decimal % 10,
+    ];
+    digits
+        .iter()
+        .all(|&d| d <= 7)
+        .then(|| digits.iter().fold(0, |code, &d| code * 8 + d))
 }
 
 /// How a Parquet file's rows are ordered in time, from its `time` column alone.
@@ -498,4 +517,19 @@ pub fn time_order<R: ChunkReader + 'static>(file: R) -> Result<Option<TimeOrder>
         earliest: EventTime::from_millis(earliest),
         largest_step_back_ms: step_back,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_numeric_squawk_reads_as_its_digits_formatted_would() {
+        for v in [
+            0.0, 7.0, 12.0, 700.0, 7700.0, 7777.0, 7778.0, 8.0, 1234.5, -0.0, -7.0, 1e9, 77770.0,
+        ] {
+            let formatted = crate::sbs::squawk(&format!("{v:04}")).unwrap_or(None);
+            assert_eq!(numeric_squawk(v), formatted, "{v}");
+        }
+    }
 }
