@@ -11,11 +11,11 @@
 //! | `sq` | Mode A code, 4 octal digits | | `emg` | emergency declared |
 //! | `lat`, `lon` | position, degrees | | `nic`, `nacp` | integrity |
 //! | `alt` | barometric altitude, ft | | `galt` | geometric altitude, ft |
-//! | `cat` | emitter category (`A3`) | | | |
+//! | `cat` | emitter category (`A3`) | | `ps` | position source (`adsb`, `mlat`, `radar`, `fused`) |
 //!
 //! Example: `{"t":1645970400000,"icao":"424396","src":[0,17],"lat":59.73,"lon":24.35,"alt":36025.0}`.
 
-use nofly_model::{Callsign, EventTime, Icao24, Report, SourceRef};
+use nofly_model::{Callsign, EventTime, Icao24, PositionSource, Report, SourceRef};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -52,6 +52,8 @@ struct WireReport {
     nacp: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     cat: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ps: Option<PositionSource>,
 }
 
 /// The message body of a report.
@@ -74,6 +76,7 @@ pub fn encode(r: &Report) -> Vec<u8> {
         nic: r.nic,
         nacp: r.nacp,
         cat: r.category.map(|c| c.to_string()),
+        ps: r.position_source,
     };
     serde_json::to_vec(&wire).expect("a report always serialises")
 }
@@ -131,6 +134,7 @@ pub fn decode(body: &[u8]) -> Result<Report, String> {
         Some(c) => Some(c.parse().map_err(|e| format!("cat: {e}"))?),
         None => None,
     };
+    r.position_source = w.ps;
     Ok(r)
 }
 
@@ -179,6 +183,7 @@ mod tests {
         r.nic = Some(8);
         r.nacp = Some(9);
         r.category = "A5".parse().ok();
+        r.position_source = Some(nofly_model::PositionSource::Mlat);
         assert_eq!(decode(&encode(&r)).unwrap(), r);
         let bare = Report::new(EventTime::from_millis(0), Icao24(1), SourceRef::default());
         assert_eq!(decode(&encode(&bare)).unwrap(), bare);

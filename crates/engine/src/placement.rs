@@ -4,7 +4,7 @@
 use crate::airspace::Airspace;
 use crate::boundary_buffer;
 use crate::settings::Settings;
-use nofly_model::{Altitude, EventTime, Icao24, Report, SourceRef};
+use nofly_model::{Altitude, EventTime, Icao24, PositionSource, Report, SourceRef};
 
 /// When, where and from which record an event happens: the report that causes it or, for a lost
 /// signal, the aircraft's last position report.
@@ -20,6 +20,8 @@ pub(crate) struct Fix {
     pub(crate) nic: Option<u8>,
     pub(crate) nacp: Option<u8>,
     pub(crate) source: SourceRef,
+    /// Where the position came from, when its source said.
+    pub(crate) position_source: Option<PositionSource>,
 }
 
 /// A position report judged against the zones, as the rules see it.
@@ -80,6 +82,7 @@ pub(crate) fn place<'a>(
             nic: report.nic,
             nacp: report.nacp,
             source: report.source,
+            position_source: report.position_source,
         },
         altitude,
         inside: scratch,

@@ -130,6 +130,7 @@ impl InterferenceZones {
                     alt_unknown: false,
                     on_ground: false,
                     source: c.trigger,
+                    position_source: None,
                     predicted: None,
                     exempt: false,
                     distance_m: None,

@@ -112,6 +112,10 @@ pub struct Event {
     pub on_ground: bool,
     /// The raw record of the triggering report.
     pub source: SourceRef,
+    /// Where the triggering position came from (ADS-B, multilateration, radar, a fused track),
+    /// when its source said; written only then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position_source: Option<crate::PositionSource>,
     /// For a predicted entry: when and where the aircraft would enter.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub predicted: Option<PredictedPoint>,

@@ -24,6 +24,33 @@ pub struct SourceRef {
     pub record: u64,
 }
 
+/// Where a report's position came from: what the aircraft said of itself, or what others measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PositionSource {
+    /// The aircraft's own ADS-B position (DF17/18 airborne or surface position, readsb `adsb_*`).
+    Adsb,
+    /// Multilateration: the times several receivers heard one of its messages (mlat-client's
+    /// results, readsb's `mlat`, nofly's own solver).
+    Mlat,
+    /// A radar plot or track.
+    Radar,
+    /// A fused system track (several sensors).
+    Fused,
+}
+
+impl PositionSource {
+    /// The name written in events (`adsb`, `mlat`, `radar`, `fused`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PositionSource::Adsb => "adsb",
+            PositionSource::Mlat => "mlat",
+            PositionSource::Radar => "radar",
+            PositionSource::Fused => "fused",
+        }
+    }
+}
+
 /// One position/state report. Every field but time, address and source is optional because
 /// most messages carry only some of them (an SBS `MSG,5` has an altitude and nothing else).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,6 +85,8 @@ pub struct Report {
     pub nacp: Option<u8>,
     /// ADS-B emitter category (identification messages, readsb's `category`).
     pub category: Option<crate::EmitterCategory>,
+    /// Where the position came from, when the source says (SBS and OpenSky state vectors do not).
+    pub position_source: Option<PositionSource>,
     /// The raw record this report was decoded from.
     pub source: SourceRef,
 }
@@ -81,6 +110,7 @@ impl Report {
             nic: None,
             nacp: None,
             category: None,
+            position_source: None,
             source,
         }
     }

@@ -384,6 +384,7 @@ mod tests {
             alt_unknown: false,
             on_ground: false,
             source: SourceRef::default(),
+            position_source: None,
             predicted: None,
             exempt: false,
             distance_m: None,

@@ -60,6 +60,7 @@ mod tests {
                 input: 0,
                 record: 7,
             },
+            position_source: None,
             predicted: None,
             squawk: None,
             distance_m: None,

@@ -281,6 +281,7 @@ mod tests {
             alt_unknown: false,
             on_ground: false,
             source: SourceRef::default(),
+            position_source: None,
             predicted: None,
             squawk: None,
             distance_m: None,

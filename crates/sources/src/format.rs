@@ -60,7 +60,7 @@ impl FromStr for Format {
     }
 }
 
-const SBS_TYPES: [&str; 6] = ["MSG,", "SEL,", "ID,", "AIR,", "STA,", "CLK,"];
+const SBS_TYPES: [&str; 7] = ["MSG,", "MLAT,", "SEL,", "ID,", "AIR,", "STA,", "CLK,"];
 
 /// Decides the format of `head`, the first bytes of a file (already decompressed when gzip).
 /// Returns a reason when no format matches.
@@ -128,6 +128,10 @@ mod tests {
     fn sniffs_each_format() {
         assert_eq!(sniff(b"MSG,3,,,4B1908,,,,,,,2525"), Ok(Format::Sbs));
         assert_eq!(sniff(b"\n\nMSG,5,,"), Ok(Format::Sbs));
+        assert_eq!(
+            sniff(b"MLAT,3,1,1,4B1908,1,2016/03/10,18:22:22.989"),
+            Ok(Format::Sbs)
+        );
         assert_eq!(
             sniff(b"time,icao24,lat,lon,velocity\n"),
             Ok(Format::OpenSkyCsv)

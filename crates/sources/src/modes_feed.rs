@@ -7,7 +7,7 @@
 //! frames add the clock's progress; a frame without a clock (`*HEX;`) takes the previous frame's time.
 
 use crate::RecordError;
-use nofly_model::{EventTime, Report, SourceRef};
+use nofly_model::{EventTime, PositionSource, Report, SourceRef};
 use nofly_modes::{decode, DecodeError, Message, Repair, Tracked, Tracker};
 
 /// One raw frame with what came with it.
@@ -213,6 +213,25 @@ pub fn hex_line<'b>(
     text_frame(hex, clock, Some(time), record, buf)
 }
 
+/// The clock value that marks a Beast frame as a multilateration result rather than a reception
+/// (`FF 00` then "MLAT" in ASCII): mlat-client sends its results, and readsb and dump1090 forward
+/// them, as extended squitters carrying this value.
+pub const MLAT_RESULT_CLOCK: u64 = 0xFF00_4D4C_4154;
+
+/// Where a frame's position came from: a multilateration result (by its clock), the aircraft's
+/// own ADS-B (DF17, and DF18 with control field 0, 1 or 6: non-transponder ADS-B and ADS-R), or
+/// not known (TIS-B and the rest).
+fn position_source(f: &RawFrame) -> Option<PositionSource> {
+    if f.clock_12mhz == Some(MLAT_RESULT_CLOCK) {
+        return Some(PositionSource::Mlat);
+    }
+    let first = *f.bytes.first()?;
+    match (first >> 3, first & 7) {
+        (17, _) | (18, 0 | 1 | 6) => Some(PositionSource::Adsb),
+        _ => None,
+    }
+}
+
 /// Turns raw frames into reports: decodes, tracks, and keeps event time.
 pub struct FrameDecoder {
     tracker: Tracker,
@@ -242,6 +261,9 @@ impl FrameDecoder {
     fn time_of(&mut self, f: &RawFrame) -> EventTime {
         let t = match (f.time, f.clock_12mhz) {
             (Some(t), _) => t,
+            // A multilateration result carries no receiver clock: it takes the previous frame's
+            // time, as a frame without a clock does.
+            (None, Some(MLAT_RESULT_CLOCK)) => self.last_time,
             (None, Some(clock)) => {
                 let first = *self.first_clock.get_or_insert(clock);
                 EventTime::from_millis(
@@ -299,6 +321,9 @@ impl FrameDecoder {
         r.vertical_rate_fpm = m.vertical_rate.map(|v| v as f32);
         r.on_ground = m.on_ground;
         (r.nic, r.nacp) = self.tracker.integrity(&m);
+        if r.position.is_some() {
+            r.position_source = position_source(f);
+        }
         Some((m, r))
     }
 
@@ -450,6 +475,33 @@ pub fn read_modes_messages(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_multilateration_result_is_marked_and_keeps_the_previous_time() {
+        // The even and odd airborne positions of 40621D ("The 1090 MHz Riddle"), the odd one
+        // once as received and once as mlat-client sends a result.
+        let even = hex::decode("8D40621D58C382D690C8AC2863A7").unwrap();
+        let odd = hex::decode("8D40621D58C386435CC412692AD6").unwrap();
+        for (clock, source, millis) in [
+            (24_000, Some(PositionSource::Adsb), 2),
+            (MLAT_RESULT_CLOCK, Some(PositionSource::Mlat), 0),
+        ] {
+            let mut d = FrameDecoder::new(None, Repair::None, EventTime::from_millis(0));
+            fn frame(bytes: &[u8], clock: u64) -> RawFrame<'_> {
+                RawFrame {
+                    bytes,
+                    clock_12mhz: Some(clock),
+                    time: None,
+                    record: 0,
+                    raw_len: 0,
+                }
+            }
+            d.frame(&frame(&even, 0), 0);
+            let (_, r) = d.frame(&frame(&odd, clock), 0).unwrap();
+            assert!(r.position.is_some());
+            assert_eq!((r.position_source, r.time.millis()), (source, millis));
+        }
+    }
 
     #[test]
     fn beast_frames_with_escapes_garbage_and_splits() {

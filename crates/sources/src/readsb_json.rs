@@ -16,7 +16,7 @@
 
 use crate::sbs::squawk;
 use crate::{ReadStats, RecordError};
-use nofly_model::{Callsign, EventTime, Icao24, Report, SourceRef};
+use nofly_model::{Callsign, EventTime, Icao24, PositionSource, Report, SourceRef};
 use serde_json::{Map, Value};
 
 /// What one entry is, once made self-contained.
@@ -282,6 +282,19 @@ pub(crate) fn entry_report(value: &Value, source: SourceRef) -> Result<Option<Re
         None => {}
     }
     r.alt_geo_ft = number(o, "alt_geom")?;
+    // readsb lists the fields it took from multilateration in `mlat`; `type` is the kind of
+    // message the aircraft's data came from.
+    let mlat_position = o
+        .get("mlat")
+        .and_then(Value::as_array)
+        .is_some_and(|fields| fields.iter().any(|f| f.as_str() == Some("lat")));
+    r.position_source = if mlat_position {
+        Some(PositionSource::Mlat)
+    } else {
+        o.get("type")
+            .and_then(Value::as_str)
+            .and_then(position_source)
+    };
     r.ground_speed_kt = number(o, "gs")?.or(number(o, "speed")?).map(|v| v as f32);
     r.track_deg = number(o, "track")?.map(|v| v as f32);
     r.vertical_rate_fpm = number(o, "baro_rate")?
@@ -316,6 +329,19 @@ fn identity(o: &Map<String, Value>, r: &mut Report) -> Result<(), Bad> {
     r.nic = category("nic")?;
     r.nacp = category("nac_p")?;
     Ok(())
+}
+
+/// Where a position came from, by readsb's message type (`adsb_icao`, `adsr_icao`, `mlat`,
+/// `tisb_trackfile`…): ADS-B and ADS-R are the aircraft's own, `mlat` multilateration; TIS-B and
+/// the rest are not said.
+fn position_source(kind: &str) -> Option<PositionSource> {
+    if kind == "mlat" {
+        Some(PositionSource::Mlat)
+    } else if kind.starts_with("adsb") || kind.starts_with("adsr") {
+        Some(PositionSource::Adsb)
+    } else {
+        None
+    }
 }
 
 /// Trace point flag: the position is stale (none received for 20 s).
@@ -353,6 +379,7 @@ fn trace_point_report(
     // Flag 1: no new position for 20 s; the point repeats the last one, which is not a fix of now.
     if flags & TRACE_STALE == 0 {
         r.position = Some((lat, lon));
+        r.position_source = at(9).as_str().and_then(position_source);
     }
     match at(3) {
         Value::String(s) if s == "ground" => r.on_ground = Some(true),
@@ -473,6 +500,27 @@ mod tests {
         );
         assert_eq!(r[1].time, EventTime::from_millis(1_700_000_010_500));
         assert_eq!(r[1].on_ground, Some(true));
+    }
+
+    #[test]
+    fn readsb_says_which_positions_are_multilateration() {
+        let (r, _) = read_all(
+            r#"{"now":1700000000,"aircraft":[
+                {"hex":"4b1812","type":"adsb_icao","lat":47.1,"lon":8.5,"mlat":[]},
+                {"hex":"4b1813","type":"mlat","lat":47.2,"lon":8.6,"mlat":["lat","lon","gs"]},
+                {"hex":"4b1814","type":"mode_s","lat":47.3,"lon":8.7,"mlat":["lat","lon"]},
+                {"hex":"4b1815","type":"tisb_trackfile","lat":47.4,"lon":8.8}]}"#,
+        );
+        let sources: Vec<_> = r.iter().map(|r| r.position_source).collect();
+        use PositionSource::*;
+        assert_eq!(sources, [Some(Adsb), Some(Mlat), Some(Mlat), None]);
+        let (t, _) = read_all(
+            r#"{"icao":"4b1812","timestamp":1700000000,"trace":[
+                [0.0,47.1,8.5,12000,300.1,45.0,0,1200,null,"adsb_icao"],
+                [5.0,47.1,8.6,12100,300.1,45.0,0,1200,null,"mlat"]]}"#,
+        );
+        let sources: Vec<_> = t.iter().map(|r| r.position_source).collect();
+        assert_eq!(sources, [Some(Adsb), Some(Mlat)]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use crate::RecordError;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use nofly_model::{Callsign, EventTime, Icao24, Report, SourceRef};
+use nofly_model::{Callsign, EventTime, Icao24, PositionSource, Report, SourceRef};
 
 /// Where the time of a line without a date comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,13 +91,18 @@ impl SbsParser {
             return Ok(None);
         }
         let f: Vec<&str> = line.split(',').collect();
+        // mlat-client's extended BaseStation output writes its results as `MLAT` lines, the
+        // fields of a `MSG` line (then its receiver count and error estimate).
+        let mlat = f[0] == "MLAT";
         match f[0] {
-            "MSG" => {}
+            "MSG" | "MLAT" => {}
             "SEL" | "ID" | "AIR" | "STA" | "CLK" => return Ok(None),
             other => {
                 return Err(bad(
                     "message type",
-                    format!("{other:?} is not an SBS message type (MSG, SEL, ID, AIR, STA, CLK)"),
+                    format!(
+                        "{other:?} is not an SBS message type (MSG, MLAT, SEL, ID, AIR, STA, CLK)"
+                    ),
                 ))
             }
         }
@@ -163,6 +168,9 @@ impl SbsParser {
         r.squawk = squawk(get(17))?;
         r.on_ground = flag(get(21), "is on ground")?;
         r.emergency = flag(get(19), "emergency")?;
+        if mlat && r.position.is_some() {
+            r.position_source = Some(PositionSource::Mlat);
+        }
         Ok(Some(r))
     }
 }
@@ -220,6 +228,22 @@ mod tests {
 
     fn parse(p: &mut SbsParser, line: &str) -> LineResult {
         p.parse_line(line, SourceRef::default())
+    }
+
+    #[test]
+    fn mlat_client_extended_lines_are_multilateration_positions() {
+        let mut p = SbsParser::new(SbsClock::CarryForward {
+            start: EventTime::from_millis(0),
+        });
+        let line = "MLAT,3,1,1,A76E37,1,2016/03/10,18:22:22.989,2016/03/10,18:22:22.989,,28211,497,66,36.8347,-120.4883,1696,,,,,,5,,82";
+        let r = parse(&mut p, line).unwrap().unwrap();
+        assert_eq!(r.position, Some((36.8347, -120.4883)));
+        assert_eq!(r.position_source, Some(PositionSource::Mlat));
+        assert_eq!(r.alt_baro_ft, Some(28211.0));
+        let msg = parse(&mut p, &line.replacen("MLAT", "MSG", 1))
+            .unwrap()
+            .unwrap();
+        assert_eq!(msg.position_source, None);
     }
 
     #[test]

@@ -283,6 +283,7 @@ impl Context<'_> {
             alt_unknown: false,
             on_ground: at.on_ground,
             source: at.source,
+            position_source: at.position_source,
             predicted: None,
             exempt,
             distance_m: None,

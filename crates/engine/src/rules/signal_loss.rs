@@ -93,6 +93,9 @@ impl Rule for SignalLoss {
                 alt_ft: report.alt_baro_ft,
                 nic: report.position.map_or(fix.nic, |_| report.nic),
                 nacp: report.position.map_or(fix.nacp, |_| report.nacp),
+                position_source: report
+                    .position
+                    .map_or(fix.position_source, |_| report.position_source),
                 source: report.source,
                 ..fix
             };

@@ -24,6 +24,7 @@ pub fn event(i: i64, kind: EventKind) -> Event {
         alt_unknown: true,
         on_ground: false,
         source: SourceRef::default(),
+        position_source: None,
         predicted: None,
         exempt: false,
         distance_m: None,
