@@ -57,10 +57,10 @@ mod tests {
             .map(|i| (0..4).map(|j| m[i][j] * x_true[j]).sum())
             .collect();
         let (x, inv) = super::solve(m, [v[0], v[1], v[2], v[3]]).unwrap();
-        for i in 0..4 {
+        for (i, row) in m.iter().enumerate() {
             assert!((x[i] - x_true[i]).abs() < 1e-12);
             for j in 0..4 {
-                let p: f64 = (0..4).map(|k| m[i][k] * inv[k][j]).sum();
+                let p: f64 = (0..4).map(|k| row[k] * inv[k][j]).sum();
                 assert!((p - f64::from(u8::from(i == j))).abs() < 1e-12);
             }
         }
