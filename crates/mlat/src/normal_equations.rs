@@ -59,8 +59,11 @@ mod tests {
         let (x, inv) = super::solve(m, [v[0], v[1], v[2], v[3]]).unwrap();
         for (i, row) in m.iter().enumerate() {
             assert!((x[i] - x_true[i]).abs() < 1e-12);
-            for j in 0..4 {
-                let p: f64 = (0..4).map(|k| row[k] * inv[k][j]).sum();
+            // Row i of m times the inverse is row i of the identity.
+            let product: Vec<f64> = (0..4)
+                .map(|j| (0..4).map(|k| row[k] * inv[k][j]).sum())
+                .collect();
+            for (j, p) in product.iter().enumerate() {
                 assert!((p - f64::from(u8::from(i == j))).abs() < 1e-12);
             }
         }
