@@ -53,7 +53,7 @@ impl PositionSource {
 
 /// One position/state report. Every field but time, address and source is optional because
 /// most messages carry only some of them (an SBS `MSG,5` has an altitude and nothing else).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// Event time, from the data.
     pub time: EventTime,

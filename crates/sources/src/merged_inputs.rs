@@ -128,8 +128,37 @@ enum Source {
         from: Receiver<Chunk>,
         thread: Option<std::thread::JoinHandle<()>>,
     },
-    /// A small input, read whole when it was opened (see [`SMALL_INPUT`]).
-    Read(VecDeque<Chunk>),
+    /// A small input, read whole when it was opened (see [`SMALL_INPUT`]), its reports held
+    /// packed until the merge takes them.
+    Read(VecDeque<Held>),
+}
+
+/// A chunk of a small input while it waits for the merge: its reports in postcard's compact form
+/// (about a third of their size in memory: a day of trace files holds thousands of inputs open),
+/// or its end.
+enum Held {
+    Packed(Vec<u8>),
+    End(Result<InputOutcome, FileError>),
+}
+
+impl Held {
+    fn of(chunk: Chunk) -> Held {
+        match chunk {
+            Chunk::Reports(reports) => {
+                Held::Packed(postcard::to_allocvec(&reports).expect("reports always serialise"))
+            }
+            Chunk::End(outcome) => Held::End(outcome),
+        }
+    }
+
+    fn unpack(self) -> Chunk {
+        match self {
+            Held::Packed(bytes) => Chunk::Reports(
+                postcard::from_bytes(&bytes).expect("the bytes were packed by Held::of"),
+            ),
+            Held::End(outcome) => Chunk::End(outcome),
+        }
+    }
 }
 
 /// The merged stream of all inputs.
@@ -351,7 +380,7 @@ impl MergedInputs {
             }
             let next = match &mut o.source {
                 Source::Thread { from, .. } => from.recv().ok(),
-                Source::Read(chunks) => chunks.pop_front(),
+                Source::Read(held) => held.pop_front().map(Held::unpack),
             };
             match next {
                 Some(Chunk::Reports(batch)) => {
@@ -390,19 +419,12 @@ impl MergedInputs {
         let done = self.done[usize::from(p.index)].clone();
         let index = p.index;
         let source = if p.size <= SMALL_INPUT && p.path.as_os_str() != "-" {
-            let mut chunks = VecDeque::new();
+            let mut held = VecDeque::new();
             read_input(p, settings, &done, &mut |chunk| {
-                // Held until the merge takes it: no room kept beyond its reports.
-                chunks.push_back(match chunk {
-                    Chunk::Reports(mut reports) => {
-                        reports.shrink_to_fit();
-                        Chunk::Reports(reports)
-                    }
-                    end => end,
-                });
+                held.push_back(Held::of(chunk));
                 true
             });
-            Source::Read(chunks)
+            Source::Read(held)
         } else {
             let (to, from) = sync_channel(BATCHES_AHEAD);
             let name = p.path.display().to_string();
