@@ -429,23 +429,22 @@ fn a_checkpoint_of_another_run_is_refused_and_resume_refuses_outputs_taken_at_th
     let dir = tempfile::tempdir().unwrap();
     let events = dir.path().join("events.jsonl");
     let checkpoint = dir.path().join("replay.checkpoint");
-    let resumable = |threads: &'static str| {
+    let resume_to = checkpoint.to_str().unwrap();
+    let resumable = |threads| {
         vec![
-            "--threads".to_string(),
-            threads.to_string(),
-            "--resume".to_string(),
-            checkpoint.display().to_string(),
-            "--resume-every".to_string(),
-            "0".to_string(),
+            "--threads",
+            threads,
+            "--resume",
+            resume_to,
+            "--resume-every",
+            "0",
         ]
     };
     let args = resumable("1");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let killed = replay_three(&events, &args, Some("3"));
     assert!(!killed.status.success());
     // Other settings (here the thread count) make another run: refused, the checkpoint kept.
     let other = resumable("2");
-    let other: Vec<&str> = other.iter().map(String::as_str).collect();
     let refused = replay_three(&events, &other, None);
     assert!(!refused.status.success());
     assert!(

@@ -133,11 +133,7 @@ pub fn solve(
             (Some(Err(a)), Err(_)) => Err(a),
         });
     }
-    let fix = best.expect("at least one start")?;
-    Ok(Fix {
-        receivers: arrivals.len(),
-        ..fix
-    })
+    best.expect("at least one start")
 }
 
 /// Where the iterations start, degrees from the receivers' centroid: the centroid, and about

@@ -47,11 +47,8 @@ pub fn run(args: ReplayArgs) -> Result<ExitCode> {
             let identity = RunIdentity {
                 zone_set: &zones.content_hash(),
                 settings: &settings,
-                threads: if detection.gnss.is_some() {
-                    1
-                } else {
-                    options.threads
-                },
+                // --gnss (which would run on one thread) was refused above.
+                threads: options.threads,
                 inputs: &inputs,
                 events,
                 events_filter: format!("{:?}", args.output.events_filter),
