@@ -367,8 +367,9 @@ impl EventsOut {
             .events
             .as_deref()
             .context("a resumed replay writes its events to --events FILE")?;
+        // Appending: whatever is written goes after the cut.
         let file = std::fs::OpenOptions::new()
-            .write(true)
+            .append(true)
             .open(path)
             .with_context(|| {
                 format!("{}: cannot open the events file to resume", path.display())
@@ -380,12 +381,7 @@ impl EventsOut {
             path.display()
         );
         file.set_len(bytes)?;
-        let mut out = EventsOut::over_file(output, path, file)?;
-        if let Some(file) = &mut out.file {
-            use std::io::Seek;
-            file.seek(std::io::SeekFrom::End(0))?;
-        }
-        Ok(out)
+        EventsOut::over_file(output, path, file)
     }
 
     /// The output over an events file.
@@ -402,12 +398,7 @@ impl EventsOut {
 
     /// Writes out what is buffered and makes the events file durable; its length in bytes.
     pub fn make_durable(&mut self) -> Result<u64> {
-        if let Some(error) = self.failed.take() {
-            return Err(error).with_context(|| format!("cannot write events to {}", self.name));
-        }
-        self.sink
-            .flush()
-            .with_context(|| format!("cannot write events to {}", self.name))?;
+        self.flush()?;
         let file = self
             .file
             .as_ref()
@@ -428,6 +419,11 @@ impl EventsOut {
 
     /// Flushes the output; the first write error, if any, names the output.
     pub fn finish(mut self) -> Result<()> {
+        self.flush()
+    }
+
+    /// Writes out what is buffered; the first write error, if any, names the output.
+    fn flush(&mut self) -> Result<()> {
         if let Some(error) = self.failed.take() {
             return Err(error).with_context(|| format!("cannot write events to {}", self.name));
         }
