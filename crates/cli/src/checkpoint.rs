@@ -19,7 +19,6 @@ use crate::pipeline::EventTally;
 use anyhow::{Context, Result};
 use nofly_sources::MergePosition;
 use sha2::{Digest, Sha256};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -182,18 +181,8 @@ impl Resume {
             reports,
         };
         let bytes = postcard::to_allocvec(&checkpoint)?;
-        let name = self.path.display().to_string();
-        let temporary = self.path.with_extension("partial");
-        let mut file = std::fs::File::create(&temporary)
-            .with_context(|| format!("{}: cannot write the checkpoint", temporary.display()))?;
-        file.write_all(&bytes)
-            .and_then(|()| file.sync_all())
-            .with_context(|| format!("{}: cannot write the checkpoint", temporary.display()))?;
-        std::fs::rename(&temporary, &self.path)
-            .with_context(|| format!("{name}: cannot write the checkpoint"))?;
-        if let Some(folder) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::File::open(folder).and_then(|f| f.sync_all())?;
-        }
+        nofly_sources::write_atomically(&self.path, &bytes)
+            .with_context(|| format!("{}: cannot write the checkpoint", self.path.display()))?;
         self.last = Instant::now();
         Ok(())
     }

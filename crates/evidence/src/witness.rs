@@ -171,21 +171,8 @@ impl Witness {
 
 /// Writes the state so that a crash leaves either the old or the new file, never half of one.
 fn persist(path: &Path, state: &BTreeMap<String, Known>) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(
-        serde_json::to_string_pretty(state)
-            .map_err(std::io::Error::other)?
-            .as_bytes(),
-    )?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)?;
-    std::fs::File::open(dir)?.sync_all()
+    let text = serde_json::to_string_pretty(state).map_err(std::io::Error::other)?;
+    nofly_sources::write_atomically(path, text.as_bytes())
 }
 
 #[cfg(test)]

@@ -439,6 +439,23 @@ pub fn input_start(
     })
 }
 
+/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one, never half
+/// of one: to `path` with the extension `tmp`, synced, renamed over `path`, the folder synced (a
+/// witness's state, a replay's checkpoint).
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let folder = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let temporary = path.with_extension("tmp");
+    let mut file = File::create(&temporary)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&temporary, path)?;
+    File::open(folder)?.sync_all()
+}
+
 /// SHA-256 (hex) of a file's bytes: what a run records of each input (the evidence crate's
 /// `file_sha256` is this one).
 pub fn file_sha256(path: &Path) -> std::io::Result<String> {

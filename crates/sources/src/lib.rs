@@ -39,8 +39,8 @@ mod sbs;
 mod unpacking;
 
 pub use file_input::{
-    file_sha256, input_start, read_file, read_file_with, read_parquet_bytes, read_text, FileError,
-    InputStart,
+    file_sha256, input_start, read_file, read_file_with, read_parquet_bytes, read_text,
+    write_atomically, FileError, InputStart,
 };
 pub use format::{sniff, Format};
 pub use live_feed::{live_feed, parse_live_url, wall_clock, LiveEvent, LiveProtocol};
