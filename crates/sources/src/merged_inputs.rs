@@ -172,8 +172,6 @@ pub struct MergedInputs {
     /// merge takes from the top, in time logarithmic in the number of open inputs (a day of
     /// trace files keeps thousands open).
     heads: BinaryHeap<Reverse<(i64, u16)>>,
-    /// Inputs opened whose first report is not among the heads yet.
-    starting: Vec<u16>,
     outcomes: Vec<Option<InputOutcome>>,
     /// Per input: bytes of it read so far (Parquet: its share of rows times its size).
     done: Vec<Arc<AtomicU64>>,
@@ -255,7 +253,6 @@ impl MergedInputs {
             pending: pending.into(),
             open: (0..paths.len()).map(|_| None).collect(),
             heads: BinaryHeap::new(),
-            starting: Vec::new(),
             outcomes,
             done,
             total_bytes,
@@ -297,10 +294,6 @@ impl MergedInputs {
     pub fn next_batch(&mut self, out: &mut Vec<Report>, max: usize) -> Result<bool, FileError> {
         let goal = out.len() + max.max(1);
         while out.len() < goal {
-            // Inputs just opened join the heads once they have one.
-            while let Some(index) = self.starting.pop() {
-                self.queue(index)?;
-            }
             let head = self.heads.peek().map(|Reverse((t, _))| *t);
             if self
                 .pending
@@ -428,14 +421,14 @@ impl MergedInputs {
         } else {
             let (to, from) = sync_channel(BATCHES_AHEAD);
             let name = p.path.display().to_string();
-            let open_now = self.open.iter().flatten().count();
             let spawned = std::thread::Builder::new()
                 .name(format!("read input {index}"))
                 .spawn(move || read_input(p, settings, &done, &mut |c| to.send(c).is_ok()));
             let thread = spawned.map_err(|e| FileError::Format {
                 file: name,
                 reason: format!(
-                    "cannot start a thread to read it ({e}) with {open_now} inputs open at once: that many overlap in time; merge fewer at a time"
+                    "cannot start a thread to read it ({e}) with {} inputs open at once: that many overlap in time; merge fewer at a time",
+                    self.open.iter().flatten().count()
                 ),
             })?;
             Source::Thread {
@@ -443,7 +436,6 @@ impl MergedInputs {
                 thread: Some(thread),
             }
         };
-        self.starting.push(index);
         self.open[usize::from(index)] = Some(Open {
             buffer: Vec::new(),
             taken: 0,
@@ -452,7 +444,8 @@ impl MergedInputs {
             passed: skip,
             skip,
         });
-        Ok(())
+        // It joins the heads with its first report.
+        self.queue(index)
     }
 }
 
