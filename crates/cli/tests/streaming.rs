@@ -445,34 +445,25 @@ fn a_checkpoint_of_another_run_is_refused_and_resume_refuses_outputs_taken_at_th
     assert!(!killed.status.success());
     // Other settings (here the thread count) make another run: refused, the checkpoint kept.
     let other = resumable("2");
-    let refused = replay_three(&events, &other, None);
-    assert!(!refused.status.success());
-    assert!(
-        stderr(&refused).contains("the checkpoint of another run"),
-        "{}",
-        stderr(&refused)
+    // A run refused: it fails and says why.
+    let refused = |out: std::process::Output, says: &str| {
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains(says), "{}", stderr(&out));
+    };
+    refused(
+        replay_three(&events, &other, None),
+        "the checkpoint of another run",
     );
     assert!(checkpoint.exists());
     // Not a checkpoint at all.
     std::fs::write(&checkpoint, b"not a checkpoint").unwrap();
-    let garbage = replay_three(&events, &args, None);
-    assert!(
-        stderr(&garbage).contains("not a checkpoint"),
-        "{}",
-        stderr(&garbage)
-    );
+    refused(replay_three(&events, &args, None), "not a checkpoint");
     // The store takes the events at the end of the run: not resumable.
     std::fs::remove_file(&checkpoint).unwrap();
     let db = dir.path().join("nofly.db");
     let mut with_db = args.clone();
     with_db.extend(["--db", db.to_str().unwrap()]);
-    let refused = replay_three(&events, &with_db, None);
-    assert!(!refused.status.success());
-    assert!(
-        stderr(&refused).contains("cannot be resumed"),
-        "{}",
-        stderr(&refused)
-    );
+    refused(replay_three(&events, &with_db, None), "cannot be resumed");
 }
 
 /// Writes `rows` (long_flight positions, each aircraft's in time order) as one gzipped readsb
