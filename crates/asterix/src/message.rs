@@ -2,43 +2,7 @@
 //! system track) or a service message (a radar's north marker and site, an SDPS status).
 
 use crate::record::Record;
-
-/// What detected a target, or what a track is made of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TargetKind {
-    /// A track position with no detection this scan (CAT048 TYP 0).
-    NoDetection,
-    /// Primary radar only: the target sent nothing.
-    Primary,
-    /// Secondary radar (Mode A/C).
-    Ssr,
-    /// Secondary and primary radar together.
-    SsrPrimary,
-    /// Mode S (all-call or roll-call).
-    ModeS,
-    /// Mode S and primary radar together.
-    ModeSPrimary,
-    /// An ADS-B ground station's report of what the aircraft broadcast (CAT021).
-    Adsb,
-    /// A system track fused from several sensors (CAT062).
-    SystemTrack,
-}
-
-impl TargetKind {
-    /// The name written in reports and events.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TargetKind::NoDetection => "no_detection",
-            TargetKind::Primary => "primary",
-            TargetKind::Ssr => "ssr",
-            TargetKind::SsrPrimary => "ssr_primary",
-            TargetKind::ModeS => "mode_s",
-            TargetKind::ModeSPrimary => "mode_s_primary",
-            TargetKind::Adsb => "adsb",
-            TargetKind::SystemTrack => "system_track",
-        }
-    }
-}
+pub use nofly_model::DetectionKind as TargetKind;
 
 /// Where a target is.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -54,6 +54,8 @@ struct WireReport {
     cat: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ps: Option<PositionSource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sn: Option<nofly_model::Sensor>,
 }
 
 /// The message body of a report.
@@ -77,6 +79,7 @@ pub fn encode(r: &Report) -> Vec<u8> {
         nacp: r.nacp,
         cat: r.category.map(|c| c.to_string()),
         ps: r.position_source,
+        sn: r.sensor,
     };
     serde_json::to_vec(&wire).expect("a report always serialises")
 }
@@ -135,6 +138,7 @@ pub fn decode(body: &[u8]) -> Result<Report, String> {
         None => None,
     };
     r.position_source = w.ps;
+    r.sensor = w.sn;
     Ok(r)
 }
 
@@ -184,6 +188,13 @@ mod tests {
         r.nacp = Some(9);
         r.category = "A5".parse().ok();
         r.position_source = Some(nofly_model::PositionSource::Mlat);
+        assert_eq!(decode(&encode(&r)).unwrap(), r);
+        r.icao = Icao24::sensor_track(48, 25, 13, 7);
+        r.sensor = Some(nofly_model::Sensor {
+            sac: 25,
+            sic: 13,
+            kind: nofly_model::DetectionKind::Primary,
+        });
         assert_eq!(decode(&encode(&r)).unwrap(), r);
         let bare = Report::new(EventTime::from_millis(0), Icao24(1), SourceRef::default());
         assert_eq!(decode(&encode(&bare)).unwrap(), bare);

@@ -22,6 +22,8 @@ pub(crate) struct Fix {
     pub(crate) source: SourceRef,
     /// Where the position came from, when its source said.
     pub(crate) position_source: Option<PositionSource>,
+    /// The surveillance sensor that reported it (ASTERIX inputs).
+    pub(crate) sensor: Option<nofly_model::Sensor>,
 }
 
 /// A position report judged against the zones, as the rules see it.
@@ -83,6 +85,7 @@ pub(crate) fn place<'a>(
             nacp: report.nacp,
             source: report.source,
             position_source: report.position_source,
+            sensor: report.sensor,
         },
         altitude,
         inside: scratch,

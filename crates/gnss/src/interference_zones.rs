@@ -131,6 +131,7 @@ impl InterferenceZones {
                     on_ground: false,
                     source: c.trigger,
                     position_source: None,
+                    sensor: None,
                     predicted: None,
                     exempt: false,
                     distance_m: None,

@@ -116,6 +116,9 @@ pub struct Event {
     /// when its source said; written only then.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position_source: Option<crate::PositionSource>,
+    /// The surveillance sensor of the triggering report (ASTERIX inputs); written only then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensor: Option<crate::Sensor>,
     /// For a predicted entry: when and where the aircraft would enter.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub predicted: Option<PredictedPoint>,

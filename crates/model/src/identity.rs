@@ -3,9 +3,33 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// An ICAO 24-bit aircraft address, shown as six lowercase hex digits.
+/// An ICAO 24-bit aircraft address, shown as six lowercase hex digits; or, for a target that
+/// sends no address (a primary radar plot, a system track without Mode S), a sensor's track
+/// identity: the top bit set and 31 bits derived from the sensor and its track, shown as `~` and
+/// eight hex digits ([`Icao24::sensor_track`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Icao24(pub u32);
+
+impl Icao24 {
+    /// The bit that marks a sensor's track identity rather than an address.
+    const TRACK: u32 = 0x8000_0000;
+
+    /// The stable identity of track `track` of sensor `sac`/`sic` in ASTERIX category `category`
+    /// (the tracker's own track number, or one nofly gave a series of plots). The same four
+    /// numbers give the same identity in every run (FNV-1a of their bytes, 31 bits).
+    pub fn sensor_track(category: u8, sac: u8, sic: u8, track: u32) -> Icao24 {
+        let mut hash: u32 = 0x811c_9dc5;
+        for byte in [category, sac, sic].into_iter().chain(track.to_be_bytes()) {
+            hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+        }
+        Icao24(Icao24::TRACK | hash & !Icao24::TRACK)
+    }
+
+    /// True for a sensor's track identity, false for an aircraft address.
+    pub fn is_sensor_track(self) -> bool {
+        self.0 & Icao24::TRACK != 0
+    }
+}
 
 /// `text` without leading and trailing white space, as `str::trim` gives it; ASCII text (what
 /// every source sends) is trimmed byte by byte, which took a third of the time of parsing an
@@ -39,9 +63,17 @@ impl std::error::Error for ParseIcaoError {}
 impl FromStr for Icao24 {
     type Err = ParseIcaoError;
     /// Accepts exactly six hex digits in either case, with an optional leading `~`
-    /// (readsb's mark for non-ICAO addresses, which is kept in the low 24 bits).
+    /// (readsb's mark for non-ICAO addresses, which is kept in the low 24 bits); or `~` and eight
+    /// hex digits with the top bit set, a sensor's track identity as nofly writes it.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = trim(s);
+        if let Some(track) = t.strip_prefix('~').filter(|h| h.len() == 8) {
+            return u32::from_str_radix(track, 16)
+                .ok()
+                .filter(|v| v & Icao24::TRACK != 0 && track.bytes().all(|b| b.is_ascii_hexdigit()))
+                .map(Icao24)
+                .ok_or_else(|| ParseIcaoError(s.to_string()));
+        }
         let hex = t.strip_prefix('~').unwrap_or(t);
         if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(ParseIcaoError(s.to_string()));
@@ -54,7 +86,11 @@ impl FromStr for Icao24 {
 
 impl fmt::Display for Icao24 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:06x}", self.0)
+        if self.is_sensor_track() {
+            write!(f, "~{:08x}", self.0)
+        } else {
+            write!(f, "{:06x}", self.0)
+        }
     }
 }
 
@@ -132,6 +168,20 @@ impl<'de> serde::Deserialize<'de> for Callsign {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sensor_tracks_are_stable_and_apart_from_addresses() {
+        let t = Icao24::sensor_track(48, 25, 13, 3563);
+        assert_eq!(t, Icao24::sensor_track(48, 25, 13, 3563));
+        assert_ne!(t, Icao24::sensor_track(48, 25, 14, 3563));
+        assert_ne!(t, Icao24::sensor_track(62, 25, 13, 3563));
+        assert!(t.is_sensor_track() && !Icao24(0xffffff).is_sensor_track());
+        let shown = t.to_string();
+        assert!(shown.starts_with('~') && shown.len() == 9, "{shown}");
+        assert_eq!(shown.parse::<Icao24>(), Ok(t));
+        assert_eq!("~3c660c".parse::<Icao24>(), Ok(Icao24(0x3c660c)));
+        assert!("~0000000a".parse::<Icao24>().is_err(), "eight digits without the track bit");
+    }
 
     #[test]
     fn trimming_ascii_byte_by_byte_is_str_trim() {

@@ -2,7 +2,8 @@
 //!
 //! - [`EventTime`]: a UTC instant in milliseconds, always taken from the data.
 //! - [`Icao24`] and [`Callsign`]: aircraft identities.
-//! - [`Report`]: one normalised position/state report from any source.
+//! - [`Report`]: one normalised position/state report from any source; [`Sensor`]: the radar or
+//!   station that detected it, and how.
 //! - [`Limit`] and [`VerticalBand`]: aviation altitude limits (`SFC`, `FL95`, `2500 ft MSL`, `UNL`, …).
 //! - [`Zone`], [`ZoneKind`], [`Shape`], [`ActiveInterval`], [`WeeklyWindow`]: a four-dimensional
 //!   no-fly zone.
@@ -26,6 +27,7 @@ pub mod integrity;
 mod limit;
 mod report;
 mod schedule;
+mod sensor;
 mod text_serde;
 mod time;
 mod zone;
@@ -36,6 +38,7 @@ pub use event::{CellFigures, Event, EventKind, PredictedPoint};
 pub use identity::{Callsign, Icao24, ParseIcaoError};
 pub use limit::{Altitude, AltitudeMode, Limit, ParseLimitError, VerticalBand, FEET_PER_METRE};
 pub use report::{PositionSource, Report, SourceRef};
+pub use sensor::{DetectionKind, Sensor};
 pub use schedule::{ParseTimeOfDayError, TimeOfDay, WeeklyWindow, WEEKDAYS};
 pub use time::{EventTime, ParseTimeError};
 pub use zone::{zone_set_hash, ActiveInterval, Exemptions, Shape, Zone, ZoneKind};

@@ -87,6 +87,8 @@ pub struct Report {
     pub category: Option<crate::EmitterCategory>,
     /// Where the position came from, when the source says (SBS and OpenSky state vectors do not).
     pub position_source: Option<PositionSource>,
+    /// The surveillance sensor that reported it, for ASTERIX inputs.
+    pub sensor: Option<crate::Sensor>,
     /// The raw record this report was decoded from.
     pub source: SourceRef,
 }
@@ -111,6 +113,7 @@ impl Report {
             nacp: None,
             category: None,
             position_source: None,
+            sensor: None,
             source,
         }
     }

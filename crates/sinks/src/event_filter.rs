@@ -385,6 +385,7 @@ mod tests {
             on_ground: false,
             source: SourceRef::default(),
             position_source: None,
+            sensor: None,
             predicted: None,
             exempt: false,
             distance_m: None,

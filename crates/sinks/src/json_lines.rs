@@ -61,6 +61,7 @@ mod tests {
                 record: 7,
             },
             position_source: None,
+            sensor: None,
             predicted: None,
             squawk: None,
             distance_m: None,

@@ -282,6 +282,7 @@ mod tests {
             on_ground: false,
             source: SourceRef::default(),
             position_source: None,
+            sensor: None,
             predicted: None,
             squawk: None,
             distance_m: None,

@@ -284,6 +284,7 @@ impl Context<'_> {
             on_ground: at.on_ground,
             source: at.source,
             position_source: at.position_source,
+            sensor: at.sensor,
             predicted: None,
             exempt,
             distance_m: None,

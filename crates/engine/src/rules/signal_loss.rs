@@ -96,6 +96,7 @@ impl Rule for SignalLoss {
                 position_source: report
                     .position
                     .map_or(fix.position_source, |_| report.position_source),
+                sensor: report.position.map_or(fix.sensor, |_| report.sensor),
                 source: report.source,
                 ..fix
             };

@@ -25,6 +25,7 @@ pub fn event(i: i64, kind: EventKind) -> Event {
         on_ground: false,
         source: SourceRef::default(),
         position_source: None,
+        sensor: None,
         predicted: None,
         exempt: false,
         distance_m: None,
