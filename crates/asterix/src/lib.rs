@@ -28,7 +28,7 @@ mod record;
 #[cfg(test)]
 mod synthetic;
 
-pub use editions::Editions;
+pub use editions::{Editions, MAX_SOURCE_EDITIONS};
 pub use layout::{Edition, Uap};
 pub use message::{interpret, Message, Position, RadarService, SdpsStatus, Site, Target, TargetKind};
 pub use polar::plot_position;

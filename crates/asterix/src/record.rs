@@ -153,14 +153,13 @@ pub fn records<'a>(
     block: Block<'a>,
     editions: &'a Editions,
 ) -> impl Iterator<Item = Result<Record<'a>, DecodeError>> + 'a {
-    let uap = editions.uap(block.category);
     let mut at = 3;
     let mut failed = false;
     std::iter::from_fn(move || {
         if failed || at >= block.bytes.len() {
             return None;
         }
-        let Some(uap) = uap else {
+        let Some(uap) = editions.uap(block.category, source_of(&block.bytes[at..])) else {
             failed = true;
             return Some(Err(DecodeError::UnknownCategory {
                 offset: block.offset,
@@ -189,6 +188,17 @@ pub fn records<'a>(
             }
         }
     })
+}
+
+/// The SAC/SIC of the record at the start of `bytes`: item 010 is FRN 1 of every category here,
+/// the two bytes right after the field specification.
+fn source_of(bytes: &[u8]) -> Option<(u8, u8)> {
+    let first = *bytes.first()?;
+    if first & 0x80 == 0 {
+        return None;
+    }
+    let fspec = bytes.iter().position(|b| b & 1 == 0)? + 1;
+    Some((*bytes.get(fspec)?, *bytes.get(fspec + 1)?))
 }
 
 /// Measures the record at the start of `bytes`: the span of each item and the record's length.
