@@ -2,7 +2,8 @@
 # Every test: the Rust workspace (unit, integration, doc tests, the independent Python evidence
 # verifier, witnesses and RFC 3161 time-stamps), nofly's checkpoints, proofs and tiles checked by
 # Go's golang.org/x/mod/sumdb/{note,tlog} and the crates signed_note and tlog_tiles, the
-# cross-check of nofly against an independent shapely implementation on the real Kaliningrad sample, the real-peer test against Debian's dump1090-mutability, GNSS spoofing found
+# cross-check of nofly against an independent shapely implementation on the real Kaliningrad sample, the real-peer test against Debian's dump1090-mutability, the ASTERIX decoder against
+# asterix_decoder field by field on its own sample captures, GNSS spoofing found
 # in the real noisy_spoofing sample and not in the clean recordings, the cluster (NATS JetStream
 # and PostgreSQL) on the Kaliningrad sample giving the events of one replay, the HTTP API against
 # its OpenAPI document (schemathesis), and the web map in Debian's chromium driven by
@@ -29,6 +30,7 @@ python3 tests/crosscheck/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NO
 python3 tests/peers/dump1090_peer.py "${CARGO_TARGET_DIR:-target}/release/nofly"
 python3 tests/peers/short_replies_112.py "${CARGO_TARGET_DIR:-target}/release/nofly"
 python3 tests/peers/emitter_category.py "${CARGO_TARGET_DIR:-target}/release/nofly"
+python3 tests/peers/asterix_decoder_peer.py "${CARGO_TARGET_DIR:-target}/release/nofly"
 python3 tests/gnss/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NOFLY_CACHE"
 python3 tests/cluster/run.py "${CARGO_TARGET_DIR:-target}/release/nofly" "$NOFLY_CACHE"
 python3 tests/api/conformance.py "${CARGO_TARGET_DIR:-target}/release/nofly"

@@ -25,7 +25,8 @@ pub(crate) fn mode_a(bytes: &[u8], start: usize) -> u16 {
 }
 
 /// Eight characters of the ICAO 6-bit alphabet (Annex 10, Vol. IV, Table 3-9), 48 bits from
-/// `start`, trailing spaces removed; `None` if a code outside the alphabet occurs.
+/// `start`, trailing spaces removed; `None` if a code outside the alphabet occurs or all eight
+/// are spaces.
 pub(crate) fn icao_chars(bytes: &[u8], start: usize) -> Option<String> {
     let mut text = String::with_capacity(8);
     for i in 0..8 {
@@ -38,7 +39,8 @@ pub(crate) fn icao_chars(bytes: &[u8], start: usize) -> Option<String> {
         };
         text.push(c);
     }
-    Some(text.trim_end().to_string())
+    let trimmed = text.trim_end();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
 
 #[cfg(test)]
@@ -58,16 +60,30 @@ mod tests {
 
     #[test]
     fn reads_icao_callsigns() {
-        assert_eq!(icao_chars(&[0; 6], 0), None, "code 0 is not in the alphabet");
+        assert_eq!(
+            icao_chars(&[0; 6], 0),
+            None,
+            "code 0 is not in the alphabet"
+        );
         let encode = |s: &str| {
             let mut v = 0u64;
             for c in s.bytes() {
-                let code = match c { b'A'..=b'Z' => c - b'A' + 1, b' ' => 32, _ => c };
+                let code = match c {
+                    b'A'..=b'Z' => c - b'A' + 1,
+                    b' ' => 32,
+                    _ => c,
+                };
                 v = v << 6 | u64::from(code);
             }
             v.to_be_bytes()[2..].to_vec()
         };
-        assert_eq!(icao_chars(&encode("DLH65A  "), 0).as_deref(), Some("DLH65A"));
-        assert_eq!(icao_chars(&encode("RYR174C "), 0).as_deref(), Some("RYR174C"));
+        assert_eq!(
+            icao_chars(&encode("DLH65A  "), 0).as_deref(),
+            Some("DLH65A")
+        );
+        assert_eq!(
+            icao_chars(&encode("RYR174C "), 0).as_deref(),
+            Some("RYR174C")
+        );
     }
 }

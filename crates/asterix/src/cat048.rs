@@ -1,7 +1,7 @@
 //! CAT048, monoradar target reports: one plot of one radar, in slant range and azimuth.
 
 use crate::bits::{icao_chars, mode_a, signed, unsigned};
-use crate::message::{angle16, knots_from_nm_per_s, time_of_day, Position, TargetKind, Target};
+use crate::message::{angle16, knots_from_nm_per_s, time_of_day, Position, Target, TargetKind};
 use crate::record::Record;
 
 /// The target report of a CAT048 record.

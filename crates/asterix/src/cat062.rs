@@ -33,7 +33,10 @@ pub(crate) fn target(r: &Record<'_>) -> Target {
     t.track_number = r.item("040").map(|b| unsigned(b, 0, 16) as u16);
     // I062/185: Vx, Vy in 1/4 m/s, x east and y north.
     if let Some(b) = r.item("185") {
-        let (vx, vy) = (signed(b, 0, 16) as f64 / 4.0, signed(b, 16, 16) as f64 / 4.0);
+        let (vx, vy) = (
+            signed(b, 0, 16) as f64 / 4.0,
+            signed(b, 16, 16) as f64 / 4.0,
+        );
         t.ground_speed_kt = Some(vx.hypot(vy) * KNOTS_PER_M_S);
         t.track_deg = Some(vx.atan2(vy).to_degrees().rem_euclid(360.0));
     }

@@ -120,6 +120,22 @@ impl Editions {
     }
 }
 
+/// `21=2.6,34=1.29,…` then `25/13:48=1.27,…`: the form [`Editions::parse`] reads.
+impl std::fmt::Display for Editions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let defaults = self
+            .defaults
+            .iter()
+            .map(|u| format!("{}={}", u.category, u.edition));
+        let own = self
+            .by_source
+            .iter()
+            .flatten()
+            .map(|(sac, sic, u)| format!("{sac}/{sic}:{}={}", u.category, u.edition));
+        f.write_str(&defaults.chain(own).collect::<Vec<_>>().join(","))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,11 +150,29 @@ mod tests {
         assert_eq!(ed(48, Some((25, 14))), "1.31");
         assert_eq!(ed(48, None), "1.31");
         assert!(e.uap(1, None).is_none());
-        assert!(Editions::parse("48=9.9").unwrap_err().contains("known: 1.27"));
-        assert!(Editions::parse("7=1.0").unwrap_err().contains("not one nofly decodes"));
+        assert_eq!(
+            e.to_string(),
+            "21=0.26,34=1.29,48=1.31,62=1.20,65=1.6,25/13:48=1.27"
+        );
+        assert_eq!(
+            Editions::parse(&e.to_string()).unwrap().to_string(),
+            e.to_string()
+        );
+        assert!(Editions::parse("48=9.9")
+            .unwrap_err()
+            .contains("known: 1.27"));
+        assert!(Editions::parse("7=1.0")
+            .unwrap_err()
+            .contains("not one nofly decodes"));
         assert!(Editions::parse("48").unwrap_err().contains("expected"));
-        assert!(Editions::parse("25:48=1.27").unwrap_err().contains("expected"));
-        let many: Vec<String> = (0..=MAX_SOURCE_EDITIONS).map(|i| format!("1/{i}:48=1.27")).collect();
-        assert!(Editions::parse(&many.join(",")).unwrap_err().contains("at most"));
+        assert!(Editions::parse("25:48=1.27")
+            .unwrap_err()
+            .contains("expected"));
+        let many: Vec<String> = (0..=MAX_SOURCE_EDITIONS)
+            .map(|i| format!("1/{i}:48=1.27"))
+            .collect();
+        assert!(Editions::parse(&many.join(","))
+            .unwrap_err()
+            .contains("at most"));
     }
 }

@@ -85,7 +85,13 @@ pub(crate) fn presence_bits(bytes: &[u8], mut present: impl FnMut(usize)) -> Res
 impl Layout {
     /// The length of the item at the start of `bytes`.
     pub(crate) fn measure(&self, bytes: &[u8]) -> Result<usize, Short> {
-        let fits = |n: usize| if n <= bytes.len() { Ok(n) } else { Err(Short::Truncated) };
+        let fits = |n: usize| {
+            if n <= bytes.len() {
+                Ok(n)
+            } else {
+                Err(Short::Truncated)
+            }
+        };
         match *self {
             Layout::Fixed(n) => fits(n as usize),
             Layout::Extended { parts, last_has_fx } => {
@@ -183,12 +189,20 @@ mod tests {
             last_has_fx: true,
         };
         assert_eq!(ext.measure(&[0, 0, 9]), Ok(2));
-        assert_eq!(ext.measure(&[0, 1, 1, 0, 9]), Ok(4), "second part, then a repeat of it");
+        assert_eq!(
+            ext.measure(&[0, 1, 1, 0, 9]),
+            Ok(4),
+            "second part, then a repeat of it"
+        );
         let closed = Layout::Extended {
             parts: &[1, 1],
             last_has_fx: false,
         };
-        assert_eq!(closed.measure(&[1, 0xff, 9]), Ok(2), "the last part has no extension bit");
+        assert_eq!(
+            closed.measure(&[1, 0xff, 9]),
+            Ok(2),
+            "the last part has no extension bit"
+        );
         let rep = Layout::Repetitive {
             counter: 1,
             size: 8,
@@ -198,9 +212,19 @@ mod tests {
         assert_eq!(Layout::RepetitiveFx(1).measure(&[3, 5, 4, 9]), Ok(3));
         assert_eq!(Layout::Explicit.measure(&[3, 5, 4, 9]), Ok(3));
         assert_eq!(Layout::Explicit.measure(&[0]), Err(Short::BadLength));
-        let compound = Layout::Compound(&[Some(("A", Layout::Fixed(2))), None, Some(("C", Layout::Fixed(1)))]);
+        let compound = Layout::Compound(&[
+            Some(("A", Layout::Fixed(2))),
+            None,
+            Some(("C", Layout::Fixed(1))),
+        ]);
         assert_eq!(compound.measure(&[0b1010_0000, 1, 2, 3, 9]), Ok(4));
-        assert_eq!(compound.subitem(&[0b1010_0000, 1, 2, 3], "C"), Some(&[3u8][..]));
-        assert_eq!(compound.measure(&[0b0100_0000]), Err(Short::UndefinedSubitem(1)));
+        assert_eq!(
+            compound.subitem(&[0b1010_0000, 1, 2, 3], "C"),
+            Some(&[3u8][..])
+        );
+        assert_eq!(
+            compound.measure(&[0b0100_0000]),
+            Err(Short::UndefinedSubitem(1))
+        );
     }
 }

@@ -30,6 +30,8 @@ mod synthetic;
 
 pub use editions::{Editions, MAX_SOURCE_EDITIONS};
 pub use layout::{Edition, Uap};
-pub use message::{interpret, Message, Position, RadarService, SdpsStatus, Site, Target, TargetKind};
+pub use message::{
+    interpret, Message, Position, RadarService, SdpsStatus, Site, Target, TargetKind,
+};
 pub use polar::plot_position;
 pub use record::{blocks, records, Block, DecodeError, Record};

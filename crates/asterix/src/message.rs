@@ -5,7 +5,8 @@ use crate::record::Record;
 pub use nofly_model::DetectionKind as TargetKind;
 
 /// Where a target is.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Position {
     /// Slant range and azimuth from the radar (CAT048 I048/040): needs the radar's site.
     Polar {
@@ -24,9 +25,10 @@ pub enum Position {
 }
 
 /// A target report: a radar plot, an ADS-B report or a system track.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Target {
-    /// The category it came in.
+    /// The category it came in (not written: the record says it).
+    #[serde(skip)]
     pub category: u8,
     /// System area code of the sensor or system (I010).
     pub sac: u8,
@@ -95,7 +97,7 @@ impl Target {
 }
 
 /// A radar's service message (CAT034).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RadarService {
     /// System area code of the radar.
     pub sac: u8,
@@ -115,7 +117,7 @@ pub struct RadarService {
 }
 
 /// Where a radar stands.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Site {
     /// Latitude, degrees.
     pub lat: f64,
@@ -126,7 +128,7 @@ pub struct Site {
 }
 
 /// A surveillance data processing system's status (CAT065).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SdpsStatus {
     /// System area code.
     pub sac: u8,
@@ -139,7 +141,8 @@ pub struct SdpsStatus {
 }
 
 /// What one record says.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "message", rename_all = "snake_case")]
 pub enum Message {
     /// A target report.
     Target(Target),
@@ -192,13 +195,26 @@ mod tests {
         let editions = Editions::default();
         let b = blocks(&data).next().unwrap().unwrap();
         let r = records(b, &editions).next().unwrap().unwrap();
-        let Message::Target(t) = interpret(&r) else { panic!("not a target") };
+        let Message::Target(t) = interpret(&r) else {
+            panic!("not a target")
+        };
         assert_eq!((t.sac, t.sic, t.kind), (25, 201, TargetKind::ModeS));
         assert_eq!(t.time_of_day_s, Some(27354.6015625));
-        let Some(Position::Polar { range_nm, azimuth_deg }) = t.position else { panic!() };
-        assert!((range_nm - 197.68359375).abs() < 1e-9 && (azimuth_deg - 340.13671875).abs() < 1e-9);
+        let Some(Position::Polar {
+            range_nm,
+            azimuth_deg,
+        }) = t.position
+        else {
+            panic!()
+        };
+        assert!(
+            (range_nm - 197.68359375).abs() < 1e-9 && (azimuth_deg - 340.13671875).abs() < 1e-9
+        );
         assert_eq!((t.mode_a, t.flight_level), (Some(0o1000), Some(330.0)));
-        assert_eq!((t.address, t.callsign.as_deref(), t.track_number), (Some(0x3c660c), Some("NOFLY1"), Some(3563)));
+        assert_eq!(
+            (t.address, t.callsign.as_deref(), t.track_number),
+            (Some(0x3c660c), Some("NOFLY1"), Some(3563))
+        );
         assert!((t.ground_speed_kt.unwrap() - 434.3994140625).abs() < 1e-9);
         assert!((t.track_deg.unwrap() - 124.002685546875).abs() < 1e-9);
         assert!(!t.simulated && !t.test);

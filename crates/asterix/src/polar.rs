@@ -32,7 +32,8 @@ pub fn plot_position(
     let rho = range_nm * METRES_PER_NM;
     let r_site = radius + site.height_m;
     let r_target = radius + target_height_m.unwrap_or(site.height_m);
-    let cos_gamma = ((r_site * r_site + r_target * r_target - rho * rho) / (2.0 * r_site * r_target))
+    let cos_gamma = ((r_site * r_site + r_target * r_target - rho * rho)
+        / (2.0 * r_site * r_target))
         .clamp(-1.0, 1.0);
     let gamma = cos_gamma.acos();
     let lat = (phi.sin() * gamma.cos() + phi.cos() * gamma.sin() * theta.cos()).asin();
@@ -48,7 +49,11 @@ mod tests {
 
     #[test]
     fn places_plots_along_their_azimuth() {
-        let site = Site { lat: 0.0, lon: 0.0, height_m: 0.0 };
+        let site = Site {
+            lat: 0.0,
+            lon: 0.0,
+            height_m: 0.0,
+        };
         // 60 NM east along the equator: the prime vertical radius, 60 NM of arc.
         let (lat, lon) = plot_position(&site, 60.0, 90.0, None);
         assert!(lat.abs() < 1e-9);
@@ -58,11 +63,22 @@ mod tests {
         let (_, high) = plot_position(&site, 60.0, 90.0, Some(10_000.0));
         assert!(high < lon);
         // North, from 54° N: latitude grows, longitude stays.
-        let north = Site { lat: 54.0, lon: 20.0, height_m: 100.0 };
+        let north = Site {
+            lat: 54.0,
+            lon: 20.0,
+            height_m: 100.0,
+        };
         let (lat, lon) = plot_position(&north, 100.0, 0.0, Some(100.0));
-        assert!((lon - 20.0).abs() < 1e-9 && (lat - 55.66).abs() < 0.01, "{lat}");
+        assert!(
+            (lon - 20.0).abs() < 1e-9 && (lat - 55.66).abs() < 0.01,
+            "{lat}"
+        );
         // Across the antimeridian.
-        let east = Site { lat: 0.0, lon: 179.9, height_m: 0.0 };
+        let east = Site {
+            lat: 0.0,
+            lon: 179.9,
+            height_m: 0.0,
+        };
         let (_, lon) = plot_position(&east, 60.0, 90.0, None);
         assert!(lon < -179.0, "{lon}");
     }

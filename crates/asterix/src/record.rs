@@ -90,7 +90,11 @@ pub fn blocks(data: &[u8]) -> impl Iterator<Item = Result<Block<'_>, DecodeError
         };
         if length < 3 || length > available {
             failed = true;
-            return Some(Err(DecodeError::BadBlockLength { offset: at, length, available }));
+            return Some(Err(DecodeError::BadBlockLength {
+                offset: at,
+                length,
+                available,
+            }));
         }
         let block = Block {
             category: data[at],
@@ -211,13 +215,19 @@ fn record(uap: &Uap, bytes: &[u8]) -> Result<([(u16, u16); MAX_FRN], usize), Str
     })
     .map_err(|_| "the field specification runs past the block".to_string())?;
     if let Some(i) = beyond {
-        return Err(format!("the field specification marks FRN {}, beyond any UAP", i + 1));
+        return Err(format!(
+            "the field specification marks FRN {}, beyond any UAP",
+            i + 1
+        ));
     }
     let mut spans = [(0u16, 0u16); MAX_FRN];
     let mut at = fspec;
     for frn in (0..MAX_FRN).filter(|&f| present[f]) {
         let Some(Some((name, layout))) = uap.items.get(frn) else {
-            return Err(format!("FRN {} is marked present but the edition defines no item there", frn + 1));
+            return Err(format!(
+                "FRN {} is marked present but the edition defines no item there",
+                frn + 1
+            ));
         };
         let len = layout.measure(&bytes[at..]).map_err(|short| match short {
             Short::Truncated => format!("item I{:03}/{name} runs past the block", uap.category),
@@ -258,7 +268,10 @@ mod tests {
         assert_eq!(r.item("161"), Some(&[0x0d, 0xeb][..]));
         assert_eq!(r.item("050"), None);
         let names: Vec<_> = r.items().map(|(n, _)| n).collect();
-        assert_eq!(names, ["010", "140", "020", "040", "070", "090", "220", "240", "161", "200", "170"]);
+        assert_eq!(
+            names,
+            ["010", "140", "020", "040", "070", "090", "220", "240", "161", "200", "170"]
+        );
     }
 
     #[test]
@@ -269,9 +282,16 @@ mod tests {
         data[2] = 20;
         let block = blocks(&data).next().unwrap().unwrap();
         let err = records(block, &editions).next().unwrap().unwrap_err();
-        assert!(err.to_string().contains("byte 3: CAT048 record (edition 1.31): item I048/"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("byte 3: CAT048 record (edition 1.31): item I048/"),
+            "{err}"
+        );
         let err = blocks(&[48, 0, 9, 1]).next().unwrap().unwrap_err();
-        assert!(err.to_string().contains("length 9 with 4 bytes left"), "{err}");
+        assert!(
+            err.to_string().contains("length 9 with 4 bytes left"),
+            "{err}"
+        );
         let unknown = [1u8, 0, 4, 0];
         let block = blocks(&unknown).next().unwrap().unwrap();
         let err = records(block, &editions).next().unwrap().unwrap_err();

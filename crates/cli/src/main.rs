@@ -59,6 +59,8 @@ enum Command {
     Ingest(IngestArgs),
     /// Decode raw Mode S (Beast, AVR, `<unix seconds>,<hex>` lines) and print one JSON object per
     /// message: downlink format, address, type code, decoded fields, and the resolved position.
+    /// ASTERIX (pcap, pcapng, raw data blocks) is printed one object per record: category,
+    /// edition, and the target report or service message in nofly's units.
     ///
     /// Single-bit errors are repaired in DF17/18 extended squitters by default (their parity is
     /// pure, so a one-bit syndrome identifies the bit; --no-repair turns it off). DF11 is never
@@ -66,12 +68,14 @@ enum Command {
     /// Addresses recovered from the parity of DF0/4/5/16/20/21 are used only once seen announced in
     /// DF11/17/18.
     Decode {
-        /// Raw Mode S file (gzip allowed), `-` for standard input, or beast://HOST:PORT or
-        /// avr://HOST:PORT, read until the feed closes.
+        /// Raw Mode S or ASTERIX file (gzip allowed), `-` for standard input, or beast://HOST:PORT
+        /// or avr://HOST:PORT, read until the feed closes.
         input: PathBuf,
-        /// Input format: auto, beast, avr or modes-hex.
+        /// Input format: auto, beast, avr, modes-hex or asterix.
         #[arg(long, default_value = "auto", value_name = "F")]
         format: String,
+        #[command(flatten)]
+        asterix: AsterixArgs,
         /// Receiver position LAT,LON: the reference for surface positions.
         #[arg(long, value_name = "LAT,LON")]
         receiver: Option<String>,
@@ -809,13 +813,47 @@ impl ZoneArgs {
     }
 }
 
+/// How ASTERIX inputs are decoded.
+#[derive(Args, Debug, Clone)]
+struct AsterixArgs {
+    /// ASTERIX editions other than the defaults (CAT021 2.6, CAT034 1.29, CAT048 1.31, CAT062 1.20,
+    /// CAT065 1.6): CATEGORY=EDITION for every source, SAC/SIC:CATEGORY=EDITION for one,
+    /// comma-separated, e.g. 21=0.26,25/13:48=1.27.
+    #[arg(long, default_value = "", value_name = "LIST")]
+    asterix_editions: String,
+    /// A radar's site, to place its CAT048 polar plots when its CAT034 messages give none:
+    /// SAC/SIC=LAT,LON[,HEIGHT_M] (height above the WGS-84 ellipsoid); repeatable.
+    #[arg(long, value_name = "SITE")]
+    radar_site: Vec<String>,
+}
+
+impl AsterixArgs {
+    /// Parses the options.
+    fn options(&self) -> anyhow::Result<nofly_sources::AsterixOptions> {
+        let mut sites = nofly_sources::RadarSites::default();
+        for site in &self.radar_site {
+            sites
+                .add(site)
+                .map_err(|e| anyhow::anyhow!("--radar-site {e}"))?;
+        }
+        Ok(nofly_sources::AsterixOptions {
+            editions: nofly_sources::AsterixEditions::parse(&self.asterix_editions)
+                .map_err(|e| anyhow::anyhow!("--asterix-editions {e}"))?,
+            sites,
+        })
+    }
+}
+
 /// How recorded inputs are read: `replay`, `gnss` and `ingest`.
 #[derive(Args, Debug)]
 struct InputArgs {
     /// Input format: auto (sniff each file and say which format was chosen), sbs, opensky-csv,
-    /// opensky-parquet, readsb-json, beast, avr or modes-hex.
+    /// opensky-parquet, readsb-json, beast, avr, modes-hex or asterix (pcap, pcapng or raw data
+    /// blocks; a raw file's times of day are dated from --untimed-start).
     #[arg(long, default_value = "auto", value_name = "F")]
     format: String,
+    #[command(flatten)]
+    asterix: AsterixArgs,
     /// Time given to SBS lines without a date that come before any dated line (RFC 3339). Later
     /// undated lines take the time of the previous dated line.
     #[arg(long, default_value = "1970-01-01T00:00:00Z", value_name = "TIME")]
@@ -871,6 +909,7 @@ impl InputArgs {
             },
             untimed_start: self.untimed_start.parse().context("--untimed-start")?,
             receiver: self.receiver.as_deref().map(parse_position).transpose()?,
+            asterix: self.asterix.options()?,
             reorder_window_ms: self.reorder_window,
             threads: self.threads.map_or_else(pipeline::all_cores, usize::from),
             hash_inputs: true,
@@ -1149,9 +1188,12 @@ fn main() -> ExitCode {
         Command::Decode {
             input,
             format,
+            asterix,
             receiver,
             no_repair,
-        } => commands::decode::run(&input, &format, receiver.as_deref(), no_repair),
+        } => asterix.options().and_then(|asterix| {
+            commands::decode::run(&input, &format, asterix, receiver.as_deref(), no_repair)
+        }),
         Command::Keygen { dir, name, witness } => {
             commands::evidence::keygen(&dir, name.as_deref(), witness)
         }

@@ -75,6 +75,7 @@ pub fn settings_json(options: &InputOptions, detection: &Detection) -> String {
             "format",
             serde_json::json!(options.format.map_or("auto", Format::as_str)),
         ),
+        ("asterix", serde_json::json!(options.asterix.to_string())),
         (
             "untimed_start",
             serde_json::json!(options.untimed_start.to_rfc3339()),
@@ -106,6 +107,8 @@ pub struct InputOptions {
     pub untimed_start: EventTime,
     /// `--receiver LAT,LON`.
     pub receiver: Option<(f64, f64)>,
+    /// `--asterix-editions`, `--radar-site`.
+    pub asterix: nofly_sources::AsterixOptions,
     /// `--reorder-window`, milliseconds.
     pub reorder_window_ms: i64,
     /// `--threads`: detection threads.
@@ -121,6 +124,7 @@ impl Default for InputOptions {
             format: None,
             untimed_start: EventTime::default(),
             receiver: None,
+            asterix: nofly_sources::AsterixOptions::default(),
             reorder_window_ms: DEFAULT_REORDER_WINDOW_MS,
             threads: all_cores(),
             hash_inputs: true,
@@ -164,6 +168,7 @@ impl Inputs {
             options: nofly_sources::ModesOptions {
                 start: options.untimed_start,
                 receiver: options.receiver,
+                asterix: options.asterix,
                 ..nofly_sources::ModesOptions::default()
             },
             reorder_window_ms: options.reorder_window_ms,

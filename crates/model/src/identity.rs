@@ -180,7 +180,10 @@ mod tests {
         assert!(shown.starts_with('~') && shown.len() == 9, "{shown}");
         assert_eq!(shown.parse::<Icao24>(), Ok(t));
         assert_eq!("~3c660c".parse::<Icao24>(), Ok(Icao24(0x3c660c)));
-        assert!("~0000000a".parse::<Icao24>().is_err(), "eight digits without the track bit");
+        assert!(
+            "~0000000a".parse::<Icao24>().is_err(),
+            "eight digits without the track bit"
+        );
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub use event::{CellFigures, Event, EventKind, PredictedPoint};
 pub use identity::{Callsign, Icao24, ParseIcaoError};
 pub use limit::{Altitude, AltitudeMode, Limit, ParseLimitError, VerticalBand, FEET_PER_METRE};
 pub use report::{PositionSource, Report, SourceRef};
-pub use sensor::{DetectionKind, Sensor};
 pub use schedule::{ParseTimeOfDayError, TimeOfDay, WeeklyWindow, WEEKDAYS};
+pub use sensor::{DetectionKind, Sensor};
 pub use time::{EventTime, ParseTimeError};
 pub use zone::{zone_set_hash, ActiveInterval, Exemptions, Shape, Zone, ZoneKind};

@@ -239,6 +239,13 @@ fn read_text_with(
             crate::readsb_json::read(&text, name, input_index, untimed_start, stats, emit);
             Ok(())
         }
+        Format::Asterix => {
+            crate::asterix_feed::read_asterix(input, name, input_index, options, stats, emit)
+                .map_err(|error| FileError::Io {
+                    file: name.to_string(),
+                    error,
+                })
+        }
         Format::Beast | Format::Avr | Format::ModesHex => {
             crate::modes_feed::read_modes(input, format, name, input_index, options, stats, emit)
                 .map_err(|error| FileError::Io {

@@ -21,6 +21,8 @@ pub enum Format {
     ModesHex,
     /// readsb / dump1090 JSON: aircraft.json snapshots, JSON-per-line output, trace files.
     ReadsbJson,
+    /// EUROCONTROL ASTERIX: a pcap or pcapng capture of its UDP datagrams, or raw data blocks.
+    Asterix,
 }
 
 impl Format {
@@ -34,6 +36,7 @@ impl Format {
             Format::Avr => "avr",
             Format::ModesHex => "modes-hex",
             Format::ReadsbJson => "readsb-json",
+            Format::Asterix => "asterix",
         }
     }
 }
@@ -55,7 +58,8 @@ impl FromStr for Format {
             "avr" => Ok(Format::Avr),
             "modes-hex" => Ok(Format::ModesHex),
             "readsb-json" | "json" => Ok(Format::ReadsbJson),
-            _ => Err(format!("unknown format {s:?}: use auto, sbs, opensky-csv, opensky-parquet, beast, avr, modes-hex or readsb-json")),
+            "asterix" => Ok(Format::Asterix),
+            _ => Err(format!("unknown format {s:?}: use auto, sbs, opensky-csv, opensky-parquet, beast, avr, modes-hex, readsb-json or asterix")),
         }
     }
 }
@@ -74,6 +78,9 @@ pub fn sniff(head: &[u8]) -> Result<Format, String> {
             .take(64 * 1024)
             .read_to_end(&mut inner);
         return sniff(&inner).map_err(|e| format!("gzip-compressed, and inside: {e}"));
+    }
+    if crate::asterix_capture::is_capture(head) {
+        return Ok(Format::Asterix);
     }
     if head.len() >= 2 && head[0] == 0x1a && (0x31..=0x33).contains(&head[1]) {
         return Ok(Format::Beast);
@@ -114,9 +121,13 @@ pub fn sniff(head: &[u8]) -> Result<Format, String> {
     {
         return Ok(Format::OpenSkyCsv);
     }
+    // Last: a text file could start like a data block header by chance, never like several.
+    if crate::asterix_capture::is_raw_blocks(head) {
+        return Ok(Format::Asterix);
+    }
     let shown: String = first.chars().take(60).collect();
     Err(format!(
-        "first line {shown:?} is none of SBS (MSG,…), an OpenSky CSV header (time,icao24,lat,lon,…), Parquet, Beast, AVR (*HEX;), <unix seconds>,<hex> or readsb JSON"
+        "first line {shown:?} is none of SBS (MSG,…), an OpenSky CSV header (time,icao24,lat,lon,…), Parquet, Beast, AVR (*HEX;), <unix seconds>,<hex> readsb JSON, or ASTERIX (pcap, pcapng, data blocks)"
     ))
 }
 
@@ -159,7 +170,22 @@ mod tests {
             sniff(b"{\"icao\":\"4b1812\",\"trace\":[]}"),
             Ok(Format::ReadsbJson)
         );
+        assert_eq!(
+            sniff(&[0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0]),
+            Ok(Format::Asterix)
+        );
+        assert_eq!(
+            sniff(&[0x0a, 0x0d, 0x0d, 0x0a, 0x1c, 0, 0, 0]),
+            Ok(Format::Asterix)
+        );
+        let blocks = [34, 0, 4, 0x80, 48, 0, 5, 0x80, 0];
+        assert_eq!(sniff(&blocks), Ok(Format::Asterix));
+        assert!(
+            sniff(&blocks[..6]).is_ok(),
+            "a block, then the next one's header"
+        );
         assert!(sniff(b"hello world").unwrap_err().contains("none of"));
+        assert!(sniff(b"0\n").is_err(), "a '0' is no CAT048 block");
         assert!(sniff(b"").is_err());
     }
 }

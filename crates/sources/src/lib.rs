@@ -1,6 +1,8 @@
 //! Input sources for nofly: everything that turns recorded or live surveillance data into
 //! [`Report`]s.
 //!
+//! - ASTERIX recordings (pcap, pcapng or raw data blocks) through `nofly-asterix`, with
+//!   [`AsterixOptions`]: editions per source and radar sites ([`RadarSites`]).
 //! - [`Format`] and [`sniff`]: which format a file is in (`--format auto`).
 //! - [`read_file`]: SBS/BaseStation text, OpenSky state vectors as CSV or Parquet, gzip or not, with
 //!   a [`ReadStats`] that counts what was skipped and keeps the first few [`RecordError`]s.
@@ -23,6 +25,8 @@
 //! ```
 #![deny(missing_docs)]
 
+mod asterix_capture;
+mod asterix_feed;
 mod file_input;
 mod format;
 mod live_feed;
@@ -31,6 +35,7 @@ mod modes_feed;
 mod opensky_csv;
 mod opensky_parquet;
 mod ordering;
+mod plot_tracks;
 mod raw_records;
 mod readsb_json;
 mod record_error;
@@ -38,6 +43,9 @@ mod reorder;
 mod sbs;
 mod unpacking;
 
+pub use asterix_feed::{
+    decode_asterix, AsterixOptions, AsterixRecord, RadarSites, MAX_RADAR_SITES,
+};
 pub use file_input::{
     file_sha256, input_start, read_file, read_file_with, read_parquet_bytes, read_text,
     write_atomically, FileError, InputStart,
@@ -51,6 +59,7 @@ pub use modes_feed::{
     avr_line, hex_line, read_modes_messages, BeastFramer, BeastStats, FrameDecoder, ModesOptions,
     RawFrame,
 };
+pub use nofly_asterix::Editions as AsterixEditions;
 pub use nofly_model::Report;
 pub use nofly_modes::{Message, Repair};
 pub use opensky_parquet::row_count as parquet_row_count;

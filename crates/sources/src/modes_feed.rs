@@ -340,15 +340,18 @@ impl FrameDecoder {
     }
 }
 
-/// Decoding options for raw Mode S inputs.
+/// Decoding options for raw inputs: Mode S (Beast, AVR, hex) and ASTERIX.
 #[derive(Debug, Clone, Copy)]
 pub struct ModesOptions {
     /// Receiver position: reference for surface positions.
     pub receiver: Option<(f64, f64)>,
     /// Single-bit repair policy.
     pub repair: Repair,
-    /// Time of the first frame of a recording that carries only a receiver clock.
+    /// Time of the first frame of a recording that carries only a receiver clock, and the day
+    /// a raw ASTERIX file's first time of day is dated to.
     pub start: EventTime,
+    /// Editions and radar sites of ASTERIX inputs.
+    pub asterix: crate::AsterixOptions,
 }
 
 impl Default for ModesOptions {
@@ -357,6 +360,7 @@ impl Default for ModesOptions {
             receiver: None,
             repair: Repair::ExtendedSquitter,
             start: EventTime::default(),
+            asterix: crate::AsterixOptions::default(),
         }
     }
 }

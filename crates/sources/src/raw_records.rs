@@ -110,6 +110,15 @@ pub fn extract_raw(
         .and_then(|mut r| r.read_to_end(&mut plain))
         .map_err(io)?;
     let bytes = plain;
+    if format == Format::Asterix {
+        let records =
+            crate::asterix_feed::raw_records(&bytes, &name, &wanted, &carried).map_err(io)?;
+        return Ok(RawExtract {
+            format: format.as_str().into(),
+            header: None,
+            records,
+        });
+    }
     if format == Format::Beast {
         // Each frame as it was in the stream, escapes included, in hex, with the time it was given.
         let mut records = Vec::new();
@@ -211,6 +220,12 @@ pub fn decode_raw(
     let format: Format = extract.format.parse()?;
     let mut out = Vec::with_capacity(extract.records.len());
     let mut frames = crate::FrameDecoder::new(options.receiver, options.repair, options.start);
+    let mut asterix = crate::asterix_feed::AsterixStream::new(
+        "evidence",
+        input_index,
+        options.asterix,
+        options.start,
+    );
     for raw in &extract.records {
         let source = SourceRef {
             input: input_index,
@@ -259,6 +274,7 @@ pub fn decode_raw(
                 crate::readsb_json::entry_report(&value, source)
                     .map_err(|(field, why)| fail(format!("field {field}: {why}")))?
             }
+            Format::Asterix => asterix.raw_record(raw).map_err(fail)?,
             Format::Beast | Format::Avr | Format::ModesHex => {
                 let mut buf = [0u8; 14];
                 let mut one: Option<(Vec<u8>, Option<u64>)> = None;

@@ -42,6 +42,7 @@ fn read_feed(url: &str) -> Result<(Format, Vec<u8>)> {
 pub fn run(
     input: &Path,
     format: &str,
+    asterix: nofly_sources::AsterixOptions,
     receiver: Option<&str>,
     no_repair: bool,
 ) -> Result<ExitCode> {
@@ -76,9 +77,12 @@ pub fn run(
             .map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?,
         (None, f) => f.parse::<Format>().map_err(anyhow::Error::msg)?,
     };
+    if format == Format::Asterix {
+        return decode_asterix(input, &bytes, asterix);
+    }
     if !matches!(format, Format::Beast | Format::Avr | Format::ModesHex) {
         bail!(
-            "{}: {format} is not raw Mode S: decode reads beast, avr and modes-hex",
+            "{}: {format} is not raw Mode S or ASTERIX: decode reads beast, avr, modes-hex and asterix",
             input.display()
         );
     }
@@ -114,6 +118,16 @@ pub fn run(
             }
         },
     )?;
+    finish(out, failed, &stats, "frames")
+}
+
+/// Flushes the output and says on stderr what was read: `unit` is what the input is counted in.
+fn finish(
+    mut out: impl Write,
+    failed: Option<std::io::Error>,
+    stats: &ReadStats,
+    unit: &str,
+) -> Result<ExitCode> {
     match failed.map_or_else(|| out.flush(), Err) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS), // e.g. `| head`
         other => other.context("cannot write to standard output")?,
@@ -125,8 +139,36 @@ pub fn run(
         eprintln!("nofly: skipped malformed record: {e}");
     }
     eprintln!(
-        "nofly: {} frames, {} messages decoded, {} not used, {} malformed",
+        "nofly: {} {unit}, {} messages decoded, {} not used, {} malformed",
         stats.records, stats.reports, stats.ignored, stats.malformed
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `nofly decode` of an ASTERIX recording: one JSON object per record.
+fn decode_asterix(
+    input: &Path,
+    bytes: &[u8],
+    asterix: nofly_sources::AsterixOptions,
+) -> Result<ExitCode> {
+    let options = ModesOptions {
+        asterix,
+        ..ModesOptions::default()
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut stats = ReadStats::default();
+    let mut failed = None;
+    nofly_sources::decode_asterix(
+        bytes,
+        &input.display().to_string(),
+        &options,
+        &mut stats,
+        &mut |r| {
+            let line = serde_json::to_string(&r).expect("decoded records serialise");
+            if let Err(e) = writeln!(out, "{line}") {
+                failed.get_or_insert(e);
+            }
+        },
+    )?;
+    finish(out, failed, &stats, "records")
 }
