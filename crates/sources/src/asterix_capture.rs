@@ -50,7 +50,8 @@ pub(crate) fn is_raw_blocks(head: &[u8]) -> bool {
             whole += 1;
         }
     }
-    whole > 0 && (at == head.len() || at > head.len() || whole == 4)
+    // The head may end inside the next block or its header.
+    whole > 0 && (at + 3 > head.len() || whole == 4)
 }
 
 /// Calls `on` with every datagram of `input` (a capture or a raw block file, told by its first

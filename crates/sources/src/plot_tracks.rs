@@ -84,10 +84,11 @@ mod tests {
         assert_ne!(a1, b1);
         assert_eq!(p.track_of((1, 2), t(4000), 54.009, 20.0), a1);
         assert_eq!(p.track_of((1, 2), t(4100), 54.189, 20.0), b1);
-        // Another radar's plot at the same place is another track.
-        assert_ne!(p.track_of((1, 3), t(4200), 54.009, 20.0), a1);
+        // Another radar's plots are numbered apart (its identity names the radar too).
+        assert_eq!(p.track_of((1, 3), t(4200), 54.009, 20.0), 1);
+        assert_eq!(p.track_of((1, 2), t(8000), 54.018, 20.0), a1);
         // Too far to have flown: a new track; after 60 s unseen, a new one too.
-        assert_ne!(p.track_of((1, 2), t(8000), 55.0, 20.0), a1);
-        assert_ne!(p.track_of((1, 2), t(70_000), 54.009, 20.0), a1);
+        assert_eq!(p.track_of((1, 2), t(8100), 55.0, 20.0), 3);
+        assert_eq!(p.track_of((1, 2), t(70_000), 54.018, 20.0), 4);
     }
 }
