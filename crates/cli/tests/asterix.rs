@@ -1,0 +1,161 @@
+//! ASTERIX inputs end to end, on a synthetic, named scenario: "a primary-only intruder", a
+//! target that sends nothing (no transponder) seen only by a primary radar, flying east across a
+//! restricted zone. The recording is built here record by record (CAT034 with the radar's site,
+//! CAT048 primary plots with no address, no track number and no Mode C).
+
+mod common;
+use common::*;
+
+/// The synthetic radar 25/13 stands at 54.70 N 20.50 E, 40 m above the ellipsoid.
+const SITE: (f64, f64, f64) = (54.70, 20.50, 40.0);
+
+fn block(category: u8, records: &[Vec<u8>]) -> Vec<u8> {
+    let body = records.concat();
+    let mut out = vec![category];
+    out.extend(((body.len() + 3) as u16).to_be_bytes());
+    out.extend(body);
+    out
+}
+
+/// The field specification marking `frns` (1-based) present.
+fn fspec(frns: &[usize]) -> Vec<u8> {
+    let bytes = frns.iter().max().unwrap().div_ceil(7);
+    let mut out = vec![0u8; bytes];
+    for &frn in frns {
+        out[(frn - 1) / 7] |= 0x80 >> ((frn - 1) % 7);
+    }
+    for b in &mut out[..bytes - 1] {
+        *b |= 1;
+    }
+    out
+}
+
+fn tod(seconds: f64) -> Vec<u8> {
+    ((seconds * 128.0).round() as u32).to_be_bytes()[1..].to_vec()
+}
+
+/// CAT034 north marker with the radar's site (I034/120).
+fn site_message(seconds: f64) -> Vec<u8> {
+    let mut r = fspec(&[1, 2, 3, 11]);
+    r.extend([25, 13, 1]);
+    r.extend(tod(seconds));
+    let deg = |d: f64| ((d / 180.0 * 8_388_608.0).round() as i32).to_be_bytes()[1..].to_vec();
+    r.extend((SITE.2 as i16).to_be_bytes());
+    r.extend(deg(SITE.0));
+    r.extend(deg(SITE.1));
+    r
+}
+
+/// CAT048 primary-only plot (TYP 1) at `range_nm` and `azimuth_deg`.
+fn primary_plot(seconds: f64, range_nm: f64, azimuth_deg: f64) -> Vec<u8> {
+    let mut r = fspec(&[1, 2, 3, 4]);
+    r.extend([25, 13]);
+    r.extend(tod(seconds));
+    r.push(0x20); // TYP 1, nothing else, no extension
+    r.extend(((range_nm * 256.0).round() as u16).to_be_bytes());
+    r.extend(((azimuth_deg / 360.0 * 65536.0).round() as u16).to_be_bytes());
+    r
+}
+
+/// The scenario: a site message, then a plot every 4 s from 10 NM to 40 NM due east at 450 kt
+/// (0.5 NM a scan), starting at 23:59:00 so that the recording crosses midnight.
+fn scenario() -> Vec<u8> {
+    let start = 86_340.0;
+    let mut out = block(34, &[site_message(start)]);
+    for scan in 0..60 {
+        let t = start + 4.0 * scan as f64;
+        let t = if t >= 86_400.0 { t - 86_400.0 } else { t };
+        out.extend(block(48, &[primary_plot(t, 10.0 + 0.5 * scan as f64, 90.0)]));
+    }
+    out
+}
+
+/// A zone east of the radar, from about 20 to 30 NM out.
+const ZONE: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"SYN-EAST","name":"Synthetic restricted box east of the radar","kind":"restricted","lower":"SFC","upper":"UNL"},"geometry":{"type":"Polygon","coordinates":[[[21.07,54.6],[21.37,54.6],[21.37,54.8],[21.07,54.8],[21.07,54.6]]]}}]}"#;
+
+fn replay(dir: &std::path::Path, recording: &[u8], extra: &[&str]) -> (std::process::Output, Vec<serde_json::Value>) {
+    let zones = dir.join("zones.geojson");
+    std::fs::write(&zones, ZONE).unwrap();
+    let input = dir.join("synthetic-primary-intruder.ast");
+    std::fs::write(&input, recording).unwrap();
+    let mut args = vec![
+        "replay",
+        "--zones",
+        zones.to_str().unwrap(),
+        "--untimed-start",
+        "2026-12-05T23:58:00Z",
+    ];
+    args.extend(extra);
+    args.push(input.to_str().unwrap());
+    let out = nofly(&args);
+    let events = json_lines(&String::from_utf8(out.stdout.clone()).unwrap());
+    (out, events)
+}
+
+#[test]
+fn a_primary_only_plot_raises_an_enter() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, events) = replay(dir.path(), &scenario(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("asterix"), "the format is sniffed and said: {err}");
+    let enter: Vec<_> = events.iter().filter(|e| e["kind"] == "enter").collect();
+    assert_eq!(enter.len(), 1, "{events:?}");
+    let e = enter[0];
+    let id = e["icao24"].as_str().unwrap();
+    assert!(id.starts_with('~') && id.len() == 9, "a track identity, not an address: {id}");
+    assert_eq!(e["position_source"], "radar");
+    assert_eq!(e["sensor"], serde_json::json!({"sac": 25, "sic": 13, "kind": "primary"}));
+    assert!(e["alt_ft"].is_null(), "a primary plot has no altitude: {e}");
+    // Entered between 19 and 21 NM out: after midnight, dated into the next day.
+    let lon = e["lon"].as_f64().unwrap();
+    assert!((21.07..21.1).contains(&lon), "{lon}");
+    assert!(e["time"].as_str().unwrap().starts_with("2026-12-06T00:00"), "{e}");
+    // Every plot belongs to the one track nofly kept for it.
+    assert!(events.iter().all(|e| e["icao24"] == id), "{events:?}");
+    let exit: Vec<_> = events.iter().filter(|e| e["kind"] == "exit").collect();
+    assert_eq!(exit.len(), 1, "{events:?}");
+}
+
+#[test]
+fn the_same_recording_gives_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = replay(dir.path(), &scenario(), &[]);
+    let (b, _) = replay(dir.path(), &scenario(), &[]);
+    assert!(a.status.success() && !a.stdout.is_empty());
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn corrupt_bytes_are_reported_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = scenario();
+    let (_, clean) = replay(dir.path(), &good, &[]);
+    // Twenty bytes of garbage after the site message and the first three plots.
+    let plot = block(48, &[primary_plot(0.0, 10.0, 90.0)]).len();
+    let cut = block(34, &[site_message(86_340.0)]).len() + 3 * plot;
+    let mut bad = good[..cut].to_vec();
+    bad.extend([0xff; 20]);
+    bad.extend(&good[cut..]);
+    let (out, events) = replay(dir.path(), &bad, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("byte {cut}")) && err.contains("20 bytes that are no ASTERIX data block"), "{err}");
+    let kinds = |e: &[serde_json::Value]| e.iter().map(|e| e["kind"].clone()).collect::<Vec<_>>();
+    assert_eq!(kinds(&events), kinds(&clean), "the plots around the garbage are all read");
+}
+
+#[test]
+fn a_radar_without_a_site_is_named_and_can_be_given_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // The scenario without its CAT034 site message.
+    let skip = block(34, &[site_message(86_340.0)]).len();
+    let plots = scenario()[skip..].to_vec();
+    let (out, events) = replay(dir.path(), &plots, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(events.is_empty());
+    assert!(stderr(&out).contains("--radar-site 25/13="), "{}", stderr(&out));
+    let (out, events) = replay(dir.path(), &plots, &["--radar-site", "25/13=54.70,20.50,40"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(events.iter().filter(|e| e["kind"] == "enter").count(), 1);
+}
