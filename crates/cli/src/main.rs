@@ -994,8 +994,9 @@ struct WatchArgs {
     zones: ZoneArgs,
     /// Live source: sbs://HOST:PORT (SBS/BaseStation, port 30003), beast://HOST:PORT (Beast binary,
     /// port 30005), avr://HOST:PORT (AVR text, port 30002), json://HOST:PORT (readsb's
-    /// --net-json-port output, one aircraft object a line, with NIC and NACp), or
-    /// nats://HOST:PORT: a worker of a cluster reading the reports `nofly ingest` publishes
+    /// --net-json-port output, one aircraft object a line, with NIC and NACp),
+    /// asterix+udp://GROUP:PORT (ASTERIX datagrams: a multicast group is joined, another address
+    /// bound as given), or nats://HOST:PORT: a worker of a cluster reading the reports `nofly ingest` publishes
     /// (docs/deploy.md).
     #[arg(long, value_name = "URL")]
     source: String,
@@ -1004,6 +1005,8 @@ struct WatchArgs {
     /// Receiver position LAT,LON: the reference for surface positions of beast:// and avr:// feeds.
     #[arg(long, value_name = "LAT,LON")]
     receiver: Option<String>,
+    #[command(flatten)]
+    asterix: AsterixArgs,
     #[command(flatten)]
     output: OutputArgs,
     #[command(flatten)]

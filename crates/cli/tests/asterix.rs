@@ -65,7 +65,10 @@ fn scenario() -> Vec<u8> {
     for scan in 0..60 {
         let t = start + 4.0 * scan as f64;
         let t = if t >= 86_400.0 { t - 86_400.0 } else { t };
-        out.extend(block(48, &[primary_plot(t, 10.0 + 0.5 * scan as f64, 90.0)]));
+        out.extend(block(
+            48,
+            &[primary_plot(t, 10.0 + 0.5 * scan as f64, 90.0)],
+        ));
     }
     out
 }
@@ -73,7 +76,11 @@ fn scenario() -> Vec<u8> {
 /// A zone east of the radar, from about 20 to 30 NM out.
 const ZONE: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"SYN-EAST","name":"Synthetic restricted box east of the radar","kind":"restricted","lower":"SFC","upper":"UNL"},"geometry":{"type":"Polygon","coordinates":[[[21.07,54.6],[21.37,54.6],[21.37,54.8],[21.07,54.8],[21.07,54.6]]]}}]}"#;
 
-fn replay(dir: &std::path::Path, recording: &[u8], extra: &[&str]) -> (std::process::Output, Vec<serde_json::Value>) {
+fn replay(
+    dir: &std::path::Path,
+    recording: &[u8],
+    extra: &[&str],
+) -> (std::process::Output, Vec<serde_json::Value>) {
     let zones = dir.join("zones.geojson");
     std::fs::write(&zones, ZONE).unwrap();
     let input = dir.join("synthetic-primary-intruder.ast");
@@ -98,19 +105,31 @@ fn a_primary_only_plot_raises_an_enter() {
     let (out, events) = replay(dir.path(), &scenario(), &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("asterix"), "the format is sniffed and said: {err}");
+    assert!(
+        err.contains("asterix"),
+        "the format is sniffed and said: {err}"
+    );
     let enter: Vec<_> = events.iter().filter(|e| e["kind"] == "enter").collect();
     assert_eq!(enter.len(), 1, "{events:?}");
     let e = enter[0];
     let id = e["icao24"].as_str().unwrap();
-    assert!(id.starts_with('~') && id.len() == 9, "a track identity, not an address: {id}");
+    assert!(
+        id.starts_with('~') && id.len() == 9,
+        "a track identity, not an address: {id}"
+    );
     assert_eq!(e["position_source"], "radar");
-    assert_eq!(e["sensor"], serde_json::json!({"sac": 25, "sic": 13, "kind": "primary"}));
+    assert_eq!(
+        e["sensor"],
+        serde_json::json!({"sac": 25, "sic": 13, "kind": "primary"})
+    );
     assert!(e["alt_ft"].is_null(), "a primary plot has no altitude: {e}");
     // Entered between 19 and 21 NM out: after midnight, dated into the next day.
     let lon = e["lon"].as_f64().unwrap();
     assert!((21.07..21.1).contains(&lon), "{lon}");
-    assert!(e["time"].as_str().unwrap().starts_with("2026-12-06T00:00"), "{e}");
+    assert!(
+        e["time"].as_str().unwrap().starts_with("2026-12-06T00:00"),
+        "{e}"
+    );
     // Every plot belongs to the one track nofly kept for it.
     assert!(events.iter().all(|e| e["icao24"] == id), "{events:?}");
     let exit: Vec<_> = events.iter().filter(|e| e["kind"] == "exit").collect();
@@ -140,9 +159,17 @@ fn corrupt_bytes_are_reported_and_the_rest_is_read() {
     let (out, events) = replay(dir.path(), &bad, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains(&format!("byte {cut}")) && err.contains("20 bytes that are no ASTERIX data block"), "{err}");
+    assert!(
+        err.contains(&format!("byte {cut}"))
+            && err.contains("20 bytes that are no ASTERIX data block"),
+        "{err}"
+    );
     let kinds = |e: &[serde_json::Value]| e.iter().map(|e| e["kind"].clone()).collect::<Vec<_>>();
-    assert_eq!(kinds(&events), kinds(&clean), "the plots around the garbage are all read");
+    assert_eq!(
+        kinds(&events),
+        kinds(&clean),
+        "the plots around the garbage are all read"
+    );
 }
 
 #[test]
@@ -154,8 +181,16 @@ fn a_radar_without_a_site_is_named_and_can_be_given_one() {
     let (out, events) = replay(dir.path(), &plots, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(events.is_empty());
-    assert!(stderr(&out).contains("--radar-site 25/13="), "{}", stderr(&out));
-    let (out, events) = replay(dir.path(), &plots, &["--radar-site", "25/13=54.70,20.50,40"]);
+    assert!(
+        stderr(&out).contains("--radar-site 25/13="),
+        "{}",
+        stderr(&out)
+    );
+    let (out, events) = replay(
+        dir.path(),
+        &plots,
+        &["--radar-site", "25/13=54.70,20.50,40"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(events.iter().filter(|e| e["kind"] == "enter").count(), 1);
 }

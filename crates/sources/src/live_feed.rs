@@ -2,6 +2,9 @@
 //! `beast://HOST:PORT` (Beast binary, port 30005), `avr://HOST:PORT` (AVR text, port 30002) and
 //! `json://HOST:PORT` (readsb's JSON-per-line output, `--net-json-port`, with NIC and NACp).
 //! Live reports take their arrival time when the feed gives no absolute time of its own.
+//! `asterix+udp://GROUP:PORT` receives ASTERIX datagrams over UDP: a multicast group is joined
+//! (what radar and tracker networks send), any other address is bound as it is (127.0.0.1 for a
+//! local relay); each datagram is dated by its arrival.
 
 use crate::modes_feed::{avr_line, BeastFramer, FrameDecoder, ModesOptions, RawFrame};
 use crate::sbs::{SbsClock, SbsParser};
@@ -41,21 +44,25 @@ pub enum LiveProtocol {
     Avr,
     /// readsb JSON, one aircraft object a line.
     Json,
+    /// ASTERIX datagrams over UDP (multicast or unicast).
+    AsterixUdp,
 }
 
-/// Splits `sbs://HOST:PORT`, `beast://HOST:PORT`, `avr://HOST:PORT` or `json://HOST:PORT`.
+/// Splits `sbs://HOST:PORT`, `beast://HOST:PORT`, `avr://HOST:PORT`, `json://HOST:PORT` or
+/// `asterix+udp://GROUP:PORT`.
 pub fn parse_live_url(url: &str) -> Result<(LiveProtocol, String), String> {
     let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-        format!("{url:?}: expected sbs://HOST:PORT, beast://HOST:PORT, avr://HOST:PORT or json://HOST:PORT")
+        format!("{url:?}: expected sbs://HOST:PORT, beast://HOST:PORT, avr://HOST:PORT, json://HOST:PORT or asterix+udp://GROUP:PORT")
     })?;
     let protocol = match scheme {
         "sbs" => LiveProtocol::Sbs,
         "beast" => LiveProtocol::Beast,
         "avr" => LiveProtocol::Avr,
         "json" => LiveProtocol::Json,
+        "asterix+udp" => LiveProtocol::AsterixUdp,
         other => {
             return Err(format!(
-                "{url:?}: unknown protocol {other:?}: use sbs, beast, avr or json"
+                "{url:?}: unknown protocol {other:?}: use sbs, beast, avr, json or asterix+udp"
             ))
         }
     };
@@ -66,6 +73,89 @@ pub fn parse_live_url(url: &str) -> Result<(LiveProtocol, String), String> {
         ));
     }
     Ok((protocol, addr.to_string()))
+}
+
+/// Binds `addr` for UDP, joining it when it is a multicast group (on every interface the system
+/// routes multicast to).
+async fn bind_udp(addr: &str) -> std::io::Result<tokio::net::UdpSocket> {
+    let at = tokio::net::lookup_host(addr)
+        .await?
+        .next()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such address"))?;
+    let socket = tokio::net::UdpSocket::bind(at).await?;
+    match at.ip() {
+        std::net::IpAddr::V4(group) if group.is_multicast() => {
+            socket.join_multicast_v4(group, std::net::Ipv4Addr::UNSPECIFIED)?
+        }
+        std::net::IpAddr::V6(group) if group.is_multicast() => {
+            socket.join_multicast_v6(&group, 0)?
+        }
+        _ => {}
+    }
+    Ok(socket)
+}
+
+/// Receives ASTERIX datagrams on `addr` until the receiver of `tx` is dropped; a socket that
+/// fails is bound again with the same backoff as a TCP feed. Sites, tracks and the day carry on.
+async fn asterix_udp(
+    url: String,
+    addr: String,
+    input_index: u16,
+    options: ModesOptions,
+    tx: mpsc::Sender<LiveEvent>,
+    now: fn() -> EventTime,
+) {
+    let mut stream =
+        crate::asterix_feed::AsterixStream::new(&url, input_index, options.asterix, now());
+    let mut backoff = Duration::from_millis(500);
+    let mut datagrams = 0u64;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let failure = match bind_udp(&addr).await {
+            Ok(socket) => {
+                backoff = Duration::from_millis(500);
+                if tx.send(LiveEvent::Connected(url.clone())).await.is_err() {
+                    return;
+                }
+                loop {
+                    let n = match socket.recv(&mut buf).await {
+                        Ok(n) => n,
+                        Err(e) => break e.to_string(),
+                    };
+                    datagrams += 1;
+                    let mut stats = crate::ReadStats::default();
+                    let mut events = Vec::new();
+                    let datagram = crate::asterix_capture::Datagram {
+                        bytes: &buf[..n],
+                        captured: Some(now()),
+                        base: datagrams << 16,
+                    };
+                    stream.datagram(datagram, &mut stats, &mut |r| {
+                        events.push(LiveEvent::Report(r))
+                    });
+                    events.extend(stats.first_errors.into_iter().map(LiveEvent::Malformed));
+                    for e in events {
+                        if tx.send(e).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+            Err(e) => format!("cannot receive on {addr}: {e}"),
+        };
+        if tx
+            .send(LiveEvent::Disconnected {
+                reason: failure,
+                retry_in: backoff,
+            })
+            .await
+            .is_err()
+        {
+            return;
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
 }
 
 /// The wall clock: the `now` of [`live_feed`] for live reports without a time of their own.
@@ -89,6 +179,9 @@ pub async fn live_feed(
     let Ok((protocol, addr)) = parse_live_url(&url) else {
         return;
     };
+    if protocol == LiveProtocol::AsterixUdp {
+        return asterix_udp(url, addr, input_index, options, tx, now).await;
+    }
     let mut backoff = Duration::from_millis(500);
     let mut sbs = SbsParser::new(SbsClock::Received);
     let mut decoder = FrameDecoder::new(options.receiver, options.repair, options.start);
@@ -102,6 +195,7 @@ pub async fn live_feed(
                 }
                 let mut events = Vec::new();
                 let outcome = match protocol {
+                    LiveProtocol::AsterixUdp => unreachable!("asterix+udp returned above"),
                     LiveProtocol::Beast => {
                         let mut framer = BeastFramer::default();
                         let mut reader = stream;

@@ -12,6 +12,9 @@ fn read_feed(url: &str) -> Result<(Format, Vec<u8>)> {
     let format = match protocol {
         nofly_sources::LiveProtocol::Beast => Format::Beast,
         nofly_sources::LiveProtocol::Avr => Format::Avr,
+        nofly_sources::LiveProtocol::AsterixUdp => {
+            bail!("{url}: a UDP stream has no end to decode to; record it (tcpdump -w) and decode the capture, or watch it with nofly watch --source")
+        }
         nofly_sources::LiveProtocol::Sbs | nofly_sources::LiveProtocol::Json => {
             bail!(
                 "{url}: SBS and readsb JSON are already decoded; decode reads beast:// and avr://"

@@ -34,6 +34,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
             .as_deref()
             .map(crate::parse_position)
             .transpose()?,
+        asterix: args.asterix.options()?,
         ..ModesOptions::default()
     };
     let mut events: JsonLinesSink<Box<dyn Write>> = JsonLinesSink::new(match &args.output.events {
