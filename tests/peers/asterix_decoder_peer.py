@@ -42,7 +42,7 @@ json.dump(out, sys.stdout, default=str)
 
 
 def cache_dir():
-    root = pathlib.Path(os.environ.get("NOFLY_CACHE", ".cache/nofly")) / "asterix_decoder"
+    root = pathlib.Path(os.environ.get("NOFLY_CACHE", ".cache/nofly")).resolve() / "asterix_decoder"
     root.mkdir(parents=True, exist_ok=True)
     return root
 

@@ -7,7 +7,7 @@ use crate::record::Record;
 /// The target report of a CAT048 record.
 pub(crate) fn target(r: &Record<'_>) -> Target {
     // I048/020: TYP (3 bits), SIM, RDP, SPI, RAB, FX; first extension TST, ...
-    let descriptor = r.item("020");
+    let descriptor = r.fixed("020", 1);
     let kind = match descriptor.map(|d| d[0] >> 5) {
         Some(1) => TargetKind::Primary,
         Some(2) => TargetKind::Ssr,
@@ -22,28 +22,28 @@ pub(crate) fn target(r: &Record<'_>) -> Target {
         // RAB: a field monitor (fixed transponder), not an aircraft.
         t.test = d[0] & 0x02 != 0 || (d.len() > 1 && d[1] & 0x80 != 0);
     }
-    t.time_of_day_s = r.item("140").map(time_of_day);
+    t.time_of_day_s = r.fixed("140", 3).map(time_of_day);
     // I048/040: RHO 1/256 NM, THETA 360/2^16.
-    t.position = r.item("040").map(|b| Position::Polar {
+    t.position = r.fixed("040", 4).map(|b| Position::Polar {
         range_nm: unsigned(b, 0, 16) as f64 / 256.0,
         azimuth_deg: angle16(unsigned(b, 16, 16)),
     });
     // I048/070: V G L spare, then 12 bits of code.
-    t.mode_a = r.item("070").map(|b| mode_a(b, 4));
+    t.mode_a = r.fixed("070", 2).map(|b| mode_a(b, 4));
     // I048/090: V G, then 14 bits two's complement in 1/4 FL.
-    t.flight_level = r.item("090").map(|b| signed(b, 2, 14) as f64 / 4.0);
+    t.flight_level = r.fixed("090", 2).map(|b| signed(b, 2, 14) as f64 / 4.0);
     // I048/110: height measured by a 3D radar, 14 bits two's complement, 25 ft.
-    t.geometric_height_ft = r.item("110").map(|b| signed(b, 2, 14) as f64 * 25.0);
-    t.address = r.item("220").map(|b| unsigned(b, 0, 24) as u32);
-    t.callsign = r.item("240").and_then(|b| icao_chars(b, 0));
-    t.track_number = r.item("161").map(|b| unsigned(b, 4, 12) as u16);
+    t.geometric_height_ft = r.fixed("110", 2).map(|b| signed(b, 2, 14) as f64 * 25.0);
+    t.address = r.fixed("220", 3).map(|b| unsigned(b, 0, 24) as u32);
+    t.callsign = r.fixed("240", 6).and_then(|b| icao_chars(b, 0));
+    t.track_number = r.fixed("161", 2).map(|b| unsigned(b, 4, 12) as u16);
     // I048/200: ground speed 2^-14 NM/s, heading 360/2^16.
-    if let Some(b) = r.item("200") {
+    if let Some(b) = r.fixed("200", 4) {
         t.ground_speed_kt = Some(knots_from_nm_per_s(unsigned(b, 0, 16) as f64));
         t.track_deg = Some(angle16(unsigned(b, 16, 16)));
     }
     // I048/230 STAT: 0 and 2 airborne, 1 and 3 on the ground, others do not say.
-    t.on_ground = r.item("230").and_then(|b| match unsigned(b, 3, 3) {
+    t.on_ground = r.fixed("230", 2).and_then(|b| match unsigned(b, 3, 3) {
         0 | 2 => Some(false),
         1 | 3 => Some(true),
         _ => None,

@@ -9,7 +9,7 @@ pub(crate) fn status(r: &Record<'_>) -> SdpsStatus {
     SdpsStatus {
         sac,
         sic,
-        message_type: r.item("000").map(|b| b[0]),
-        time_of_day_s: r.item("030").map(time_of_day),
+        message_type: r.fixed("000", 1).map(|b| b[0]),
+        time_of_day_s: r.fixed("030", 3).map(time_of_day),
     }
 }

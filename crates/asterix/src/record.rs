@@ -130,15 +130,24 @@ impl<'a> Record<'a> {
         self.at_frn(frn)
     }
 
+    /// The bytes of item `name` when present with at least `len` bytes: what a field read at a
+    /// fixed place needs, whatever the edition made of the item.
+    pub fn fixed(&self, name: &str, len: usize) -> Option<&'a [u8]> {
+        self.item(name).filter(|b| b.len() >= len)
+    }
+
     fn at_frn(&self, frn: usize) -> Option<&'a [u8]> {
         let (start, len) = *self.spans.get(frn)?;
         (len > 0).then(|| &self.bytes[start as usize..start as usize + len as usize])
     }
 
-    /// The bytes of sub-item `sub` of compound item `name`, if both are present.
-    pub fn subitem(&self, name: &str, sub: &str) -> Option<&'a [u8]> {
+    /// The bytes of sub-item `sub` of compound item `name`, if both are present and the
+    /// sub-item has at least `len` bytes.
+    pub fn subitem(&self, name: &str, sub: &str, len: usize) -> Option<&'a [u8]> {
         let (_, layout) = self.uap.items.iter().flatten().find(|(n, _)| *n == name)?;
-        layout.subitem(self.item(name)?, sub)
+        layout
+            .subitem(self.item(name)?, sub)
+            .filter(|b| b.len() >= len)
     }
 
     /// The present items, as `(name, bytes)` in UAP order.

@@ -55,7 +55,8 @@ pub(crate) fn is_raw_blocks(head: &[u8]) -> bool {
 }
 
 /// Calls `on` with every datagram of `input` (a capture or a raw block file, told by its first
-/// bytes). Framing problems are counted in `stats` with their place; reading goes on where it can.
+/// bytes). Framing problems are counted in `stats` with their place, each as a malformed record
+/// (a packet not UDP over IP as an ignored one); reading goes on where it can.
 pub(crate) fn read_datagrams(
     input: impl Read,
     name: &str,
@@ -167,6 +168,7 @@ fn read_capture(
                     // A last packet cut short by the end of the file.
                     let rest = reader.data().len();
                     if let Err(PcapError::Incomplete(_)) = reader.next() {
+                        stats.records += 1;
                         stats.malformed(framing(
                             name,
                             packet + 1,
@@ -179,6 +181,7 @@ fn read_capture(
                 continue;
             }
             Err(e) => {
+                stats.records += 1;
                 stats.malformed(framing(
                     name,
                     packet + 1,
@@ -207,6 +210,7 @@ fn read_capture(
         }
         reader.consume(used);
     }
+    stats.records += not_udp + fragments;
     stats.ignored += not_udp + fragments;
     stats.notes.push(format!(
         "{name}: capture: {packet} packets, {not_udp} not UDP over IP, {fragments} IP fragments skipped"
@@ -297,6 +301,7 @@ fn read_raw_blocks(
             if accept {
                 let len = len.unwrap_or_default();
                 if let Some(start) = lost.take() {
+                    stats.records += 1;
                     let skipped = offset + at as u64 - start;
                     stats.malformed(framing(
                         name,
@@ -326,6 +331,7 @@ fn read_raw_blocks(
         }
     }
     if let Some(start) = lost {
+        stats.records += 1;
         stats.malformed(framing(
             name,
             start,
