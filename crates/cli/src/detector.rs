@@ -6,8 +6,8 @@
 
 use nofly_aircraft::AircraftDb;
 use nofly_engine::{Engine, Settings};
-use nofly_gnss::{CellState, GnssSettings, InterferenceZones};
-use nofly_model::{Event, Report, SourceRef, Zone};
+use nofly_gnss::{CellState, CrossCheck, GnssSettings, InterferenceZones};
+use nofly_model::{Event, PositionDispute, Report, SourceRef, Zone};
 use nofly_zones::ZoneSet;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -68,18 +68,31 @@ pub struct Detector {
     annotator: Annotator,
 }
 
-/// What the detector adds to each event: who the aircraft is, how fast it last flew and the
-/// emitter category it last sent.
+/// How long after an aircraft's ADS-B position was disputed its events are marked, milliseconds.
+const DISPUTE_MARKS_MS: i64 = 60_000;
+
+/// What the detector adds to each event: who the aircraft is, how fast it last flew, the
+/// emitter category it last sent, and whether its ADS-B position was lately disputed by
+/// multilateration or radar.
+#[derive(Default)]
 struct Annotator {
     db: Option<Arc<AircraftDb>>,
     /// Keyed with FxHash, as the engine's tracks are: two inserts on every report, and SipHash
     /// made them 4 % of a one-core Parquet replay (perf, bench/RESULTS.md).
     ground_speed_kt: FxHashMap<u32, f32>,
     category: FxHashMap<u32, nofly_model::EmitterCategory>,
+    /// Only for aircraft whose reports say where their positions came from.
+    cross: FxHashMap<u32, CrossCheck>,
+    disputes: FxHashMap<u32, PositionDispute>,
 }
 
 impl Annotator {
     fn observe(&mut self, r: &Report) {
+        if r.position_source.is_some() {
+            if let Some(d) = self.cross.entry(r.icao.0).or_default().observe(r) {
+                self.disputes.insert(r.icao.0, d);
+            }
+        }
         if let Some(gs) = r.ground_speed_kt {
             self.ground_speed_kt.insert(r.icao.0, gs);
         }
@@ -98,6 +111,10 @@ impl Annotator {
                 .get(&icao.0)
                 .map(|&gs| (f64::from(gs) * 10.0).round() / 10.0);
             event.category = self.category.get(&icao.0).copied();
+            event.position_dispute = self.disputes.get(&icao.0).copied().filter(|d| {
+                let since = event.time.millis() - d.at.millis();
+                (0..=DISPUTE_MARKS_MS).contains(&since)
+            });
         }
         event
     }
@@ -122,8 +139,7 @@ impl Detector {
             last_source: SourceRef::default(),
             annotator: Annotator {
                 db: detection.aircraft_db.clone(),
-                ground_speed_kt: FxHashMap::default(),
-                category: FxHashMap::default(),
+                ..Annotator::default()
             },
         }
     }
@@ -165,7 +181,8 @@ impl Detector {
     }
 
     /// What the detector remembers between two reports, for a replay's checkpoint: the engine's
-    /// state, and each aircraft's latest speed and category the events are annotated with.
+    /// state, and each aircraft's latest speed, category and position cross-check the events are
+    /// annotated with.
     /// Refused with `--gnss`, whose interference areas are not saved.
     pub fn save_state(&self) -> anyhow::Result<Vec<u8>> {
         anyhow::ensure!(
@@ -176,6 +193,8 @@ impl Detector {
             engine: self.engine.save_state()?,
             ground_speed_kt: by_address(&self.annotator.ground_speed_kt),
             category: by_address(&self.annotator.category),
+            cross: by_address(&self.annotator.cross),
+            disputes: by_address(&self.annotator.disputes),
             last_source: self.last_source,
         };
         Ok(postcard::to_allocvec(&saved)?)
@@ -189,6 +208,8 @@ impl Detector {
         self.engine.restore_state(&saved.engine)?;
         self.annotator.ground_speed_kt = saved.ground_speed_kt.into_iter().collect();
         self.annotator.category = saved.category.into_iter().collect();
+        self.annotator.cross = saved.cross.into_iter().collect();
+        self.annotator.disputes = saved.disputes.into_iter().collect();
         self.last_source = saved.last_source;
         Ok(())
     }
@@ -250,6 +271,8 @@ struct SavedDetector {
     engine: Vec<u8>,
     ground_speed_kt: Vec<(u32, f32)>,
     category: Vec<(u32, nofly_model::EmitterCategory)>,
+    cross: Vec<(u32, CrossCheck)>,
+    disputes: Vec<(u32, PositionDispute)>,
     last_source: SourceRef,
 }
 

@@ -194,3 +194,77 @@ fn a_radar_without_a_site_is_named_and_can_be_given_one() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(events.iter().filter(|e| e["kind"] == "enter").count(), 1);
 }
+
+/// CAT048 Mode S roll-call plot of aircraft 4B1812 at FL350.
+fn mode_s_plot(seconds: f64, range_nm: f64, azimuth_deg: f64) -> Vec<u8> {
+    let mut r = fspec(&[1, 2, 3, 4, 6, 8]);
+    r.extend([25, 13]);
+    r.extend(tod(seconds));
+    r.push(0xa0); // TYP 5
+    r.extend(((range_nm * 256.0).round() as u16).to_be_bytes());
+    r.extend(((azimuth_deg / 360.0 * 65536.0).round() as u16).to_be_bytes());
+    r.extend(1400u16.to_be_bytes()); // FL350
+    r.extend([0x4b, 0x18, 0x12]);
+    r
+}
+
+/// CAT021 2.6 ADS-B report of station 25/50: aircraft 4B1812 at FL350 where it says it is.
+fn adsb_report(seconds: f64, lat: f64, lon: f64) -> Vec<u8> {
+    let mut r = fspec(&[1, 2, 5, 7, 11, 21]);
+    r.extend([25, 50, 0x00]);
+    r.extend(tod(seconds));
+    let deg = |d: f64| ((d * 2f64.powi(30) / 180.0).round() as i32).to_be_bytes();
+    r.extend(deg(lat));
+    r.extend(deg(lon));
+    r.extend([0x4b, 0x18, 0x12]);
+    r.extend(1400i16.to_be_bytes());
+    r
+}
+
+/// Synthetic: the radar sees 4B1812 flying east at FL350, and the aircraft broadcasts ADS-B half
+/// a second after each plot, `offset_deg` north of where the radar sees it.
+fn seen_and_said(offset_deg: f64) -> Vec<u8> {
+    let start = 43_200.0;
+    let site = nofly_asterix::Site {
+        lat: SITE.0,
+        lon: SITE.1,
+        height_m: SITE.2,
+    };
+    let mut out = block(34, &[site_message(start)]);
+    for scan in 0..50 {
+        let t = start + 2.0 * scan as f64;
+        let range = 10.0 + 0.25 * scan as f64;
+        out.extend(block(48, &[mode_s_plot(t, range, 90.0)]));
+        let (lat, lon) = nofly_asterix::plot_position(&site, range, 90.0, Some(35_000.0 * 0.3048));
+        out.extend(block(21, &[adsb_report(t + 0.5, lat + offset_deg, lon)]));
+    }
+    out
+}
+
+#[test]
+fn an_ads_b_position_the_radar_does_not_confirm_marks_the_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let enter = |events: &[serde_json::Value]| {
+        events
+            .iter()
+            .find(|e| e["kind"] == "enter" && e["icao24"] == "4b1812")
+            .cloned()
+            .unwrap_or_else(|| panic!("{events:?}"))
+    };
+    let (out, honest) = replay(dir.path(), &seen_and_said(0.0), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let e = enter(&honest);
+    assert!(
+        e.get("position_dispute").is_none(),
+        "radar and ADS-B agree: {e}"
+    );
+    // Spoofed: the ADS-B positions 0.05° (5.6 km) north of the radar's.
+    let (out, spoofed) = replay(dir.path(), &seen_and_said(0.05), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let e = enter(&spoofed);
+    let dispute = &e["position_dispute"];
+    assert_eq!(dispute["against"], "radar", "{e}");
+    let distance = dispute["distance_m"].as_f64().unwrap();
+    assert!((5_000.0..6_000.0).contains(&distance), "{e}");
+    assert!(dispute["allowed_m"].as_f64().unwrap() < 1_500.0, "{e}");
+}

@@ -49,6 +49,8 @@ pub enum Indicator {
     /// Several aircraft report the same point (found across aircraft by
     /// [`crate::shared_points`], not by this checker).
     SharedPosition,
+    /// The ADS-B position disagrees with multilateration or radar ([`crate::cross_check`]).
+    PositionDisputed,
 }
 
 /// What the checks remember of one aircraft: feed it that aircraft's reports in time order.
@@ -59,10 +61,11 @@ pub struct TrackChecker {
     anchor: Option<(f64, f64, i64, f32)>,
     slow_since: Option<i64>,
     divergent_since: Option<i64>,
+    cross: crate::CrossCheck,
 }
 
 /// Great-circle distance in metres between two `(lat, lon)` points.
-fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
+pub(crate) fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
     Haversine.distance(Point::new(a.1, a.0), Point::new(b.1, b.0))
 }
 
@@ -98,6 +101,15 @@ impl TrackChecker {
     /// The signs this report of the aircraft shows (in a fixed order), given its earlier reports.
     pub fn check(&mut self, r: &Report) -> Vec<Indicator> {
         let mut found = Vec::new();
+        if self.cross.observe(r).is_some() {
+            found.push(Indicator::PositionDisputed);
+        }
+        // Only the aircraft's own positions make a track: a measurement is not where its GNSS said.
+        if r.position_source
+            .is_some_and(|s| s != nofly_model::PositionSource::Adsb)
+        {
+            return found;
+        }
         let Some((lat, lon)) = r.position else {
             return found;
         };

@@ -139,6 +139,7 @@ impl InterferenceZones {
                     nic: None,
                     nacp: None,
                     degraded: false,
+                    position_dispute: None,
                     cell: Some(CellFigures {
                         cell: t.cell.clone(),
                         aircraft: t.aircraft,

@@ -78,6 +78,20 @@ impl fmt::Display for EventKind {
     }
 }
 
+/// An aircraft's own ADS-B position against an independent measurement of it (multilateration,
+/// radar, a fused track) at nearly the same time, farther apart than their errors allow.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PositionDispute {
+    /// When the two positions were compared (the later of the two).
+    pub at: crate::EventTime,
+    /// How far apart they were, metres.
+    pub distance_m: f64,
+    /// How far apart their errors and the time between them allow, metres.
+    pub allowed_m: f64,
+    /// What measured the aircraft.
+    pub against: crate::PositionSource,
+}
+
 /// One event. Serialises to one JSON object with a fixed field order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Event {
@@ -141,6 +155,11 @@ pub struct Event {
     /// it may be wrong by more than the zone's margin; written only when true.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub degraded: bool,
+    /// The aircraft's ADS-B position disagreed, shortly before this event, with where
+    /// multilateration or a radar measured it: a spoofing sign (an annotation like `aircraft`,
+    /// written only then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position_dispute: Option<PositionDispute>,
     /// For an interference event: the cell and what was seen there in the deciding window.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub cell: Option<CellFigures>,

@@ -34,7 +34,7 @@ mod zone;
 
 pub use aircraft::{AircraftIdentity, MilitarySource};
 pub use category::EmitterCategory;
-pub use event::{CellFigures, Event, EventKind, PredictedPoint};
+pub use event::{CellFigures, Event, EventKind, PositionDispute, PredictedPoint};
 pub use identity::{Callsign, Icao24, ParseIcaoError};
 pub use limit::{Altitude, AltitudeMode, Limit, ParseLimitError, VerticalBand, FEET_PER_METRE};
 pub use report::{PositionSource, Report, SourceRef};

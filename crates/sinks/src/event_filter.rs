@@ -393,6 +393,7 @@ mod tests {
             nic: None,
             nacp: None,
             degraded: false,
+            position_dispute: None,
             cell: None,
             same_instant: 0,
             aircraft: None,

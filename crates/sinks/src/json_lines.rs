@@ -69,6 +69,7 @@ mod tests {
             nic: Some(6),
             nacp: Some(7),
             degraded: true,
+            position_dispute: None,
             cell: None,
             same_instant: 0,
             aircraft: None,

@@ -296,6 +296,7 @@ impl Context<'_> {
                 at.nacp,
                 nofly_model::integrity::IntegrityThresholds::default(),
             ) == Some(true),
+            position_dispute: None,
             cell: None,
             same_instant,
             aircraft: None,

@@ -33,6 +33,7 @@ pub fn event(i: i64, kind: EventKind) -> Event {
         nic: None,
         nacp: None,
         degraded: false,
+        position_dispute: None,
         cell: None,
         same_instant: 0,
         aircraft: None,
