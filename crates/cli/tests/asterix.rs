@@ -268,3 +268,54 @@ fn an_ads_b_position_the_radar_does_not_confirm_marks_the_event() {
     assert!((5_000.0..6_000.0).contains(&distance), "{e}");
     assert!(dispute["allowed_m"].as_f64().unwrap() < 1_500.0, "{e}");
 }
+
+#[test]
+fn a_bundle_of_a_primary_plot_re_runs_the_decoder_and_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(nofly(&["keygen", "--dir", dir.path().to_str().unwrap()])
+        .status
+        .success());
+    let (log, key, public) = (
+        dir.path().join("a.log"),
+        dir.path().join("nofly.key"),
+        dir.path().join("nofly.pub"),
+    );
+    let events = dir.path().join("a.jsonl");
+    let (out, _) = replay(
+        dir.path(),
+        &scenario(),
+        &[
+            "--evidence-log",
+            log.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+            "--events",
+            events.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ev = json_lines(&std::fs::read_to_string(&events).unwrap());
+    let id = ev.iter().find(|e| e["kind"] == "enter").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bundle = dir.path().join("bundle.json");
+    let out = evidence_bundle(&id, &log, &key, &bundle, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    let first = b["raw"]["records"][0]["text"].as_str().unwrap();
+    assert!(
+        first.starts_with("22"),
+        "the radar's CAT034 site record comes first: {first}"
+    );
+    let out = verify_bundle(&bundle, &public);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success()
+            && text.contains(
+                "raw records (asterix) decoded and run through the engine give the same event"
+            ),
+        "{text}"
+    );
+}
