@@ -25,6 +25,9 @@ EDITIONS = {
 }
 DEFAULT = {21: "2.6", 34: "1.29", 48: "1.31", 62: "1.20", 65: "1.6"}
 
+# The body of each UAP generated so far, and the first edition that had it.
+SEEN = {}
+
 VARIATIONS = ("element", "group", "extended", "repetitive", "explicit", "compound")
 NAMED = re.compile(r'^([A-Za-z0-9_]+) "')
 
@@ -144,12 +147,15 @@ def edition(path, cat, ed):
     major, minor = ed.split(".")
     name = f"CAT{cat:03}_{major}_{minor}"
     body = ",\n        ".join(frns)
+    # An edition whose items are laid out as an earlier one's shares its table.
+    same = SEEN.setdefault(body, name)
+    items = f"{same}.items" if same != name else f"&[\n        {body},\n    ]"
     return name, (
         f"/// Category {cat:03}, edition {ed}.\n"
         f"pub(crate) const {name}: Uap = Uap {{\n"
         f"    category: {cat},\n"
         f"    edition: Edition {{ major: {major}, minor: {minor} }},\n"
-        f"    items: &[\n        {body},\n    ],\n}};\n"
+        f"    items: {items},\n}};\n"
     )
 
 

@@ -75,6 +75,27 @@ pub fn parse_live_url(url: &str) -> Result<(LiveProtocol, String), String> {
     Ok((protocol, addr.to_string()))
 }
 
+/// Says why the feed stopped and waits `backoff` before the next attempt, doubling it up to 30 s;
+/// false when nobody listens any more.
+async fn retry_after(
+    failure: String,
+    backoff: &mut Duration,
+    tx: &mpsc::Sender<LiveEvent>,
+) -> bool {
+    let told = tx
+        .send(LiveEvent::Disconnected {
+            reason: failure,
+            retry_in: *backoff,
+        })
+        .await
+        .is_ok();
+    if told {
+        tokio::time::sleep(*backoff).await;
+        *backoff = (*backoff * 2).min(Duration::from_secs(30));
+    }
+    told
+}
+
 /// Binds `addr` for UDP, joining it when it is a multicast group (on every interface the system
 /// routes multicast to).
 async fn bind_udp(addr: &str) -> std::io::Result<tokio::net::UdpSocket> {
@@ -143,18 +164,9 @@ async fn asterix_udp(
             }
             Err(e) => format!("cannot receive on {addr}: {e}"),
         };
-        if tx
-            .send(LiveEvent::Disconnected {
-                reason: failure,
-                retry_in: backoff,
-            })
-            .await
-            .is_err()
-        {
+        if !retry_after(failure, &mut backoff, &tx).await {
             return;
         }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(30));
     }
 }
 
@@ -291,17 +303,8 @@ pub async fn live_feed(
             }
             Err(e) => e.to_string(),
         };
-        if tx
-            .send(LiveEvent::Disconnected {
-                reason: failure,
-                retry_in: backoff,
-            })
-            .await
-            .is_err()
-        {
+        if !retry_after(failure, &mut backoff, &tx).await {
             return;
         }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(30));
     }
 }
