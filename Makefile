@@ -42,4 +42,5 @@ bench: build
 	python3 bench/globe_history_day.py
 	python3 bench/evidence_overhead.py
 	python3 bench/decode_peers.py
+	python3 bench/asterix_peers.py
 	cd bench/rs1090-peer && $(CARGO) run --release --quiet
