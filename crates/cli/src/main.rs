@@ -855,7 +855,8 @@ struct InputArgs {
     #[command(flatten)]
     asterix: AsterixArgs,
     /// Time given to SBS lines without a date that come before any dated line (RFC 3339). Later
-    /// undated lines take the time of the previous dated line.
+    /// undated lines take the time of the previous dated line. Also the day a raw ASTERIX block
+    /// file's first time of day is dated to (captures are dated by their packets).
     #[arg(long, default_value = "1970-01-01T00:00:00Z", value_name = "TIME")]
     untimed_start: String,
     /// Receiver position LAT,LON for raw Mode S inputs: the reference for surface positions.
