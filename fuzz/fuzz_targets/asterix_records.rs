@@ -5,7 +5,9 @@ use libfuzzer_sys::fuzz_target;
 use nofly_asterix::{blocks, interpret, records, Editions};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&choice, data)) = data.split_first() else { return };
+    let Some((&choice, data)) = data.split_first() else {
+        return;
+    };
     // The first byte picks an edition for each category.
     let mut editions = Editions::default();
     let known: Vec<_> = Editions::known().collect();

@@ -42,7 +42,7 @@ impl PlotTracks {
             })
             .filter(|(ratio, _)| *ratio <= 1.0)
             .min_by(|a, b| a.0.total_cmp(&b.0));
-        let id = match nearest {
+        match nearest {
             Some((_, t)) => {
                 (t.time, t.lat, t.lon) = (time, lat, lon);
                 t.id
@@ -57,8 +57,7 @@ impl PlotTracks {
                 });
                 *next
             }
-        };
-        id
+        }
     }
 }
 
