@@ -319,3 +319,26 @@ fn a_bundle_of_a_primary_plot_re_runs_the_decoder_and_the_site() {
         "{text}"
     );
 }
+
+#[test]
+fn a_disputed_position_is_a_spoofing_sign_for_the_gnss_monitor() {
+    let dir = tempfile::tempdir().unwrap();
+    let cells = |offset_deg: f64| {
+        let input = dir.path().join("seen-and-said.ast");
+        std::fs::write(&input, seen_and_said(offset_deg)).unwrap();
+        let out_file = dir.path().join("cells.geojson");
+        let out = nofly(&[
+            "gnss",
+            "--untimed-start",
+            "2026-12-05T23:58:00Z",
+            "--out",
+            out_file.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        std::fs::read_to_string(&out_file).unwrap()
+    };
+    assert!(!cells(0.0).contains("position_disputed"));
+    let spoofed = cells(0.05);
+    assert!(spoofed.contains("\"position_disputed\""), "{spoofed}");
+}
