@@ -97,23 +97,31 @@ async fn retry_after(
 }
 
 /// Binds `addr` for UDP, joining it when it is a multicast group (on every interface the system
-/// routes multicast to).
+/// routes multicast to). A group's port is bound shared (SO_REUSEADDR), so that several programs
+/// on one machine can listen to the same surveillance multicast.
 async fn bind_udp(addr: &str) -> std::io::Result<tokio::net::UdpSocket> {
     let at = tokio::net::lookup_host(addr)
         .await?
         .next()
         .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such address"))?;
-    let socket = tokio::net::UdpSocket::bind(at).await?;
-    match at.ip() {
-        std::net::IpAddr::V4(group) if group.is_multicast() => {
-            socket.join_multicast_v4(group, std::net::Ipv4Addr::UNSPECIFIED)?
-        }
-        std::net::IpAddr::V6(group) if group.is_multicast() => {
-            socket.join_multicast_v6(&group, 0)?
-        }
-        _ => {}
+    if !at.ip().is_multicast() {
+        return tokio::net::UdpSocket::bind(at).await;
     }
-    Ok(socket)
+    let socket = socket2::Socket::new(
+        socket2::Domain::for_address(at),
+        socket2::Type::DGRAM,
+        Some(socket2::Protocol::UDP),
+    )?;
+    socket.set_reuse_address(true)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&at.into())?;
+    match at.ip() {
+        std::net::IpAddr::V4(group) => {
+            socket.join_multicast_v4(&group, &std::net::Ipv4Addr::UNSPECIFIED)?
+        }
+        std::net::IpAddr::V6(group) => socket.join_multicast_v6(&group, 0)?,
+    }
+    tokio::net::UdpSocket::from_std(socket.into())
 }
 
 /// Receives ASTERIX datagrams on `addr` until the receiver of `tx` is dropped; a socket that
