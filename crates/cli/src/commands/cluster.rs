@@ -76,7 +76,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     runtime()?.block_on(async {
         let mut publisher = Publisher::connect(spec).await;
         if files.is_empty() {
-            ingest_live(&live, options.receiver, &mut publisher).await?;
+            ingest_live(&live, &options, &mut publisher).await?;
         } else {
             // Published as the merged inputs are read: memory stays bounded whatever their length.
             let paths: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
@@ -105,7 +105,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
 /// Live feeds to the stream until Ctrl-C.
 async fn ingest_live(
     urls: &[&String],
-    receiver: Option<(f64, f64)>,
+    input: &crate::pipeline::InputOptions,
     publisher: &mut Publisher,
 ) -> Result<()> {
     for url in urls {
@@ -113,7 +113,8 @@ async fn ingest_live(
     }
     let (tx, mut rx) = tokio::sync::mpsc::channel(8192);
     let options = ModesOptions {
-        receiver,
+        receiver: input.receiver,
+        asterix: input.asterix,
         ..ModesOptions::default()
     };
     let feeds: Vec<_> = urls
