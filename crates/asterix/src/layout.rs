@@ -132,22 +132,11 @@ impl Layout {
                 fits(len)
             }
             Layout::Compound(subitems) => {
-                let mut wanted = [false; 64];
-                let mut too_many = false;
-                let mut at = presence_bits(bytes, |i| match wanted.get_mut(i) {
-                    Some(w) => *w = true,
-                    None => too_many = true,
-                })?;
-                if too_many {
-                    return Err(Short::UndefinedSubitem(wanted.len()));
-                }
-                for (index, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {
-                    let Some(Some((_, layout))) = subitems.get(index) else {
-                        return Err(Short::UndefinedSubitem(index));
-                    };
-                    at += layout.measure(&bytes[at..])?;
-                }
-                Ok(at)
+                walk(subitems, bytes, |_, _, _| {}).map_err(|e| match e {
+                    Walk::Presence => Short::Truncated,
+                    Walk::Beyond(i) | Walk::Undefined(i) => Short::UndefinedSubitem(i),
+                    Walk::Item(_, _, short) => short,
+                })
             }
         }
     }
@@ -157,23 +146,62 @@ impl Layout {
         let Layout::Compound(subitems) = *self else {
             return None;
         };
-        let mut wanted = [false; 64];
-        let mut at = presence_bits(bytes, |i| {
-            if let Some(w) = wanted.get_mut(i) {
-                *w = true
+        let mut found = None;
+        walk(subitems, bytes, |index, at, len| {
+            if matches!(subitems[index], Some((sub, _)) if sub == name) {
+                found = Some(at..at + len);
             }
         })
         .ok()?;
-        for (index, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {
-            let (sub, layout) = subitems.get(index).copied().flatten()?;
-            let len = layout.measure(&bytes[at..]).ok()?;
-            if sub == name {
-                return Some(&bytes[at..at + len]);
-            }
-            at += len;
-        }
-        None
+        found.map(|range| &bytes[range])
     }
+}
+
+/// Where presence bits and the entries they mark (a record's items, a compound item's
+/// sub-items) could not be measured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Walk {
+    /// The presence bits run past the bytes.
+    Presence,
+    /// A presence bit past the 63 that nofly reads (nine bytes of them).
+    Beyond(usize),
+    /// A presence bit for an entry the layout leaves undefined.
+    Undefined(usize),
+    /// The entry at this index, of this name, cannot be measured.
+    Item(usize, &'static str, Short),
+}
+
+/// How many presence bits nofly reads: nine bytes of them, more than any UAP here has entries.
+pub(crate) const MAX_PRESENT: usize = 63;
+
+/// Reads the presence bits at the start of `bytes`, then measures each entry of `entries` they
+/// mark, in order, calling `on(index, start, length)` for each; returns the length of it all.
+pub(crate) fn walk(
+    entries: &[Option<(&'static str, Layout)>],
+    bytes: &[u8],
+    mut on: impl FnMut(usize, usize, usize),
+) -> Result<usize, Walk> {
+    let mut present = [false; MAX_PRESENT];
+    let mut beyond = None;
+    let mut at = presence_bits(bytes, |i| match present.get_mut(i) {
+        Some(p) => *p = true,
+        None => beyond = beyond.or(Some(i)),
+    })
+    .map_err(|_| Walk::Presence)?;
+    if let Some(i) = beyond {
+        return Err(Walk::Beyond(i));
+    }
+    for index in (0..present.len()).filter(|&i| present[i]) {
+        let Some(Some((name, layout))) = entries.get(index) else {
+            return Err(Walk::Undefined(index));
+        };
+        let len = layout
+            .measure(&bytes[at..])
+            .map_err(|short| Walk::Item(index, name, short))?;
+        on(index, at, len);
+        at += len;
+    }
+    Ok(at)
 }
 
 #[cfg(test)]

@@ -1,13 +1,9 @@
 //! Data blocks and the records in them: `CAT LEN records…`, each record a field specification
 //! followed by the items it marks, measured by the edition's layouts.
 
-use crate::layout::{presence_bits, Short, Uap};
+use crate::layout::{walk, Short, Uap, Walk, MAX_PRESENT};
 use crate::Editions;
 use std::fmt;
-
-/// The most field reference numbers a UAP of the generated editions has, rounded up to whole
-/// FSPEC bytes (CAT021 2.x: 7 bytes of 7).
-const MAX_FRN: usize = 56;
 
 /// Why bytes are not a data block or a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +112,7 @@ pub struct Record<'a> {
     /// The record's bytes, FSPEC included.
     pub bytes: &'a [u8],
     /// Start and length of the item at each FRN (index 0 is FRN 1); length 0: absent.
-    spans: [(u16, u16); MAX_FRN],
+    spans: [(u16, u16); MAX_PRESENT],
 }
 
 impl<'a> Record<'a> {
@@ -215,30 +211,27 @@ fn source_of(bytes: &[u8]) -> Option<(u8, u8)> {
 }
 
 /// Measures the record at the start of `bytes`: the span of each item and the record's length.
-fn record(uap: &Uap, bytes: &[u8]) -> Result<([(u16, u16); MAX_FRN], usize), String> {
-    let mut present = [false; MAX_FRN];
-    let mut beyond = None;
-    let fspec = presence_bits(bytes, |i| match present.get_mut(i) {
-        Some(p) => *p = true,
-        None => beyond = Some(i),
+fn record(uap: &Uap, bytes: &[u8]) -> Result<([(u16, u16); MAX_PRESENT], usize), String> {
+    let mut spans = [(0u16, 0u16); MAX_PRESENT];
+    let mut any = false;
+    let len = walk(uap.items, bytes, |frn, at, len| {
+        // A block is at most 65,535 bytes, so every offset fits.
+        spans[frn] = (at as u16, len as u16);
+        any = true;
     })
-    .map_err(|_| "the field specification runs past the block".to_string())?;
-    if let Some(i) = beyond {
-        return Err(format!(
+    .map_err(|e| match e {
+        Walk::Presence => "the field specification runs past the block".to_string(),
+        Walk::Beyond(i) => format!(
             "the field specification marks FRN {}, beyond any UAP",
             i + 1
-        ));
-    }
-    let mut spans = [(0u16, 0u16); MAX_FRN];
-    let mut at = fspec;
-    for frn in (0..MAX_FRN).filter(|&f| present[f]) {
-        let Some(Some((name, layout))) = uap.items.get(frn) else {
-            return Err(format!(
+        ),
+        Walk::Undefined(i) => {
+            format!(
                 "FRN {} is marked present but the edition defines no item there",
-                frn + 1
-            ));
-        };
-        let len = layout.measure(&bytes[at..]).map_err(|short| match short {
+                i + 1
+            )
+        }
+        Walk::Item(_, name, short) => match short {
             Short::Truncated => format!("item I{:03}/{name} runs past the block", uap.category),
             Short::BadLength => format!("item I{:03}/{name} has a length of 0", uap.category),
             Short::UndefinedSubitem(i) => format!(
@@ -246,15 +239,12 @@ fn record(uap: &Uap, bytes: &[u8]) -> Result<([(u16, u16); MAX_FRN], usize), Str
                 uap.category,
                 i + 1
             ),
-        })?;
-        // A block is at most 65,535 bytes, so every offset fits.
-        spans[frn] = (at as u16, len as u16);
-        at += len;
-    }
-    if at == fspec {
+        },
+    })?;
+    if !any {
         return Err("the field specification marks no item".into());
     }
-    Ok((spans, at))
+    Ok((spans, len))
 }
 
 #[cfg(test)]
