@@ -96,11 +96,7 @@ impl Editions {
                 format!("{entry:?}: expected [SAC/SIC:]CATEGORY=MAJOR.MINOR, e.g. 21=0.26 or 25/13:48=1.27")
             };
             let (source, rest) = match entry.split_once(':') {
-                Some((source, rest)) => {
-                    let (sac, sic) = source.split_once('/').ok_or_else(bad)?;
-                    let sac = sac.trim().parse().map_err(|_| bad())?;
-                    (Some((sac, sic.trim().parse().map_err(|_| bad())?)), rest)
-                }
+                Some((source, rest)) => (Some(parse_source(source).ok_or_else(bad)?), rest),
                 None => (None, entry),
             };
             let (cat, ed) = rest.split_once('=').ok_or_else(bad)?;
@@ -118,6 +114,12 @@ impl Editions {
         }
         Ok(editions)
     }
+}
+
+/// A data source written `SAC/SIC` (`25/13`), as options name it.
+pub fn parse_source(text: &str) -> Option<(u8, u8)> {
+    let (sac, sic) = text.split_once('/')?;
+    Some((sac.trim().parse().ok()?, sic.trim().parse().ok()?))
 }
 
 /// `21=2.6,34=1.29,…` then `25/13:48=1.27,…`: the form [`Editions::parse`] reads.

@@ -165,7 +165,7 @@ pub fn interpret(record: &Record<'_>) -> Message {
 
 /// SAC and SIC of item 010 (0, 0 when absent, which the specifications forbid).
 pub(crate) fn source(record: &Record<'_>) -> (u8, u8) {
-    record.item("010").map_or((0, 0), |b| (b[0], b[1]))
+    record.source().unwrap_or((0, 0))
 }
 
 /// A 24-bit time of day in 1/128 s (the same in every category).

@@ -126,6 +126,11 @@ impl<'a> Record<'a> {
         self.at_frn(frn)
     }
 
+    /// The SAC and SIC of item 010, the record's data source.
+    pub fn source(&self) -> Option<(u8, u8)> {
+        self.fixed("010", 2).map(|b| (b[0], b[1]))
+    }
+
     /// The bytes of item `name` when present with at least `len` bytes: what a field read at a
     /// fixed place needs, whatever the edition made of the item.
     pub fn fixed(&self, name: &str, len: usize) -> Option<&'a [u8]> {

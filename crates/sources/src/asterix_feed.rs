@@ -3,7 +3,7 @@
 //!
 //! - Time: a record's time of day is dated to the day that puts it nearest its reference: the
 //!   packet's capture time, or for raw block files the previous record's time (the first against
-//!   the untimed start, `--start`), so that a recording across midnight goes on into the next day.
+//!   the untimed start, `--untimed-start`), so that a recording across midnight goes on into the next day.
 //! - Place: WGS-84 positions as given; a CAT048 polar plot from its radar's site, the one the
 //!   stream's CAT034 I034/120 gave, else the one configured (`--radar-site`); a plot of a radar
 //!   without a site keeps no position (said once per radar).
@@ -33,11 +33,7 @@ impl RadarSites {
         let bad =
             || format!("{text:?}: expected SAC/SIC=LAT,LON[,HEIGHT_M], e.g. 25/13=45.81,15.97,120");
         let (source, place) = text.split_once('=').ok_or_else(bad)?;
-        let (sac, sic) = source.split_once('/').ok_or_else(bad)?;
-        let (sac, sic): (u8, u8) = (
-            sac.trim().parse().map_err(|_| bad())?,
-            sic.trim().parse().map_err(|_| bad())?,
-        );
+        let (sac, sic) = nofly_asterix::parse_source(source).ok_or_else(bad)?;
         let numbers: Vec<f64> = place
             .split(',')
             .map(|n| n.trim().parse::<f64>().map_err(|_| bad()))
@@ -422,7 +418,7 @@ pub(crate) fn raw_records(
                 text,
                 carried_time_ms: d.captured.map(EventTime::millis),
             };
-            let source = record.item("010").map(|b| (b[0], b[1]));
+            let source = record.source();
             if category == 34 && record.item("120").is_some() {
                 if let Some(source) = source {
                     site_records.insert(source, raw);
