@@ -116,6 +116,11 @@ impl Editions {
     }
 }
 
+/// True for the categories nofly decodes (021, 034, 048, 062, 065).
+pub fn decodes(category: u8) -> bool {
+    DEFAULTS.iter().any(|u| u.category == category)
+}
+
 /// A data source written `SAC/SIC` (`25/13`), as options name it.
 pub fn parse_source(text: &str) -> Option<(u8, u8)> {
     let (sac, sic) = text.split_once('/')?;

@@ -29,7 +29,7 @@ mod record;
 #[cfg(test)]
 mod synthetic;
 
-pub use editions::{parse_source, Editions, MAX_SOURCE_EDITIONS};
+pub use editions::{decodes, parse_source, Editions, MAX_SOURCE_EDITIONS};
 pub use layout::{Edition, Uap};
 pub use message::{
     interpret, Message, Position, RadarService, SdpsStatus, Site, Target, TargetKind,

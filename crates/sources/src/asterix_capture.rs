@@ -34,17 +34,26 @@ pub(crate) fn is_capture(head: &[u8]) -> bool {
     PCAP_MAGICS.iter().any(|m| head.starts_with(m))
 }
 
+/// The length a data block header at the start of `bytes` gives, when it can be a block nofly
+/// reads: a category it decodes, and at least the header and one FSPEC byte. `None` for fewer
+/// than the 3 bytes of a header.
+fn block_length(bytes: &[u8]) -> Option<usize> {
+    let [category, high, low, ..] = *bytes else {
+        return None;
+    };
+    let len = usize::from(u16::from_be_bytes([high, low]));
+    (nofly_asterix::decodes(category) && len >= 4).then_some(len)
+}
+
 /// True when `head` starts with ASTERIX data blocks of categories nofly decodes that follow one
 /// another exactly (at least one whole block, and the next block's header if there is one).
 pub(crate) fn is_raw_blocks(head: &[u8]) -> bool {
-    let known = |cat: u8| matches!(cat, 21 | 34 | 48 | 62 | 65);
     let mut at = 0;
     let mut whole = 0;
     while at + 3 <= head.len() && whole < 4 {
-        let len = usize::from(u16::from_be_bytes([head[at + 1], head[at + 2]]));
-        if !known(head[at]) || len < 4 {
+        let Some(len) = block_length(&head[at..]) else {
             return false;
-        }
+        };
         at += len;
         if at <= head.len() {
             whole += 1;
@@ -84,12 +93,11 @@ fn framing(name: &str, record: u64, unit: &'static str, reason: String) -> Recor
 }
 
 fn read_capture(
-    input: impl Read,
+    mut input: impl BufRead,
     name: &str,
     stats: &mut crate::ReadStats,
     on: &mut dyn FnMut(Datagram<'_>, &mut crate::ReadStats),
 ) -> std::io::Result<()> {
-    let mut input = BufReader::new(input);
     let ng = input.fill_buf()?.starts_with(&PCAP_MAGICS[4]);
     let capacity = 1 << 20;
     let bad = |e: PcapError<&[u8]>| {
@@ -275,11 +283,10 @@ fn read_raw_blocks(
         }
         // The length of a plausible block header at `at`; `Err(())` when more bytes are needed.
         let header = |at: usize| -> Result<Option<usize>, ()> {
-            if at + 3 > buf.len() {
-                return if eof { Ok(None) } else { Err(()) };
+            if at + 3 > buf.len() && !eof {
+                return Err(());
             }
-            let len = usize::from(u16::from_be_bytes([buf[at + 1], buf[at + 2]]));
-            Ok((matches!(buf[at], 21 | 34 | 48 | 62 | 65) && len >= 4).then_some(len))
+            Ok(block_length(&buf[at..]))
         };
         let mut at = 0;
         while at < buf.len() {
