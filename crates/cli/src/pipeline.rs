@@ -75,7 +75,14 @@ pub fn settings_json(options: &InputOptions, detection: &Detection) -> String {
             "format",
             serde_json::json!(options.format.map_or("auto", Format::as_str)),
         ),
-        ("asterix", serde_json::json!(options.asterix.to_string())),
+        (
+            "asterix_editions",
+            serde_json::json!(options.asterix.editions.to_string()),
+        ),
+        (
+            "radar_sites",
+            serde_json::json!(options.asterix.sites.entries().collect::<Vec<_>>()),
+        ),
         (
             "untimed_start",
             serde_json::json!(options.untimed_start.to_rfc3339()),

@@ -269,8 +269,9 @@ fn an_ads_b_position_the_radar_does_not_confirm_marks_the_event() {
     assert!(dispute["allowed_m"].as_f64().unwrap() < 1_500.0, "{e}");
 }
 
-#[test]
-fn a_bundle_of_a_primary_plot_re_runs_the_decoder_and_the_site() {
+/// Replays `recording` into an evidence log, bundles its first ENTER and verifies the bundle;
+/// returns the bundle's first raw record and what `nofly verify` printed.
+fn bundle_first_enter(recording: &[u8], extra: &[&str]) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
     assert!(nofly(&["keygen", "--dir", dir.path().to_str().unwrap()])
         .status
@@ -281,18 +282,16 @@ fn a_bundle_of_a_primary_plot_re_runs_the_decoder_and_the_site() {
         dir.path().join("nofly.pub"),
     );
     let events = dir.path().join("a.jsonl");
-    let (out, _) = replay(
-        dir.path(),
-        &scenario(),
-        &[
-            "--evidence-log",
-            log.to_str().unwrap(),
-            "--key",
-            key.to_str().unwrap(),
-            "--events",
-            events.to_str().unwrap(),
-        ],
-    );
+    let mut args = vec![
+        "--evidence-log",
+        log.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    let (out, _) = replay(dir.path(), recording, &args);
     assert!(out.status.success(), "{}", stderr(&out));
     let ev = json_lines(&std::fs::read_to_string(&events).unwrap());
     let id = ev.iter().find(|e| e["kind"] == "enter").unwrap()["id"]
@@ -304,20 +303,37 @@ fn a_bundle_of_a_primary_plot_re_runs_the_decoder_and_the_site() {
     assert!(out.status.success(), "{}", stderr(&out));
     let b: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
-    let first = b["raw"]["records"][0]["text"].as_str().unwrap();
+    let first = b["raw"]["records"][0]["text"].as_str().unwrap().to_string();
+    let out = verify_bundle(&bundle, &public);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    (first, text)
+}
+
+const SAME_EVENT: &str =
+    "raw records (asterix) decoded and run through the engine give the same event";
+
+#[test]
+fn a_bundle_of_a_primary_plot_re_runs_the_decoder_and_the_site() {
+    let (first, text) = bundle_first_enter(&scenario(), &[]);
     assert!(
         first.starts_with("22"),
         "the radar's CAT034 site record comes first: {first}"
     );
-    let out = verify_bundle(&bundle, &public);
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success()
-            && text.contains(
-                "raw records (asterix) decoded and run through the engine give the same event"
-            ),
-        "{text}"
+    assert!(text.contains(SAME_EVENT), "{text}");
+}
+
+#[test]
+fn a_bundle_of_a_plot_placed_from_a_given_site_re_runs_with_that_site() {
+    // The scenario without its CAT034 site message: the run's --radar-site places the plots, and
+    // the verifier takes the site from the run's recorded settings.
+    let skip = block(34, &[site_message(86_340.0)]).len();
+    let (first, text) = bundle_first_enter(
+        &scenario()[skip..],
+        &["--radar-site", "25/13=54.70,20.50,40"],
     );
+    assert!(first.starts_with("30"), "no site record to carry: {first}");
+    assert!(text.contains(SAME_EVENT), "{text}");
 }
 
 #[test]

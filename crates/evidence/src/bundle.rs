@@ -210,7 +210,8 @@ pub(crate) fn raw_of_run(
         .map_err(|e| e.to_string())
 }
 
-/// The decoding options a run recorded in its settings: untimed start and receiver position.
+/// The decoding options a run recorded in its settings: untimed start, receiver position, and
+/// the ASTERIX editions and radar sites.
 pub(crate) fn decoding_options(settings: &Value) -> Result<ModesOptions, String> {
     let start: EventTime = settings["untimed_start"]
         .as_str()
@@ -220,9 +221,19 @@ pub(crate) fn decoding_options(settings: &Value) -> Result<ModesOptions, String>
     let receiver = settings["receiver"]
         .as_array()
         .and_then(|a| Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?)));
+    let mut asterix = nofly_sources::AsterixOptions {
+        editions: nofly_sources::AsterixEditions::parse(
+            settings["asterix_editions"].as_str().unwrap_or(""),
+        )?,
+        ..Default::default()
+    };
+    for site in settings["radar_sites"].as_array().into_iter().flatten() {
+        asterix.sites.add(site.as_str().unwrap_or(""))?;
+    }
     Ok(ModesOptions {
         receiver,
         start,
+        asterix,
         ..ModesOptions::default()
     })
 }

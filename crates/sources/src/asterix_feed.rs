@@ -58,6 +58,13 @@ impl RadarSites {
         Ok(())
     }
 
+    /// Each site as [`RadarSites::add`] reads it, for a run's recorded settings.
+    pub fn entries(&self) -> impl Iterator<Item = String> + '_ {
+        self.sites.iter().flatten().map(|(sac, sic, site)| {
+            format!("{sac}/{sic}={},{},{}", site.lat, site.lon, site.height_m)
+        })
+    }
+
     fn get(&self, sac: u8, sic: u8) -> Option<Site> {
         self.sites
             .iter()
@@ -73,21 +80,6 @@ pub struct AsterixOptions {
     pub editions: Editions,
     /// Configured radar sites (a site the stream sends in CAT034 is used first).
     pub sites: RadarSites,
-}
-
-/// As recorded with a run's settings: the editions, then the configured sites.
-impl std::fmt::Display for AsterixOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "editions {}", self.editions)?;
-        for (sac, sic, site) in self.sites.sites.iter().flatten() {
-            write!(
-                f,
-                "; site {sac}/{sic}={},{},{}",
-                site.lat, site.lon, site.height_m
-            )?;
-        }
-        Ok(())
-    }
 }
 
 /// One ASTERIX input being read: what earlier records taught about later ones.
@@ -375,13 +367,11 @@ impl AsterixStream {
     /// The report of one raw record of an evidence extract ([`raw_records`]), or `None` for a
     /// radar's site message kept to place the plots after it.
     pub(crate) fn raw_record(&mut self, raw: &crate::RawRecord) -> Result<Option<Report>, String> {
-        let mut bytes = vec![0u8; raw.text.len() / 2];
-        let len = nofly_modes::hex_to_bytes(&raw.text, &mut bytes)
-            .ok_or("the ASTERIX record is not hex")?;
+        let bytes = hex::decode(&raw.text).map_err(|_| "the ASTERIX record is not hex")?;
         let mut stats = crate::ReadStats::default();
         let mut report = None;
         let datagram = Datagram {
-            bytes: &bytes[..len],
+            bytes: &bytes,
             captured: raw.carried_time_ms.map(EventTime::from_millis),
             // The record follows its block's 3-byte header.
             base: raw.record.wrapping_sub(3),
@@ -394,25 +384,28 @@ impl AsterixStream {
     }
 }
 
-/// The raw records `wanted` of an ASTERIX recording, each as a data block of its one record in
-/// hex, with the time its report was given (`carried`); before a wanted CAT048 plot, the last
+/// The raw records `wanted` of an ASTERIX recording read with `editions`, each as a data block of
+/// its one record in hex, with the time its report was given (`carried`); before a wanted CAT048 plot, the last
 /// CAT034 record that gave its radar's site, so that a re-run places it the same way.
 pub(crate) fn raw_records(
     bytes: &[u8],
     name: &str,
+    editions: &Editions,
     wanted: &BTreeSet<u64>,
     carried: &BTreeMap<u64, i64>,
 ) -> std::io::Result<Vec<crate::RawRecord>> {
-    let editions = Editions::default();
     let mut site_records: BTreeMap<(u8, u8), crate::RawRecord> = BTreeMap::new();
     let mut sites_sent = BTreeSet::new();
     let mut out = Vec::new();
     let mut stats = crate::ReadStats::default();
     crate::asterix_capture::read_datagrams(bytes, name, &mut stats, &mut |d, stats| {
-        each_record(&d, &editions, name, stats, &mut |number, record| {
+        each_record(&d, editions, name, stats, &mut |number, record| {
             let category = record.uap.category;
-            let mut text = format!("{category:02x}{:04x}", record.bytes.len() + 3);
-            text.extend(record.bytes.iter().map(|b| format!("{b:02x}")));
+            let text = format!(
+                "{category:02x}{:04x}{}",
+                record.bytes.len() + 3,
+                hex::encode(record.bytes)
+            );
             let raw = crate::RawRecord {
                 record: number,
                 text,

@@ -111,8 +111,14 @@ pub fn extract_raw(
         .map_err(io)?;
     let bytes = plain;
     if format == Format::Asterix {
-        let records =
-            crate::asterix_feed::raw_records(&bytes, &name, &wanted, &carried).map_err(io)?;
+        let records = crate::asterix_feed::raw_records(
+            &bytes,
+            &name,
+            &options.asterix.editions,
+            &wanted,
+            &carried,
+        )
+        .map_err(io)?;
         return Ok(RawExtract {
             format: format.as_str().into(),
             header: None,
